@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace AgentManager.Execution;
+
+/// <summary>The environment variables that agent and verifier processes receive.</summary>
+public static class AgentEnvironment
+{
+    /// <summary>The task id.</summary>
+    public const string TaskId = "AGENTMANAGER_TASK_ID";
+
+    /// <summary>The workflow id.</summary>
+    public const string WorkflowId = "AGENTMANAGER_WORKFLOW_ID";
+
+    /// <summary>The attempt number, starting at 1.</summary>
+    public const string Attempt = "AGENTMANAGER_ATTEMPT";
+
+    /// <summary>The absolute working directory of the process.</summary>
+    public const string Workdir = "AGENTMANAGER_WORKDIR";
+
+    /// <summary>The previous attempt's error; empty on the first attempt.</summary>
+    public const string PreviousError = "AGENTMANAGER_PREVIOUS_ERROR";
+
+    /// <summary>The agent id.</summary>
+    public const string AgentId = "AGENTMANAGER_AGENT_ID";
+
+    /// <summary>The directory a process for <paramref name="invocation"/> runs in.</summary>
+    internal static string WorkdirOf(AgentInvocation invocation) =>
+        invocation.Workdir ?? Environment.CurrentDirectory;
+
+    /// <summary>The variables above for <paramref name="invocation"/>.</summary>
+    internal static Dictionary<string, string> VariablesOf(AgentInvocation invocation) => new(StringComparer.Ordinal)
+    {
+        [TaskId] = invocation.TaskId,
+        [WorkflowId] = invocation.WorkflowId,
+        [Attempt] = invocation.Attempt.ToString(CultureInfo.InvariantCulture),
+        [Workdir] = WorkdirOf(invocation),
+        [PreviousError] = invocation.PreviousError ?? "",
+        [AgentId] = invocation.AgentId,
+    };
+}
