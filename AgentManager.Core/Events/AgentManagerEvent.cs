@@ -1,0 +1,54 @@
+namespace AgentManager.Events;
+
+/// <summary>The base of every event published on an <see cref="IEventBus"/>.</summary>
+/// <remarks>An event instance is published once: the bus stamps its <see cref="Sequence"/> and refuses
+/// to publish it again. A copy made with <c>with</c> is a new, unpublished event (sequence 0).</remarks>
+public abstract record AgentManagerEvent
+{
+    /// <summary>Initializes the common part of an event.</summary>
+    /// <param name="type">The snake_case event type, for example <see cref="EventTypes.TaskCompleted"/>.</param>
+    /// <param name="workflowId">The workflow the event belongs to.</param>
+    /// <param name="timestamp">When it happened, from the caller's <see cref="TimeProvider"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is not snake_case or
+    /// <paramref name="workflowId"/> is not a valid id.</exception>
+    protected AgentManagerEvent(string type, string workflowId, DateTimeOffset timestamp)
+    {
+        if (!EventTypes.IsSnakeCase(type))
+        {
+            throw new ArgumentException($"Event type '{type}' is not snake_case (for example 'task_completed').", nameof(type));
+        }
+
+        Ids.ThrowIfInvalid(workflowId);
+        Type = type;
+        WorkflowId = workflowId;
+        Timestamp = timestamp;
+    }
+
+    /// <summary>Copies an event for a <c>with</c> expression; the copy is unpublished, so its
+    /// <see cref="Sequence"/> is not copied.</summary>
+    /// <param name="original">The event to copy.</param>
+    protected AgentManagerEvent(AgentManagerEvent original)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        Type = original.Type;
+        WorkflowId = original.WorkflowId;
+        Timestamp = original.Timestamp;
+        CorrelationId = original.CorrelationId;
+    }
+
+    /// <summary>Gets the snake_case event type, for example <c>task_completed</c>; see <see cref="EventTypes"/>.</summary>
+    public string Type { get; }
+
+    /// <summary>Gets the workflow the event belongs to.</summary>
+    public string WorkflowId { get; }
+
+    /// <summary>Gets when the event happened.</summary>
+    public DateTimeOffset Timestamp { get; }
+
+    /// <summary>Gets the number the bus gave the event when it was published: strictly increasing per
+    /// bus, starting at 1; 0 until published.</summary>
+    public long Sequence { get; internal set; }
+
+    /// <summary>Gets an optional id that ties related events together (a request, a run).</summary>
+    public string? CorrelationId { get; init; }
+}

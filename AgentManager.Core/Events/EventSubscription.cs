@@ -1,0 +1,108 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace AgentManager.Events;
+
+/// <summary>One subscription of an <see cref="EventBus"/>: a bounded queue and, for handler
+/// subscriptions, the loop that hands its events to the handler one at a time.</summary>
+internal sealed class EventSubscription : IAsyncDisposable
+{
+    // The subscription whose handler is running on the current async flow, so that disposing from a
+    // handler does not wait for the loop that is running it.
+    private static readonly AsyncLocal<EventSubscription?> CurrentHandlerLoop = new();
+
+    private readonly EventBus _bus;
+    private readonly Channel<AgentManagerEvent> _channel;
+    private readonly Func<AgentManagerEvent, CancellationToken, ValueTask>? _handler;
+    private readonly ILogger _logger;
+    private Task _loop = Task.CompletedTask;
+    private volatile bool _closedByBus;
+
+    internal EventSubscription(
+        EventBus bus,
+        EventFilter filter,
+        int capacity,
+        Func<AgentManagerEvent, CancellationToken, ValueTask>? handler,
+        ILogger logger)
+    {
+        _bus = bus;
+        Filter = filter;
+        _handler = handler;
+        _logger = logger;
+        _channel = Channel.CreateBounded<AgentManagerEvent>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+        });
+    }
+
+    internal EventFilter Filter { get; }
+
+    internal ChannelReader<AgentManagerEvent> Reader => _channel.Reader;
+
+    /// <summary>Gets whether the bus (rather than the subscriber) closed the queue.</summary>
+    internal bool ClosedByBus => _closedByBus;
+
+    /// <summary>Gets whether the caller runs inside this subscription's handler.</summary>
+    internal bool IsCurrent => ReferenceEquals(CurrentHandlerLoop.Value, this);
+
+    internal bool TryWrite(AgentManagerEvent @event) => _channel.Writer.TryWrite(@event);
+
+    /// <summary>Queues behind the writers already waiting, so the event keeps its place in publish order.</summary>
+    internal ValueTask WriteAsync(AgentManagerEvent @event, CancellationToken cancellationToken) =>
+        _channel.Writer.WriteAsync(@event, cancellationToken);
+
+    internal void Start()
+    {
+        if (_handler is not null)
+        {
+            _loop = Task.Run(RunAsync);
+        }
+    }
+
+    /// <summary>Closes the queue: writers still waiting fail, queued events are still handled.</summary>
+    /// <returns>The handler loop, which ends once the queue is drained.</returns>
+    internal Task Close(bool byBus)
+    {
+        if (byBus)
+        {
+            _closedByBus = true;
+        }
+
+        _channel.Writer.TryComplete();
+        return _loop;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _bus.Remove(this);
+        var loop = Close(byBus: false);
+        if (!IsCurrent)
+        {
+            await loop.ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        CurrentHandlerLoop.Value = this;
+        var reader = _channel.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var @event))
+            {
+                try
+                {
+                    await _handler!(@event, CancellationToken.None).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // A subscriber's failure must not stop its subscription: it is logged instead.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    EventBusLog.HandlerFailed(_logger, ex, @event.Type, @event.Sequence, @event.WorkflowId);
+                }
+            }
+        }
+    }
+}

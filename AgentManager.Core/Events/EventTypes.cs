@@ -1,0 +1,75 @@
+namespace AgentManager.Events;
+
+/// <summary>The <see cref="AgentManagerEvent.Type"/> names of the events AgentManager publishes.</summary>
+/// <remarks>Names are snake_case; an <see cref="EventFilter"/> can select a family with a prefix such
+/// as <c>task_*</c>.</remarks>
+public static class EventTypes
+{
+    /// <summary>A task's dependencies are met: it moved to Ready by DependenciesMet.</summary>
+    public const string TaskReady = "task_ready";
+
+    /// <summary>A task goes back to Ready for another attempt (Retry, HumanRetry or LeaseExpired).</summary>
+    public const string TaskRetrying = "task_retrying";
+
+    /// <summary>An attempt started: the task moved to Implementing.</summary>
+    public const string TaskStarted = "task_started";
+
+    /// <summary>An attempt is being verified: the task moved to Verifying.</summary>
+    public const string TaskVerifying = "task_verifying";
+
+    /// <summary>The task moved to Completed.</summary>
+    public const string TaskCompleted = "task_completed";
+
+    /// <summary>An attempt failed: the task moved to BlockedRepair.</summary>
+    public const string TaskAttemptFailed = "task_attempt_failed";
+
+    /// <summary>The task moved to Failed.</summary>
+    public const string TaskFailed = "task_failed";
+
+    /// <summary>The task moved to BlockedHitl and waits for a human.</summary>
+    public const string TaskBlocked = "task_blocked";
+
+    /// <summary>The task moved to Cancelled.</summary>
+    public const string TaskCancelled = "task_cancelled";
+
+    /// <summary>A workflow was created.</summary>
+    public const string WorkflowCreated = "workflow_created";
+
+    /// <summary>A workflow started running.</summary>
+    public const string WorkflowStarted = "workflow_started";
+
+    /// <summary>Every task of a workflow completed.</summary>
+    public const string WorkflowCompleted = "workflow_completed";
+
+    /// <summary>A workflow failed.</summary>
+    public const string WorkflowFailed = "workflow_failed";
+
+    /// <summary>A workflow was cancelled.</summary>
+    public const string WorkflowCancelled = "workflow_cancelled";
+
+    /// <summary>Tells whether <paramref name="type"/> is one of the <c>workflow_*</c> constants.</summary>
+    internal static bool IsWorkflowType(string? type) =>
+        type is WorkflowCreated or WorkflowStarted or WorkflowCompleted or WorkflowFailed or WorkflowCancelled;
+
+    /// <summary>Tells whether <paramref name="type"/> is snake_case: lower-case letters and digits in
+    /// words joined by single underscores.</summary>
+    internal static bool IsSnakeCase(string? type)
+    {
+        if (string.IsNullOrEmpty(type) || type[0] == '_' || type[^1] == '_')
+        {
+            return false;
+        }
+
+        for (var i = 0; i < type.Length; i++)
+        {
+            var c = type[i];
+            var valid = c is (>= 'a' and <= 'z') or (>= '0' and <= '9') || (c == '_' && type[i - 1] != '_');
+            if (!valid)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
