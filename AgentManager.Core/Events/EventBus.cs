@@ -8,7 +8,7 @@ namespace AgentManager.Events;
 
 /// <summary>The in-process <see cref="IEventBus"/>: one bounded channel per subscription, with
 /// back-pressure instead of drops.</summary>
-internal sealed class EventBus : IEventBus, IAsyncDisposable
+internal sealed class EventBus : IEventBus, IAsyncDisposable, IDisposable
 {
     private readonly int _subscriberCapacity;
     private readonly ILogger<EventBus> _logger;
@@ -106,6 +106,18 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable
         }
     }
 
+    /// <summary>Stops accepting events and closes every subscription without waiting for the handlers,
+    /// for containers that are disposed synchronously; queued events are still handled.</summary>
+    public void Dispose()
+    {
+        lock (_publishLock)
+        {
+            _disposed = true;
+        }
+
+        CloseAll();
+    }
+
     internal void Remove(EventSubscription subscription)
     {
         lock (_subscriptionsLock)
@@ -134,7 +146,10 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable
         throw new ObjectDisposedException(GetType().FullName);
     }
 
-    private async Task DrainAsync()
+    private Task DrainAsync() => Task.WhenAll(CloseAll());
+
+    /// <summary>Closes every subscription and returns the handler loops to wait for (not the caller's own).</summary>
+    private List<Task> CloseAll()
     {
         EventSubscription[] subscriptions;
         lock (_subscriptionsLock)
@@ -153,7 +168,7 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable
             }
         }
 
-        await Task.WhenAll(loops).ConfigureAwait(false);
+        return loops;
     }
 
     private async IAsyncEnumerable<AgentManagerEvent> ReadCoreAsync(

@@ -51,11 +51,18 @@ internal static class ChildProcess
         return ChildProcessOutcome.Exited(process.ExitCode, standardOutput.ToString(), standardError.ToString());
     }
 
+    /// <summary>A relative path with a directory part (<c>./check.sh</c>, <c>bin/tool</c>) names a program
+    /// in the working directory, as it would in a terminal opened there; a bare name is looked up on PATH.</summary>
+    private static string ResolveProgram(string program, string? workingDirectory) =>
+        workingDirectory is not null && !Path.IsPathRooted(program) && program.AsSpan().IndexOfAny('/', '\\') >= 0
+            ? Path.GetFullPath(Path.Combine(workingDirectory, program))
+            : program;
+
     private static ProcessStartInfo CreateStartInfo(ChildProcessSpec spec)
     {
         var startInfo = new ProcessStartInfo
         {
-            FileName = spec.Arguments[0],
+            FileName = ResolveProgram(spec.Arguments[0], spec.WorkingDirectory),
             WorkingDirectory = spec.WorkingDirectory,
             UseShellExecute = false,
             CreateNoWindow = true,

@@ -8,9 +8,9 @@ public sealed class ProcessAgentOptions
 
     /// <summary>Gets the argument vector: element 0 is the program, the rest its arguments. It is never
     /// run through a shell.</summary>
-    /// <remarks>A program that is not an absolute path is resolved as <see cref="System.Diagnostics.Process"/>
-    /// resolves it (the application's directory, this process's current directory, then <c>PATH</c>), never
-    /// against the task's working directory; give an absolute path to be exact.</remarks>
+    /// <remarks>A relative path with a directory part (<c>./agent.sh</c>) is resolved against the task's working
+    /// directory; a bare name (<c>claude</c>) is looked up as <see cref="System.Diagnostics.Process"/> does
+    /// (the application's directory, this process's current directory, then <c>PATH</c>).</remarks>
     public IList<string> Command { get; } = new List<string>();
 
     /// <summary>Gets extra environment variables for the process. They are applied after the inherited

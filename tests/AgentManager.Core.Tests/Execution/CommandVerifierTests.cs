@@ -115,6 +115,23 @@ public sealed class CommandVerifierTests
     }
 
     [Fact]
+    public async Task VerifyAsync_RelativeProgramPath_IsFoundInTheWorkdir()
+    {
+        using var dir = new TestDirectory();
+        var script = dir.File("check.sh");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\necho checked \"$1\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var result = await Verify(CommandVerifier.Parse("./check.sh now"), Invocation(workdir: dir.Path));
+
+        Assert.True(result.Passed, result.Reason);
+        Assert.Equal("checked now\n", result.Output);
+    }
+
+    [Fact]
     public async Task VerifyAsync_Workdir_RunsThereWithTheAgentVariables()
     {
         using var dir = new TestDirectory();

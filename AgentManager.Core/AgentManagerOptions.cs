@@ -1,0 +1,42 @@
+using AgentManager.Scheduling;
+
+namespace AgentManager;
+
+/// <summary>Settings of the AgentManager engine, set through <c>services.AddAgentManager(o => ...)</c>.</summary>
+public sealed class AgentManagerOptions
+{
+    /// <summary>Gets or sets how many task attempts run at once, across all workflows.</summary>
+    /// <value>The default is 8. Must be at least 1.</value>
+    public int MaxConcurrency { get; set; } = 8;
+
+    /// <summary>Gets or sets how long one agent run may take when its task sets no timeout.</summary>
+    /// <value>The default is 30 minutes. Must be positive.</value>
+    public TimeSpan DefaultTaskTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Gets or sets how long one verification may take.</summary>
+    /// <value>The default is 10 minutes. Must be positive.</value>
+    public TimeSpan VerificationTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Gets the retry policy of failed attempts; a task's own <c>MaxAttempts</c> overrides its attempt count.</summary>
+    public RetryPolicy Retry { get; } = new();
+
+    /// <summary>Gets the capacity of resource keys: how many running tasks may hold the key at once.</summary>
+    /// <remarks>Keys not listed here have <see cref="DefaultResourceCapacity"/>.</remarks>
+    public IDictionary<string, int> ResourceCapacities { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the capacity of resource keys not listed in <see cref="ResourceCapacities"/>.</summary>
+    /// <value>The default is 1: tasks declaring the same key run one at a time. Must be at least 1.</value>
+    public int DefaultResourceCapacity { get; set; } = 1;
+
+    /// <summary>Gets or sets how many events may wait for one slow subscriber before publishers wait too.</summary>
+    /// <value>The default is 1024. Must be at least 1.</value>
+    public int EventSubscriberCapacity { get; set; } = 1024;
+
+    /// <summary>Gets or sets the directory under which each workflow gets its work root (&lt;WorkRoot&gt;/&lt;workflow id&gt;).</summary>
+    /// <value>The default is <c>agentmanager-runs</c>, relative to the current directory.</value>
+    public string WorkRoot { get; set; } = "agentmanager-runs";
+
+    /// <summary>Gets or sets how many characters of agent output are kept with a task record.</summary>
+    /// <value>The default is 4096. Must not be negative.</value>
+    public int OutputTailChars { get; set; } = 4096;
+}

@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+
+namespace AgentManager;
+
+/// <summary>Checks <see cref="AgentManagerOptions"/> when the host starts and reports every broken rule at once.</summary>
+internal sealed class AgentManagerOptionsValidator : IValidateOptions<AgentManagerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentManagerOptions options)
+    {
+        var errors = new List<string>();
+        if (options.MaxConcurrency < 1)
+        {
+            errors.Add($"MaxConcurrency is {options.MaxConcurrency}; it must be at least 1.");
+        }
+
+        if (options.DefaultTaskTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"DefaultTaskTimeout is {options.DefaultTaskTimeout}; it must be positive.");
+        }
+
+        if (options.VerificationTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"VerificationTimeout is {options.VerificationTimeout}; it must be positive.");
+        }
+
+        if (options.DefaultResourceCapacity < 1)
+        {
+            errors.Add($"DefaultResourceCapacity is {options.DefaultResourceCapacity}; it must be at least 1.");
+        }
+
+        foreach (var (key, capacity) in options.ResourceCapacities)
+        {
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                errors.Add("ResourceCapacities has a blank key; resource keys must not be blank.");
+            }
+            else if (capacity < 1)
+            {
+                errors.Add($"ResourceCapacities['{key}'] is {capacity}; a capacity must be at least 1.");
+            }
+        }
+
+        if (options.EventSubscriberCapacity < 1)
+        {
+            errors.Add($"EventSubscriberCapacity is {options.EventSubscriberCapacity}; it must be at least 1.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.WorkRoot))
+        {
+            errors.Add("WorkRoot is blank; it must name a directory.");
+        }
+
+        if (options.OutputTailChars < 0)
+        {
+            errors.Add($"OutputTailChars is {options.OutputTailChars}; it must not be negative.");
+        }
+
+        errors.AddRange(options.Retry.Validate("Retry."));
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

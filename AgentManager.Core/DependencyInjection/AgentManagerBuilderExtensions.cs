@@ -1,0 +1,56 @@
+using AgentManager;
+using AgentManager.Agents;
+using AgentManager.Execution;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers agents on an <see cref="IAgentManagerBuilder"/>.</summary>
+public static class AgentManagerBuilderExtensions
+{
+    /// <summary>Registers an agent that tasks name by <paramref name="agentId"/>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="agentId">The agent id; unique, matching <see cref="Ids.Pattern"/>.</param>
+    /// <param name="runner">The runner.</param>
+    /// <returns>The builder.</returns>
+    public static IAgentManagerBuilder AddAgent(this IAgentManagerBuilder builder, string agentId, IAgentRunner runner)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        return builder.AddAgent(agentId, _ => runner);
+    }
+
+    /// <summary>Registers an agent built from the service provider when the engine first needs it.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="agentId">The agent id; unique, matching <see cref="Ids.Pattern"/>.</param>
+    /// <param name="factory">Builds the runner.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The id is malformed or already registered.</exception>
+    public static IAgentManagerBuilder AddAgent(this IAgentManagerBuilder builder, string agentId, Func<IServiceProvider, IAgentRunner> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        Ids.ThrowIfInvalid(agentId);
+        foreach (var descriptor in builder.Services)
+        {
+            if (descriptor.ServiceType == typeof(AgentRegistration) && descriptor.ImplementationInstance is AgentRegistration existing && existing.AgentId == agentId)
+            {
+                throw new ArgumentException($"Agent '{agentId}' is already registered; agent ids must be unique.", nameof(agentId));
+            }
+        }
+
+        builder.Services.AddSingleton(new AgentRegistration(agentId, factory));
+        return builder;
+    }
+
+    /// <summary>Registers an agent that runs a command (no shell) with the task's prompt.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="agentId">The agent id; unique, matching <see cref="Ids.Pattern"/>.</param>
+    /// <param name="configure">Sets the command, environment and prompt delivery.</param>
+    /// <returns>The builder.</returns>
+    public static IAgentManagerBuilder AddProcessAgent(this IAgentManagerBuilder builder, string agentId, Action<ProcessAgentOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new ProcessAgentOptions();
+        configure(options);
+        return builder.AddAgent(agentId, new ProcessAgentRunner(options));
+    }
+}

@@ -1,0 +1,307 @@
+using QuikGraph;
+using QuikGraph.Algorithms;
+
+namespace AgentManager.Graph;
+
+/// <summary>Tasks and their dependencies, kept acyclic, with an incrementally maintained set of ready tasks.</summary>
+/// <remarks>
+/// <para>A task is ready when it is not completed and every task it depends on is completed. Completing a
+/// task costs O(its number of dependents); a dependency that keeps the current topological order is added
+/// in O(1), others search only the affected part of the graph (Pearce–Kelly).</para>
+/// <para>Not thread-safe: serialize access (the engine's loop is its only writer).</para>
+/// </remarks>
+public sealed partial class TaskGraph
+{
+    private readonly BidirectionalGraph<int, SEquatableEdge<int>> _edges = new(allowParallelEdges: true);
+    private readonly Dictionary<string, int> _indexOf = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _ready = [];
+    private string?[] _ids = new string?[16];
+    private int[] _unmet = new int[16];
+    private int[] _order = new int[16];
+    private bool[] _completed = new bool[16];
+    private int _next;
+    private int _nextOrder;
+
+    /// <summary>Creates an empty graph.</summary>
+    public TaskGraph()
+    {
+        ReadyTasks = new ReadyView(this);
+    }
+
+    /// <summary>Gets the number of tasks.</summary>
+    public int Count => _indexOf.Count;
+
+    /// <summary>Gets the number of dependencies.</summary>
+    public int DependencyCount => _edges.EdgeCount;
+
+    /// <summary>Gets the tasks that are ready: not completed, every dependency completed. Maintained as tasks
+    /// complete, never computed by scanning the graph.</summary>
+    public IReadOnlyCollection<string> ReadyTasks { get; }
+
+    /// <summary>Tells whether the graph has a task.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <returns><see langword="true"/> when the task exists.</returns>
+    public bool Contains(string taskId) => taskId is not null && _indexOf.ContainsKey(taskId);
+
+    /// <summary>Adds a task without dependencies; it is ready at once.</summary>
+    /// <param name="taskId">The task id, matching <see cref="Ids.Pattern"/>.</param>
+    /// <exception cref="DuplicateTaskException">The id is taken.</exception>
+    public void AddTask(string taskId)
+    {
+        Ids.ThrowIfInvalid(taskId);
+        if (_indexOf.ContainsKey(taskId))
+        {
+            throw new DuplicateTaskException(taskId);
+        }
+
+        var index = Allocate(taskId);
+        _order[index] = _nextOrder++;
+        _edges.AddVertex(index);
+        _ready.Add(index);
+    }
+
+    /// <summary>Makes <paramref name="taskId"/> depend on <paramref name="dependsOn"/>. Adding an existing
+    /// dependency does nothing.</summary>
+    /// <param name="taskId">The task that waits.</param>
+    /// <param name="dependsOn">The task that must complete first.</param>
+    /// <exception cref="TaskNotFoundException">Either task does not exist.</exception>
+    /// <exception cref="DependencyCycleException">The dependency would close a cycle; nothing changed.</exception>
+    public void AddDependency(string taskId, string dependsOn)
+    {
+        var dependent = Require(taskId, nameof(taskId));
+        var dependency = Require(dependsOn, nameof(dependsOn));
+        var attempted = $"Adding dependency '{taskId}' -> '{dependsOn}'";
+        if (dependent == dependency)
+        {
+            throw new DependencyCycleException([taskId, taskId], attempted);
+        }
+
+        if (_edges.ContainsEdge(dependency, dependent))
+        {
+            return;
+        }
+
+        if (_order[dependency] > _order[dependent])
+        {
+            Reorder(dependency, dependent, attempted);
+        }
+
+        _edges.AddEdge(new SEquatableEdge<int>(dependency, dependent));
+        if (!_completed[dependency] && _unmet[dependent]++ == 0)
+        {
+            _ready.Remove(dependent);
+        }
+    }
+
+    /// <summary>Removes a task and its dependencies in both directions; dependents waiting only on it become ready.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <returns><see langword="false"/> when there was no such task.</returns>
+    public bool RemoveTask(string taskId)
+    {
+        if (taskId is null || !_indexOf.Remove(taskId, out var index))
+        {
+            return false;
+        }
+
+        foreach (var edge in Out(index))
+        {
+            if (!_completed[index])
+            {
+                Satisfy(edge.Target, null);
+            }
+        }
+
+        _edges.RemoveVertex(index);
+        _ready.Remove(index);
+        _ids[index] = null;
+        return true;
+    }
+
+    /// <summary>Removes one dependency; the dependent becomes ready if it was its last unmet one.</summary>
+    /// <param name="taskId">The task that waits.</param>
+    /// <param name="dependsOn">The task it waits for.</param>
+    /// <returns><see langword="false"/> when there was no such dependency.</returns>
+    public bool RemoveDependency(string taskId, string dependsOn)
+    {
+        var dependent = Require(taskId, nameof(taskId));
+        var dependency = Require(dependsOn, nameof(dependsOn));
+        if (!_edges.RemoveEdge(new SEquatableEdge<int>(dependency, dependent)))
+        {
+            return false;
+        }
+
+        if (!_completed[dependency])
+        {
+            Satisfy(dependent, null);
+        }
+
+        return true;
+    }
+
+    /// <summary>Gets the tasks a task depends on.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <returns>The dependency ids, in the order they were added.</returns>
+    public IReadOnlyList<string> GetDependencies(string taskId) =>
+        In(Require(taskId, nameof(taskId))).Select(e => _ids[e.Source]!).ToArray();
+
+    /// <summary>Gets the tasks that depend directly on a task.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <returns>The dependent ids, in the order they were added.</returns>
+    public IReadOnlyList<string> GetDependents(string taskId) =>
+        Out(Require(taskId, nameof(taskId))).Select(e => _ids[e.Target]!).ToArray();
+
+    /// <summary>Gets every task that depends on a task directly or through others, each once.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <returns>The descendant ids, nearest first.</returns>
+    public IReadOnlyList<string> GetDescendants(string taskId)
+    {
+        var result = new List<int>();
+        CollectDescendants(Require(taskId, nameof(taskId)), result);
+        return result.Select(i => _ids[i]!).ToArray();
+    }
+
+    /// <summary>Lists every task so that each comes after all of its dependencies.</summary>
+    /// <returns>The ids in a topological order; the same graph always gives the same order.</returns>
+    public IReadOnlyList<string> TopologicalOrder() =>
+        _edges.SourceFirstTopologicalSort().Select(i => _ids[i]!).ToArray();
+
+    /// <summary>Tells whether a task is completed.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <returns><see langword="true"/> once <see cref="MarkCompleted(string)"/> was called for it.</returns>
+    public bool IsCompleted(string taskId) => _completed[Require(taskId, nameof(taskId))];
+
+    /// <summary>Tells whether a task is ready: not completed, and every dependency completed.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <returns><see langword="true"/> when it is ready.</returns>
+    public bool IsReady(string taskId) => _ready.Contains(Require(taskId, nameof(taskId)));
+
+    /// <summary>Counts the dependencies of a task that are not completed.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <returns>The count.</returns>
+    public int UnmetDependencyCount(string taskId) => _unmet[Require(taskId, nameof(taskId))];
+
+    /// <summary>Records that a task completed.</summary>
+    /// <param name="taskId">The task id.</param>
+    /// <returns>The tasks that became ready; empty when the task was already completed.</returns>
+    /// <exception cref="TaskNotReadyException">A dependency is not completed.</exception>
+    public IReadOnlyList<string> MarkCompleted(string taskId)
+    {
+        var newlyReady = new List<int>();
+        MarkCompleted(Require(taskId, nameof(taskId)), newlyReady);
+        return newlyReady.Select(i => _ids[i]!).ToArray();
+    }
+
+    internal int IndexOf(string taskId) => _indexOf.TryGetValue(taskId, out var index) ? index : -1;
+
+    internal string IdAt(int index) => _ids[index] ?? throw new ArgumentOutOfRangeException(nameof(index), index, "No task has this index.");
+
+    internal void MarkCompleted(int index, List<int> newlyReady)
+    {
+        if (_completed[index])
+        {
+            return;
+        }
+
+        if (_unmet[index] > 0)
+        {
+            var unmet = In(index).Where(e => !_completed[e.Source]).Select(e => _ids[e.Source]!).ToArray();
+            throw new TaskNotReadyException(_ids[index]!, unmet);
+        }
+
+        _completed[index] = true;
+        _ready.Remove(index);
+        var dependents = Out(index);
+        for (var i = 0; i < dependents.Count; i++)
+        {
+            Satisfy(dependents[i].Target, newlyReady);
+        }
+    }
+
+    internal void CollectDescendants(int index, List<int> result)
+    {
+        var seen = new HashSet<int> { index };
+        var start = result.Count;
+        foreach (var edge in Out(index))
+        {
+            if (seen.Add(edge.Target))
+            {
+                result.Add(edge.Target);
+            }
+        }
+
+        for (var i = start; i < result.Count; i++)
+        {
+            foreach (var edge in Out(result[i]))
+            {
+                if (seen.Add(edge.Target))
+                {
+                    result.Add(edge.Target);
+                }
+            }
+        }
+    }
+
+    private void Satisfy(int dependent, List<int>? newlyReady)
+    {
+        if (--_unmet[dependent] == 0 && !_completed[dependent] && _ids[dependent] is not null)
+        {
+            _ready.Add(dependent);
+            newlyReady?.Add(dependent);
+        }
+    }
+
+    private int Require(string taskId, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(taskId, paramName);
+        return _indexOf.TryGetValue(taskId, out var index)
+            ? index
+            : throw new TaskNotFoundException(taskId, $"Task '{taskId}' ({paramName}) does not exist in the graph.");
+    }
+
+    private int Allocate(string taskId)
+    {
+        EnsureCapacity(_next + 1);
+        var index = _next++;
+        _ids[index] = taskId;
+        _indexOf.Add(taskId, index);
+        return index;
+    }
+
+    private void EnsureCapacity(int size)
+    {
+        if (size <= _ids.Length)
+        {
+            return;
+        }
+
+        var capacity = Math.Max(size, _ids.Length * 2);
+        Array.Resize(ref _ids, capacity);
+        Array.Resize(ref _unmet, capacity);
+        Array.Resize(ref _order, capacity);
+        Array.Resize(ref _completed, capacity);
+        Array.Resize(ref _mark, capacity);
+        Array.Resize(ref _parent, capacity);
+    }
+
+    private IList<SEquatableEdge<int>> Out(int index) => AsList(_edges.OutEdges(index));
+
+    private IList<SEquatableEdge<int>> In(int index) => AsList(_edges.InEdges(index));
+
+    private static IList<SEquatableEdge<int>> AsList(IEnumerable<SEquatableEdge<int>> edges) =>
+        edges as IList<SEquatableEdge<int>> ?? edges.ToList();
+
+    private sealed class ReadyView(TaskGraph graph) : IReadOnlyCollection<string>
+    {
+        public int Count => graph._ready.Count;
+
+        public IEnumerator<string> GetEnumerator()
+        {
+            foreach (var index in graph._ready)
+            {
+                yield return graph._ids[index]!;
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}

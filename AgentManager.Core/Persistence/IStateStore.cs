@@ -1,0 +1,47 @@
+using AgentManager.Lifecycle;
+
+namespace AgentManager.Persistence;
+
+/// <summary>Where workflows, tasks and their transition history are kept. The engine commits every change
+/// here before it publishes the change's events.</summary>
+/// <remarks>Implementations must be safe to call from several threads; <see cref="CommitAsync"/> is
+/// called by one engine loop at a time and must apply a batch atomically.</remarks>
+public interface IStateStore
+{
+    /// <summary>Applies a batch of changes atomically.</summary>
+    /// <param name="changes">The changes.</param>
+    /// <param name="cancellationToken">Cancels the commit before it is applied.</param>
+    /// <returns>A task that completes when the changes are stored.</returns>
+    Task CommitAsync(StateChanges changes, CancellationToken cancellationToken);
+
+    /// <summary>Reads a workflow.</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The record, or <see langword="null"/> when there is none.</returns>
+    Task<WorkflowRecord?> GetWorkflowAsync(string workflowId, CancellationToken cancellationToken);
+
+    /// <summary>Lists workflows, oldest first.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The records.</returns>
+    Task<IReadOnlyList<WorkflowRecord>> ListWorkflowsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Reads the tasks of a workflow in definition order.</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The records; empty for an unknown workflow.</returns>
+    Task<IReadOnlyList<TaskRecord>> GetTasksAsync(string workflowId, CancellationToken cancellationToken);
+
+    /// <summary>Reads one task.</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="taskId">The task id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The record, or <see langword="null"/> when there is none.</returns>
+    Task<TaskRecord?> GetTaskAsync(string workflowId, string taskId, CancellationToken cancellationToken);
+
+    /// <summary>Reads transitions of a workflow, oldest first.</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="taskId">Only this task's, or all when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The transitions.</returns>
+    Task<IReadOnlyList<TaskTransition>> GetTransitionsAsync(string workflowId, string? taskId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,127 @@
+using AgentManager.Lifecycle;
+
+namespace AgentManager.Persistence;
+
+/// <summary>The in-process store: fast, complete, and gone when the process ends.</summary>
+internal sealed class InMemoryStateStore : IStateStore
+{
+    private readonly object _sync = new();
+    private readonly Dictionary<string, WorkflowState> _workflows = new(StringComparer.Ordinal);
+    private readonly List<string> _order = [];
+
+    public Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_sync)
+        {
+            ThrowIfOrphaned(changes);
+            foreach (var workflow in changes.Workflows)
+            {
+                if (_workflows.TryGetValue(workflow.WorkflowId, out var state))
+                {
+                    state.Record = workflow;
+                }
+                else
+                {
+                    _workflows.Add(workflow.WorkflowId, new WorkflowState(workflow));
+                    _order.Add(workflow.WorkflowId);
+                }
+            }
+
+            foreach (var task in changes.Tasks)
+            {
+                Find(task.WorkflowId).Tasks[task.TaskId] = task;
+            }
+
+            foreach (var transition in changes.Transitions)
+            {
+                Find(transition.WorkflowId).Transitions.Add(transition);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<WorkflowRecord?> GetWorkflowAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult(_workflows.TryGetValue(workflowId, out var state) ? state.Record : null);
+        }
+    }
+
+    public Task<IReadOnlyList<WorkflowRecord>> ListWorkflowsAsync(CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            IReadOnlyList<WorkflowRecord> result = _order.Select(id => _workflows[id].Record).ToArray();
+            return Task.FromResult(result);
+        }
+    }
+
+    public Task<IReadOnlyList<TaskRecord>> GetTasksAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            IReadOnlyList<TaskRecord> result = _workflows.TryGetValue(workflowId, out var state)
+                ? state.Tasks.Values.OrderBy(t => t.Ordinal).ToArray()
+                : [];
+            return Task.FromResult(result);
+        }
+    }
+
+    public Task<TaskRecord?> GetTaskAsync(string workflowId, string taskId, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            TaskRecord? task = null;
+            if (_workflows.TryGetValue(workflowId, out var state))
+            {
+                state.Tasks.TryGetValue(taskId, out task);
+            }
+
+            return Task.FromResult(task);
+        }
+    }
+
+    public Task<IReadOnlyList<TaskTransition>> GetTransitionsAsync(string workflowId, string? taskId, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            IReadOnlyList<TaskTransition> result = !_workflows.TryGetValue(workflowId, out var state)
+                ? []
+                : taskId is null
+                    ? state.Transitions.ToArray()
+                    : state.Transitions.Where(t => t.TaskId == taskId).ToArray();
+            return Task.FromResult(result);
+        }
+    }
+
+    private void ThrowIfOrphaned(StateChanges changes)
+    {
+        var known = changes.Workflows.Select(w => w.WorkflowId).ToHashSet(StringComparer.Ordinal);
+        var ids = changes.Tasks.Select(t => t.WorkflowId).Concat(changes.Transitions.Select(t => t.WorkflowId));
+        foreach (var id in ids)
+        {
+            if (!known.Contains(id) && !_workflows.ContainsKey(id))
+            {
+                throw new InvalidOperationException($"Workflow '{id}' must be committed before its tasks and transitions; nothing was stored.");
+            }
+        }
+    }
+
+    private WorkflowState Find(string workflowId) =>
+        _workflows.TryGetValue(workflowId, out var state)
+            ? state
+            : throw new InvalidOperationException($"Workflow '{workflowId}' must be committed before its tasks and transitions.");
+
+    private sealed class WorkflowState(WorkflowRecord record)
+    {
+        public WorkflowRecord Record { get; set; } = record;
+
+        public Dictionary<string, TaskRecord> Tasks { get; } = new(StringComparer.Ordinal);
+
+        public List<TaskTransition> Transitions { get; } = [];
+    }
+}

@@ -1,0 +1,52 @@
+using AgentManager.Lifecycle;
+
+namespace AgentManager.Persistence;
+
+/// <summary>The stored state of a task.</summary>
+public sealed record TaskRecord
+{
+    /// <summary>Gets the workflow the task belongs to.</summary>
+    public required string WorkflowId { get; init; }
+
+    /// <summary>Gets the task id.</summary>
+    public required string TaskId { get; init; }
+
+    /// <summary>Gets the position of the task in its workflow definition.</summary>
+    public required int Ordinal { get; init; }
+
+    /// <summary>Gets the title.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>Gets the state.</summary>
+    public required TaskState State { get; init; }
+
+    /// <summary>Gets how many attempts were started.</summary>
+    public int Attempt { get; init; }
+
+    /// <summary>Gets the priority.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>Gets the agent id.</summary>
+    public string? AgentId { get; init; }
+
+    /// <summary>Gets the ids of the tasks it depends on.</summary>
+    public IReadOnlyList<string> Dependencies { get; init; } = [];
+
+    /// <summary>Gets the resource keys it holds while running.</summary>
+    public IReadOnlyList<string> Resources { get; init; } = [];
+
+    /// <summary>Gets its absolute working directory.</summary>
+    public string? Workdir { get; init; }
+
+    /// <summary>Gets the last error.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>Gets the tail of the last agent output.</summary>
+    public string? LastOutput { get; init; }
+
+    /// <summary>Gets when the first attempt started.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Gets when the task reached a final state.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+}

@@ -1,0 +1,34 @@
+using AgentManager.Workflows;
+
+namespace AgentManager.Persistence;
+
+/// <summary>The stored state of a workflow.</summary>
+public sealed record WorkflowRecord
+{
+    /// <summary>Gets the workflow id.</summary>
+    public required string WorkflowId { get; init; }
+
+    /// <summary>Gets the workflow's name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Gets the status.</summary>
+    public required WorkflowStatus Status { get; init; }
+
+    /// <summary>Gets why it failed or was cancelled.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Gets when it was created.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Gets when it started.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Gets when it finished.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Gets the directory under which its task working directories live.</summary>
+    public string? WorkRoot { get; init; }
+
+    /// <summary>Gets free-form metadata.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+}

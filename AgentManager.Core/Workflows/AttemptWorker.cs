@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using AgentManager.Diagnostics;
+using AgentManager.Execution;
+
+namespace AgentManager.Workflows;
+
+/// <summary>Runs one task attempt off the engine loop: the agent under its timeout, then the verifier,
+/// reporting each step back to the loop as a command.</summary>
+internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider time, Action<EngineCommand> post)
+{
+    public void Launch(TaskRuntime task, CancellationToken workflowCancelled)
+    {
+        var invocation = new AgentInvocation
+        {
+            WorkflowId = task.Run.Id,
+            TaskId = task.Id,
+            AgentId = task.AgentId,
+            Title = task.Title,
+            Prompt = task.Prompt,
+            Attempt = task.Attempt,
+            Workdir = task.Workdir,
+            PreviousError = task.LastError,
+            Metadata = task.Metadata,
+        };
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static state => _ = state.Worker.RunAsync(state.Task, state.Invocation, state.Cancelled),
+            (Worker: this, Task: task, Invocation: invocation, Cancelled: workflowCancelled),
+            preferLocal: false);
+    }
+
+    private async Task RunAsync(TaskRuntime task, AgentInvocation invocation, CancellationToken cancelled)
+    {
+        var attempt = invocation.Attempt;
+        using var activity = AgentManagerDiagnostics.ActivitySource.StartActivity("task.attempt", ActivityKind.Internal, task.Run.Activity?.Context ?? default);
+        activity?.SetTag("agentmanager.workflow.id", invocation.WorkflowId);
+        activity?.SetTag("agentmanager.task.id", invocation.TaskId);
+        activity?.SetTag("agentmanager.task.attempt", attempt);
+        activity?.SetTag("agentmanager.agent.id", invocation.AgentId);
+
+        var agent = await RunAgentAsync(task, invocation, cancelled).ConfigureAwait(false);
+        if (agent.Outcome != AttemptOutcome.Succeeded || task.Verifier is null)
+        {
+            Report(activity, new AttemptFinishedCommand(task, attempt, agent.Outcome, agent.Error, agent.Output));
+            return;
+        }
+
+        post(new ImplementationSucceededCommand(task, attempt));
+        var verification = await VerifyAsync(task.Verifier, invocation, agent.Result!, cancelled).ConfigureAwait(false);
+        Report(activity, new AttemptFinishedCommand(task, attempt, verification.Outcome, verification.Error, agent.Output));
+    }
+
+    private void Report(Activity? activity, AttemptFinishedCommand command)
+    {
+        if (command.Outcome == AttemptOutcome.Failed)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, command.Error);
+        }
+
+        activity?.SetTag("agentmanager.attempt.outcome", command.Outcome.ToString());
+        post(command);
+    }
+
+    private Task<StepResult> RunAgentAsync(TaskRuntime task, AgentInvocation invocation, CancellationToken cancelled) =>
+        RunStepAsync($"Agent '{task.AgentId}'", task.Timeout, async token =>
+        {
+            if (task.Workdir is not null)
+            {
+                Directory.CreateDirectory(task.Workdir);
+            }
+
+            var result = await task.Runner.RunAsync(invocation, token).ConfigureAwait(false);
+            return result switch
+            {
+                null => StepResult.Failed($"Agent '{task.AgentId}' returned no result.", null),
+                { Succeeded: true } => new StepResult(AttemptOutcome.Succeeded, null, result.Output, result),
+                _ => StepResult.Failed(result.Error ?? "The agent failed.", result.Output),
+            };
+        },
+        cancelled);
+
+    private Task<StepResult> VerifyAsync(IVerifier verifier, AgentInvocation invocation, AgentResult agentResult, CancellationToken cancelled) =>
+        RunStepAsync("Verification", options.VerificationTimeout, async token =>
+        {
+            var context = new VerificationContext { Invocation = invocation, AgentResult = agentResult };
+            var result = await verifier.VerifyAsync(context, token).ConfigureAwait(false);
+            return result switch
+            {
+                null => StepResult.Failed("The verifier returned no result.", null),
+                { Passed: true } => new StepResult(AttemptOutcome.Succeeded, null, result.Output, null),
+                _ => StepResult.Failed(result.Reason ?? "Verification failed.", result.Output),
+            };
+        },
+        cancelled);
+
+    /// <summary>Runs one step under its time limit and the workflow's cancellation, turning timeouts and
+    /// exceptions into failed steps that name what failed.</summary>
+    private async Task<StepResult> RunStepAsync(string what, TimeSpan limit, Func<CancellationToken, Task<StepResult>> step, CancellationToken cancelled)
+    {
+        using var timeout = new CancellationTokenSource(limit, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancelled);
+        try
+        {
+            return await step(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
+        {
+            return new StepResult(AttemptOutcome.Cancelled, "Cancelled.", null, null);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return StepResult.Failed($"{what} timed out after {limit.TotalSeconds:0.###} s.", null);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return StepResult.Failed($"{what} threw {ex.GetType().Name}: {ex.Message}", null);
+        }
+    }
+
+    private sealed record StepResult(AttemptOutcome Outcome, string? Error, string? Output, AgentResult? Result)
+    {
+        public static StepResult Failed(string error, string? output) => new(AttemptOutcome.Failed, error, output, null);
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace AgentManager.Workflows;
+
+/// <summary>The engine's log messages; event ids 1000-1099 belong to the engine.</summary>
+internal static partial class EngineLog
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Workflow {WorkflowId} started with {TaskCount} tasks")]
+    public static partial void WorkflowStarted(ILogger logger, string workflowId, int taskCount);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Workflow {WorkflowId} finished: {Status}")]
+    public static partial void WorkflowFinished(ILogger logger, string workflowId, WorkflowStatus status);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Task {WorkflowId}/{TaskId} attempt {Attempt} failed: {Error}")]
+    public static partial void AttemptFailed(ILogger logger, string workflowId, string taskId, int attempt, string error);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Engine command {Command} failed")]
+    public static partial void CommandFailed(ILogger logger, string command, Exception exception);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "The engine loop failed and stopped")]
+    public static partial void LoopFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,53 @@
+using AgentManager.Lifecycle;
+
+namespace AgentManager.Workflows;
+
+/// <summary>Creates, runs, cancels and reports workflows of agent tasks.</summary>
+public interface IWorkflowEngine
+{
+    /// <summary>Validates a workflow and stores it, ready to start. Nothing is stored when validation fails.</summary>
+    /// <param name="definition">The workflow.</param>
+    /// <param name="cancellationToken">Cancels the wait, not an accepted creation.</param>
+    /// <returns>The workflow id.</returns>
+    /// <exception cref="WorkflowValidationException">The definition breaks a rule; every broken rule is listed.</exception>
+    Task<string> CreateAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a created workflow: tasks without dependencies become ready and are dispatched.</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes once the start is recorded.</returns>
+    /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    /// <exception cref="WorkflowStateException">The workflow was already started.</exception>
+    Task StartAsync(string workflowId, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a workflow: running agents are stopped and every unfinished task ends cancelled.</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="reason">Why, recorded with every cancelled task.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes once the cancellation is recorded.</returns>
+    /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    /// <exception cref="WorkflowStateException">The workflow has already finished.</exception>
+    Task CancelAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until the workflow finishes.</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="cancellationToken">Stops waiting; the workflow goes on.</param>
+    /// <returns>The final summary.</returns>
+    /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    Task<WorkflowSummary> WaitForCompletionAsync(string workflowId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads where a workflow stands now.</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The summary.</returns>
+    /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    Task<WorkflowSummary> GetSummaryAsync(string workflowId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the recorded transitions of a workflow, oldest first.</summary>
+    /// <param name="workflowId">The workflow id.</param>
+    /// <param name="taskId">Only this task's transitions, or all when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The transitions.</returns>
+    /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    Task<IReadOnlyList<TaskTransition>> GetTransitionsAsync(string workflowId, string? taskId = null, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,59 @@
+using AgentManager.Execution;
+
+namespace AgentManager.Workflows;
+
+/// <summary>One task of a workflow: what to ask which agent, what it waits for, and how its result is checked.</summary>
+/// <remarks>The engine copies the definition when the workflow is created; later changes to this object have no effect.</remarks>
+public sealed class TaskDefinition
+{
+    /// <summary>Creates a task definition.</summary>
+    /// <param name="id">The task id, unique in its workflow; it must match <see cref="Ids.Pattern"/>.</param>
+    public TaskDefinition(string id)
+    {
+        Id = id;
+    }
+
+    /// <summary>Gets the task id.</summary>
+    public string Id { get; }
+
+    /// <summary>Gets or sets a short human title.</summary>
+    public string? Title { get; set; }
+
+    /// <summary>Gets or sets the instructions handed to the agent.</summary>
+    /// <value>The default is empty.</value>
+    public string Prompt { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the priority: among ready tasks a higher one is dispatched first; equal ones in the order they became ready.</summary>
+    /// <value>The default is 0.</value>
+    public int Priority { get; set; }
+
+    /// <summary>Gets the ids of tasks of the same workflow that must complete before this one starts.</summary>
+    public IList<string> Dependencies { get; } = new List<string>();
+
+    /// <summary>Gets or sets the agent that runs the task: a key of <see cref="WorkflowDefinition.Agents"/> or of an agent registered with DI.</summary>
+    /// <value>The default, <see langword="null"/>, uses <see cref="WorkflowDefinition.DefaultAgentId"/>.</value>
+    public string? AgentId { get; set; }
+
+    /// <summary>Gets the resource keys the task holds while it runs (e.g. <c>model:gpt</c>); each key admits as many tasks at once as its capacity.</summary>
+    /// <remarks>A task with a <see cref="Workdir"/> also holds the key <c>workdir:&lt;full path&gt;</c>.</remarks>
+    public IList<string> Resources { get; } = new List<string>();
+
+    /// <summary>Gets or sets how many attempts the task gets in all.</summary>
+    /// <value>The default, <see langword="null"/>, uses the engine's retry policy.</value>
+    public int? MaxAttempts { get; set; }
+
+    /// <summary>Gets or sets how long one agent run may take before it is cancelled and counted as a failed attempt.</summary>
+    /// <value>The default, <see langword="null"/>, uses the engine's default task timeout.</value>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>Gets or sets the task's working directory, relative to the workflow's work root; created when missing.</summary>
+    /// <value>The default, <see langword="null"/>, runs the agent without a working directory of its own.</value>
+    public string? Workdir { get; set; }
+
+    /// <summary>Gets or sets the check that decides whether the agent's work is accepted.</summary>
+    /// <value>The default, <see langword="null"/>, accepts every successful agent run.</value>
+    public IVerifier? Verifier { get; set; }
+
+    /// <summary>Gets free-form metadata handed to the agent.</summary>
+    public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+}

@@ -1,0 +1,28 @@
+using AgentManager.Lifecycle;
+
+namespace AgentManager.Workflows;
+
+/// <summary>Where one task of a workflow stands.</summary>
+public sealed class TaskSummary
+{
+    /// <summary>Gets the task id.</summary>
+    public required string TaskId { get; init; }
+
+    /// <summary>Gets the task's state.</summary>
+    public required TaskState State { get; init; }
+
+    /// <summary>Gets how many attempts were started.</summary>
+    public required int Attempts { get; init; }
+
+    /// <summary>Gets when the first attempt started, if one did.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Gets when the task reached a final state, if it did.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Gets the time from the first start to the end, or zero.</summary>
+    public TimeSpan Duration => StartedAt is { } start && FinishedAt is { } end ? end - start : TimeSpan.Zero;
+
+    /// <summary>Gets the last error: a failed attempt's message, or why the task was cancelled.</summary>
+    public string? LastError { get; init; }
+}

@@ -1,0 +1,186 @@
+using AgentManager.Agents;
+using AgentManager.Execution;
+using AgentManager.Graph;
+
+namespace AgentManager.Workflows;
+
+/// <summary>Validates a <see cref="WorkflowDefinition"/> and turns it into a <see cref="WorkflowRun"/>,
+/// collecting every broken rule before it gives up.</summary>
+internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistry agents, TimeProvider time)
+{
+    public WorkflowRun Compile(WorkflowDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var errors = new List<string>();
+        var workflowId = definition.Id ?? "wf-" + Guid.NewGuid().ToString("N");
+        if (!Ids.IsValid(workflowId))
+        {
+            errors.Add("Workflow id " + Ids.Describe(workflowId));
+        }
+
+        if (definition.Tasks.Count == 0)
+        {
+            errors.Add("A workflow needs at least one task.");
+        }
+
+        var workRoot = Path.GetFullPath(definition.WorkRoot ?? Path.Combine(options.WorkRoot, Ids.IsValid(workflowId) ? workflowId : "invalid"));
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var task in definition.Tasks)
+        {
+            if (task is null)
+            {
+                errors.Add("The task list contains a null entry.");
+            }
+            else if (!Ids.IsValid(task.Id))
+            {
+                errors.Add("Task id " + Ids.Describe(task.Id));
+            }
+            else if (!ids.Add(task.Id))
+            {
+                errors.Add($"Task id '{task.Id}' is used more than once; task ids must be unique.");
+            }
+        }
+
+        var specs = new List<TaskSpec>();
+        var dependencies = new List<TaskDependency>();
+        foreach (var task in definition.Tasks)
+        {
+            if (task is null || !Ids.IsValid(task.Id))
+            {
+                continue;
+            }
+
+            foreach (var dependency in task.Dependencies.Distinct(StringComparer.Ordinal))
+            {
+                if (dependency == task.Id)
+                {
+                    errors.Add($"Task '{task.Id}' depends on itself.");
+                }
+                else if (!ids.Contains(dependency))
+                {
+                    errors.Add($"Task '{task.Id}' depends on '{dependency}', which is not a task of this workflow.");
+                }
+                else
+                {
+                    dependencies.Add(new TaskDependency(task.Id, dependency));
+                }
+            }
+
+            specs.Add(CompileTask(definition, task, workRoot, errors));
+        }
+
+        var graph = new TaskGraph();
+        if (errors.Count == 0)
+        {
+            try
+            {
+                graph.AddRange(specs.Select(s => s.Definition.Id), dependencies);
+            }
+            catch (DependencyCycleException cycle)
+            {
+                errors.Add(cycle.Message);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new WorkflowValidationException(errors);
+        }
+
+        var run = new WorkflowRun(
+            workflowId,
+            definition.Name,
+            workRoot,
+            graph,
+            new Dictionary<string, string>(definition.Metadata, StringComparer.Ordinal),
+            time.GetUtcNow());
+        var tasks = new TaskRuntime[specs.Count];
+        var byIndex = new TaskRuntime[specs.Count == 0 ? 0 : specs.Max(s => graph.IndexOf(s.Definition.Id)) + 1];
+        for (var ordinal = 0; ordinal < specs.Count; ordinal++)
+        {
+            var spec = specs[ordinal];
+            var task = spec.Definition;
+            var runtime = new TaskRuntime
+            {
+                Run = run,
+                Index = graph.IndexOf(task.Id),
+                Ordinal = ordinal,
+                Id = task.Id,
+                Title = task.Title,
+                Prompt = task.Prompt ?? string.Empty,
+                Priority = task.Priority,
+                AgentId = spec.AgentId!,
+                Runner = spec.Runner!,
+                Dependencies = task.Dependencies.ToArray(),
+                Resources = spec.Resources,
+                Workdir = spec.Workdir,
+                MaxAttempts = task.MaxAttempts ?? options.Retry.MaxAttempts,
+                Timeout = task.Timeout ?? options.DefaultTaskTimeout,
+                Verifier = task.Verifier,
+                Metadata = new Dictionary<string, string>(task.Metadata, StringComparer.Ordinal),
+            };
+            tasks[ordinal] = runtime;
+            byIndex[runtime.Index] = runtime;
+        }
+
+        run.Tasks = tasks;
+        run.TasksByIndex = byIndex;
+        return run;
+    }
+
+    private TaskSpec CompileTask(WorkflowDefinition definition, TaskDefinition task, string workRoot, List<string> errors)
+    {
+        var agentId = task.AgentId ?? definition.DefaultAgentId;
+        IAgentRunner? runner = null;
+        if (agentId is null)
+        {
+            errors.Add($"Task '{task.Id}' names no agent and the workflow has no DefaultAgentId.");
+        }
+        else if (!definition.Agents.TryGetValue(agentId, out runner) && !agents.TryGet(agentId, out runner))
+        {
+            var known = definition.Agents.Keys.Concat(agents.AgentIds).Distinct().Order(StringComparer.Ordinal).ToArray();
+            errors.Add($"Task '{task.Id}' names agent '{agentId}', which is not registered; known agents: {(known.Length == 0 ? "none" : string.Join(", ", known))}.");
+        }
+
+        if (task.MaxAttempts is < 1)
+        {
+            errors.Add($"Task '{task.Id}' has MaxAttempts {task.MaxAttempts}; it must be at least 1.");
+        }
+
+        if (task.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            errors.Add($"Task '{task.Id}' has Timeout {timeout}; it must be positive.");
+        }
+
+        var resources = new List<string>();
+        foreach (var resource in task.Resources)
+        {
+            if (string.IsNullOrWhiteSpace(resource))
+            {
+                errors.Add($"Task '{task.Id}' declares a blank resource key.");
+            }
+            else if (!resources.Contains(resource, StringComparer.Ordinal))
+            {
+                resources.Add(resource);
+            }
+        }
+
+        string? workdir = null;
+        if (task.Workdir is not null)
+        {
+            if (WorkdirPath.TryResolve(workRoot, task.Workdir, out var full, out var error))
+            {
+                workdir = full;
+                resources.Add("workdir:" + workdir);
+            }
+            else
+            {
+                errors.Add($"Task '{task.Id}': {error}");
+            }
+        }
+
+        return new TaskSpec(task, agentId, runner, resources.ToArray(), workdir);
+    }
+
+    private sealed record TaskSpec(TaskDefinition Definition, string? AgentId, IAgentRunner? Runner, string[] Resources, string? Workdir);
+}

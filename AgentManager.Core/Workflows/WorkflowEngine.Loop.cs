@@ -1,0 +1,465 @@
+using AgentManager.Diagnostics;
+using AgentManager.Events;
+using AgentManager.Lifecycle;
+using AgentManager.Persistence;
+using Microsoft.Extensions.Logging;
+
+namespace AgentManager.Workflows;
+
+internal sealed partial class WorkflowEngine
+{
+    private const int MaxCommandsPerBatch = 4096;
+
+    private readonly StateChanges _changes = new();
+    private readonly List<TaskRuntime> _dirtyTasks = [];
+    private readonly List<WorkflowRun> _dirtyRuns = [];
+    private readonly List<TaskRuntime> _launches = [];
+    private readonly List<RequestCommand> _replies = [];
+    private readonly List<WorkflowRun> _finishedRuns = [];
+    private readonly List<CancellationTokenSource> _cancellations = [];
+    private readonly List<int> _indexBuffer = [];
+    private int _running;
+
+    private async Task RunLoopAsync(CancellationToken stopping)
+    {
+        var reader = _inbox.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
+            {
+                var handled = 0;
+                while (handled++ < MaxCommandsPerBatch && reader.TryRead(out var command))
+                {
+                    Handle(command);
+                }
+
+                Dispatch();
+                await FlushAsync(stopping).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            EngineLog.LoopFailed(_logger, ex);
+            _stopped = true;
+            var failure = new InvalidOperationException("The AgentManager engine loop failed; see the inner exception.", ex);
+            foreach (var reply in _replies)
+            {
+                reply.Fail(failure);
+            }
+
+            foreach (var run in _runs.Values)
+            {
+                run.SignalAbandoned(failure);
+            }
+
+            throw;
+        }
+    }
+
+    private void Handle(EngineCommand command)
+    {
+        try
+        {
+            switch (command)
+            {
+                case CreateWorkflowCommand create:
+                    OnCreate(create);
+                    break;
+                case StartWorkflowCommand start:
+                    OnStart(start);
+                    break;
+                case CancelWorkflowCommand cancel:
+                    OnCancel(cancel);
+                    break;
+                case ImplementationSucceededCommand implemented:
+                    OnImplementationSucceeded(implemented);
+                    break;
+                case AttemptFinishedCommand finished:
+                    OnAttemptFinished(finished);
+                    break;
+                case RetryDueCommand retry:
+                    OnRetryDue(retry);
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unknown engine command {command.GetType().Name}.");
+            }
+        }
+        catch (AgentManagerException ex) when (command is RequestCommand)
+        {
+            command.Fail(ex);
+        }
+        catch (Exception ex) when (command is not RequestCommand)
+        {
+            EngineLog.CommandFailed(_logger, command.GetType().Name, ex);
+        }
+    }
+
+    private void OnCreate(CreateWorkflowCommand command)
+    {
+        var run = command.Run;
+        if (!_runs.TryAdd(run.Id, run))
+        {
+            throw new WorkflowValidationException([$"Workflow id '{run.Id}' is already in use."]);
+        }
+
+        MarkDirty(run);
+        foreach (var task in run.Tasks)
+        {
+            MarkDirty(task);
+        }
+
+        _changes.Events.Add(new WorkflowEvent(EventTypes.WorkflowCreated, run.Id, run.CreatedAt));
+        _replies.Add(command);
+    }
+
+    private void OnStart(StartWorkflowCommand command)
+    {
+        var run = FindRun(command.WorkflowId);
+        if (run.Status != WorkflowStatus.Created)
+        {
+            throw new WorkflowStateException(run.Id, run.Status, $"Workflow '{run.Id}' cannot start: it is {run.Status.ToWireName()}, and only a created workflow starts.");
+        }
+
+        var now = _time.GetUtcNow();
+        run.Status = WorkflowStatus.Running;
+        run.StartedAt = now;
+        run.Cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        run.Activity = AgentManagerDiagnostics.StartDetached("workflow.run");
+        run.Activity?.SetTag("agentmanager.workflow.id", run.Id);
+        MarkDirty(run);
+        _changes.Events.Add(new WorkflowEvent(EventTypes.WorkflowStarted, run.Id, now));
+        EngineLog.WorkflowStarted(_logger, run.Id, run.Tasks.Length);
+        foreach (var task in run.Tasks)
+        {
+            if (task.Dependencies.Count == 0)
+            {
+                MakeReady(task, TaskTrigger.DependenciesMet, null);
+            }
+        }
+
+        _replies.Add(command);
+    }
+
+    private void OnCancel(CancelWorkflowCommand command)
+    {
+        var run = FindRun(command.WorkflowId);
+        if (run.Status.IsFinished() || run.CancelRequested)
+        {
+            throw new WorkflowStateException(run.Id, run.Status, $"Workflow '{run.Id}' cannot be cancelled: it is already {(run.CancelRequested ? "being cancelled" : run.Status.ToWireName())}.");
+        }
+
+        run.CancelRequested = true;
+        run.Reason = command.Reason;
+        if (run.Status == WorkflowStatus.Created)
+        {
+            run.Status = WorkflowStatus.Running;
+        }
+
+        foreach (var task in run.Tasks)
+        {
+            if (!task.State.IsTerminal())
+            {
+                CancelTask(task, command.Reason);
+            }
+        }
+
+        if (run.Cancellation is not null)
+        {
+            _cancellations.Add(run.Cancellation);
+        }
+
+        _replies.Add(command);
+        CheckFinished(run);
+    }
+
+    private void OnImplementationSucceeded(ImplementationSucceededCommand command)
+    {
+        var task = command.Task;
+        if (task.InFlight && task.Attempt == command.Attempt && task.State == TaskState.Implementing)
+        {
+            Fire(task, TaskTrigger.ImplementationSucceeded);
+        }
+    }
+
+    private void OnAttemptFinished(AttemptFinishedCommand command)
+    {
+        var task = command.Task;
+        var run = task.Run;
+        if (!task.InFlight || task.Attempt != command.Attempt)
+        {
+            return;
+        }
+
+        task.InFlight = false;
+        run.InFlightCount--;
+        _running--;
+        _queue.Release(task.HeldResources);
+        task.HeldResources = [];
+        AgentManagerDiagnostics.Running.Add(-1);
+        AgentManagerDiagnostics.Duration.Record(_time.GetElapsedTime(task.AttemptStartedTimestamp).TotalSeconds);
+
+        if (task.State is TaskState.Implementing or TaskState.Verifying)
+        {
+            task.LastOutput = Tail(command.Output);
+            switch (command.Outcome)
+            {
+                case AttemptOutcome.Succeeded:
+                    CompleteTask(task);
+                    break;
+                case AttemptOutcome.Failed:
+                    FailAttempt(task, command.Error ?? "The attempt failed.");
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        CheckFinished(run);
+    }
+
+    private void OnRetryDue(RetryDueCommand command)
+    {
+        var task = command.Task;
+        task.RetryTimer?.Dispose();
+        task.RetryTimer = null;
+        if (task.State == TaskState.BlockedRepair && task.Attempt == command.Attempt)
+        {
+            MakeReady(task, TaskTrigger.Retry, $"Attempt {task.Attempt + 1} of {task.MaxAttempts} after: {task.LastError}");
+        }
+    }
+
+    private void CompleteTask(TaskRuntime task)
+    {
+        if (task.State == TaskState.Implementing)
+        {
+            Fire(task, TaskTrigger.ImplementationSucceeded);
+        }
+
+        Fire(task, TaskTrigger.VerificationPassed);
+        AgentManagerDiagnostics.Completed.Add(1);
+        var run = task.Run;
+        _indexBuffer.Clear();
+        run.Graph.MarkCompleted(task.Index, _indexBuffer);
+        foreach (var index in _indexBuffer)
+        {
+            var dependent = run.TasksByIndex[index];
+            if (dependent.State == TaskState.Pending && !run.CancelRequested)
+            {
+                MakeReady(dependent, TaskTrigger.DependenciesMet, null);
+            }
+        }
+    }
+
+    private void FailAttempt(TaskRuntime task, string error)
+    {
+        task.LastError = error;
+        Fire(task, TaskTrigger.AttemptFailed, error);
+        EngineLog.AttemptFailed(_logger, task.Run.Id, task.Id, task.Attempt, error);
+        if (task.Attempt < task.MaxAttempts && !task.Run.CancelRequested)
+        {
+            AgentManagerDiagnostics.Retried.Add(1);
+            var delay = _options.Retry.GetDelay(task.Attempt, Random.Shared.NextDouble());
+            if (delay <= TimeSpan.Zero)
+            {
+                MakeReady(task, TaskTrigger.Retry, $"Attempt {task.Attempt + 1} of {task.MaxAttempts} after: {error}");
+            }
+            else
+            {
+                var attempt = task.Attempt;
+                task.RetryTimer = _time.CreateTimer(_ => Post(new RetryDueCommand(task, attempt)), null, delay, Timeout.InfiniteTimeSpan);
+            }
+
+            return;
+        }
+
+        var reason = $"Failed after {task.Attempt} attempt(s): {error}";
+        task.LastError = reason;
+        Fire(task, TaskTrigger.GiveUp, reason);
+        AgentManagerDiagnostics.Failed.Add(1);
+        var run = task.Run;
+        _indexBuffer.Clear();
+        run.Graph.CollectDescendants(task.Index, _indexBuffer);
+        foreach (var index in _indexBuffer)
+        {
+            var dependent = run.TasksByIndex[index];
+            if (!dependent.State.IsTerminal())
+            {
+                CancelTask(dependent, $"Dependency '{task.Id}' failed.");
+            }
+        }
+    }
+
+    private void CancelTask(TaskRuntime task, string reason)
+    {
+        task.RetryTimer?.Dispose();
+        task.RetryTimer = null;
+        task.LastError = reason;
+        Fire(task, TaskTrigger.Cancel, reason);
+    }
+
+    private void MakeReady(TaskRuntime task, TaskTrigger trigger, string? reason)
+    {
+        Fire(task, trigger, reason);
+        _queue.Enqueue(task, task.Priority, task.Resources);
+    }
+
+    private void Dispatch()
+    {
+        while (_running < _options.MaxConcurrency && _queue.TryDequeue(out var task, out var resources))
+        {
+            if (task.State != TaskState.Ready || task.Run.CancelRequested)
+            {
+                _queue.Release(resources);
+                continue;
+            }
+
+            var run = task.Run;
+            task.Attempt++;
+            task.StartedAt ??= _time.GetUtcNow();
+            task.InFlight = true;
+            task.HeldResources = resources;
+            task.AttemptStartedTimestamp = _time.GetTimestamp();
+            run.InFlightCount++;
+            _running++;
+            Fire(task, TaskTrigger.Start);
+            AgentManagerDiagnostics.Started.Add(1);
+            AgentManagerDiagnostics.Running.Add(1);
+            _launches.Add(task);
+        }
+    }
+
+    private void CheckFinished(WorkflowRun run)
+    {
+        if (run.Status != WorkflowStatus.Running || run.TerminalCount < run.Tasks.Length || run.InFlightCount > 0)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        string type;
+        if (run.CancelRequested)
+        {
+            run.Status = WorkflowStatus.Cancelled;
+            type = EventTypes.WorkflowCancelled;
+        }
+        else if (run.FailedCount > 0)
+        {
+            run.Status = WorkflowStatus.Failed;
+            run.Reason = $"{run.FailedCount} task(s) failed: " + string.Join(", ", run.Tasks.Where(t => t.State == TaskState.Failed).Select(t => $"'{t.Id}'"));
+            type = EventTypes.WorkflowFailed;
+        }
+        else
+        {
+            run.Status = WorkflowStatus.Completed;
+            type = EventTypes.WorkflowCompleted;
+        }
+
+        run.FinishedAt = now;
+        MarkDirty(run);
+        _changes.Events.Add(new WorkflowEvent(type, run.Id, now, run.Reason));
+        EngineLog.WorkflowFinished(_logger, run.Id, run.Status);
+        run.Activity?.SetTag("agentmanager.workflow.status", run.Status.ToWireName());
+        run.Activity?.Dispose();
+        _finishedRuns.Add(run);
+    }
+
+    private void Fire(TaskRuntime task, TaskTrigger trigger, string? reason = null)
+    {
+        var transition = TaskLifecycle.Transition(task.Run.Id, task.Id, task.State, trigger, task.Attempt, _time.GetUtcNow(), TaskLifecycle.EngineActor, reason);
+        task.State = transition.To;
+        if (transition.To.IsTerminal())
+        {
+            task.FinishedAt = transition.Timestamp;
+            task.Run.TerminalCount++;
+            if (transition.To == TaskState.Failed)
+            {
+                task.Run.FailedCount++;
+            }
+        }
+
+        MarkDirty(task);
+        _changes.Transitions.Add(transition);
+        _changes.Events.Add(new TaskEvent(transition));
+    }
+
+    private async Task FlushAsync(CancellationToken stopping)
+    {
+        foreach (var run in _dirtyRuns)
+        {
+            run.Dirty = false;
+            _changes.Workflows.Add(run.ToRecord());
+        }
+
+        foreach (var task in _dirtyTasks)
+        {
+            task.Dirty = false;
+            _changes.Tasks.Add(task.ToRecord());
+        }
+
+        _dirtyRuns.Clear();
+        _dirtyTasks.Clear();
+        if (!_changes.IsEmpty)
+        {
+            await _store.CommitAsync(_changes, stopping).ConfigureAwait(false);
+            foreach (var @event in _changes.Events)
+            {
+                await _bus.PublishAsync(@event, stopping).ConfigureAwait(false);
+            }
+
+            _changes.Clear();
+        }
+
+        foreach (var task in _launches)
+        {
+            _worker.Launch(task, task.Run.Cancellation!.Token);
+        }
+
+        _launches.Clear();
+        foreach (var cancellation in _cancellations)
+        {
+            await cancellation.CancelAsync().ConfigureAwait(false);
+        }
+
+        _cancellations.Clear();
+        foreach (var reply in _replies)
+        {
+            reply.Reply.TrySetResult();
+        }
+
+        _replies.Clear();
+        foreach (var run in _finishedRuns)
+        {
+            run.SignalFinished();
+            run.Cancellation?.Dispose();
+        }
+
+        _finishedRuns.Clear();
+    }
+
+    private WorkflowRun FindRun(string workflowId) =>
+        _runs.TryGetValue(workflowId, out var run) ? run : throw new WorkflowNotFoundException(workflowId);
+
+    private void MarkDirty(TaskRuntime task)
+    {
+        if (!task.Dirty)
+        {
+            task.Dirty = true;
+            _dirtyTasks.Add(task);
+        }
+    }
+
+    private void MarkDirty(WorkflowRun run)
+    {
+        if (!run.Dirty)
+        {
+            run.Dirty = true;
+            _dirtyRuns.Add(run);
+        }
+    }
+
+    private string? Tail(string? output) =>
+        output is null || output.Length <= _options.OutputTailChars ? output : output[^_options.OutputTailChars..];
+}

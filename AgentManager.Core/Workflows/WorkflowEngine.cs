@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using AgentManager.Agents;
+using AgentManager.Events;
+using AgentManager.Lifecycle;
+using AgentManager.Persistence;
+using AgentManager.Scheduling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AgentManager.Workflows;
+
+/// <summary>Runs workflows: one loop owns all state and applies commands from callers and workers in
+/// order; it stores each batch of changes, then publishes their events, then launches agent attempts.</summary>
+internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposable
+{
+    private readonly Channel<EngineCommand> _inbox = Channel.CreateUnbounded<EngineCommand>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<string, WorkflowRun> _runs = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _startLock = new();
+    private readonly AgentManagerOptions _options;
+    private readonly IStateStore _store;
+    private readonly IEventBus _bus;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly WorkflowCompiler _compiler;
+    private readonly DispatchQueue<TaskRuntime> _queue;
+    private readonly AttemptWorker _worker;
+    private Task? _loop;
+    private bool _stopped;
+
+    public WorkflowEngine(
+        IOptions<AgentManagerOptions> options,
+        IStateStore store,
+        IEventBus bus,
+        AgentRegistry agents,
+        TimeProvider time,
+        ILogger<WorkflowEngine>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _store = store;
+        _bus = bus;
+        _time = time;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _compiler = new WorkflowCompiler(_options, agents, time);
+        _queue = new DispatchQueue<TaskRuntime>(new ResourcePool(
+            new Dictionary<string, int>(_options.ResourceCapacities, StringComparer.Ordinal),
+            _options.DefaultResourceCapacity));
+        _worker = new AttemptWorker(_options, time, Post);
+    }
+
+    /// <summary>Starts the engine loop; API calls start it on demand too.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        EnsureStarted();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops the loop and every running attempt. Unfinished workflows stay as stored.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var loop = SignalStop();
+        if (loop is not null)
+        {
+            await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        AbandonPending();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    /// <summary>Stops without waiting for the loop, for containers disposed synchronously.</summary>
+    public void Dispose()
+    {
+        SignalStop();
+        AbandonPending();
+    }
+
+    private Task? SignalStop()
+    {
+        lock (_startLock)
+        {
+            if (_stopped)
+            {
+                return _loop;
+            }
+
+            _stopped = true;
+        }
+
+        _stopping.Cancel();
+        _inbox.Writer.TryComplete();
+        return _loop;
+    }
+
+    private void AbandonPending()
+    {
+        var stopped = new ObjectDisposedException(nameof(WorkflowEngine), "The AgentManager engine has stopped.");
+        while (_inbox.Reader.TryRead(out var command))
+        {
+            command.Fail(stopped);
+        }
+
+        foreach (var run in _runs.Values)
+        {
+            run.SignalAbandoned(new InvalidOperationException($"The engine stopped before workflow '{run.Id}' finished."));
+        }
+    }
+
+    public async Task<string> CreateAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default)
+    {
+        var run = _compiler.Compile(definition);
+        await SendAsync(new CreateWorkflowCommand(run), cancellationToken).ConfigureAwait(false);
+        return run.Id;
+    }
+
+    public Task StartAsync(string workflowId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        return SendAsync(new StartWorkflowCommand(workflowId), cancellationToken);
+    }
+
+    public Task CancelAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        return SendAsync(new CancelWorkflowCommand(workflowId, string.IsNullOrWhiteSpace(reason) ? "Cancelled on request." : reason), cancellationToken);
+    }
+
+    public async Task<WorkflowSummary> WaitForCompletionAsync(string workflowId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        if (_runs.TryGetValue(workflowId, out var run))
+        {
+            await run.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var record = await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
+            if (!record.Status.IsFinished())
+            {
+                throw new WorkflowStateException(workflowId, record.Status, $"Workflow '{workflowId}' is {record.Status.ToWireName()} but not run by this engine; it finishes once an engine resumes it.");
+            }
+        }
+
+        return await GetSummaryAsync(workflowId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<WorkflowSummary> GetSummaryAsync(string workflowId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        var record = await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
+        var tasks = await _store.GetTasksAsync(workflowId, cancellationToken).ConfigureAwait(false);
+        return new WorkflowSummary
+        {
+            WorkflowId = record.WorkflowId,
+            Name = record.Name,
+            Status = record.Status,
+            Reason = record.Reason,
+            CreatedAt = record.CreatedAt,
+            StartedAt = record.StartedAt,
+            FinishedAt = record.FinishedAt,
+            Tasks = tasks.Select(t => new TaskSummary
+            {
+                TaskId = t.TaskId,
+                State = t.State,
+                Attempts = t.Attempt,
+                StartedAt = t.StartedAt,
+                FinishedAt = t.FinishedAt,
+                LastError = t.LastError,
+            }).ToArray(),
+        };
+    }
+
+    public async Task<IReadOnlyList<TaskTransition>> GetTransitionsAsync(string workflowId, string? taskId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        _ = await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
+        return await _store.GetTransitionsAsync(workflowId, taskId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendAsync(RequestCommand command, CancellationToken cancellationToken)
+    {
+        EnsureStarted();
+        if (!_inbox.Writer.TryWrite(command))
+        {
+            throw new ObjectDisposedException(nameof(WorkflowEngine), "The AgentManager engine has stopped.");
+        }
+
+        await command.Reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Post(EngineCommand command) => _inbox.Writer.TryWrite(command);
+
+    private void EnsureStarted()
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+
+        lock (_startLock)
+        {
+            ObjectDisposedException.ThrowIf(_stopped, this);
+            _loop ??= Task.Run(() => RunLoopAsync(_stopping.Token));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using AgentManager.Graph;
+using AgentManager.Persistence;
+
+namespace AgentManager.Workflows;
+
+/// <summary>The engine's live view of one workflow.</summary>
+/// <remarks>Mutable state is owned by the engine loop; <see cref="Finished"/> is safe to await from anywhere.</remarks>
+internal sealed class WorkflowRun
+{
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public WorkflowRun(string id, string? name, string workRoot, TaskGraph graph, IReadOnlyDictionary<string, string> metadata, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Name = name;
+        WorkRoot = workRoot;
+        Graph = graph;
+        Metadata = metadata;
+        CreatedAt = createdAt;
+    }
+
+    public string Id { get; }
+
+    public string? Name { get; }
+
+    public string WorkRoot { get; }
+
+    public TaskGraph Graph { get; }
+
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>Gets or sets the tasks by graph index.</summary>
+    public TaskRuntime[] TasksByIndex { get; set; } = [];
+
+    /// <summary>Gets or sets the tasks in definition order.</summary>
+    public TaskRuntime[] Tasks { get; set; } = [];
+
+    public WorkflowStatus Status { get; set; } = WorkflowStatus.Created;
+
+    public string? Reason { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    public int TerminalCount { get; set; }
+
+    public int FailedCount { get; set; }
+
+    public int InFlightCount { get; set; }
+
+    public bool CancelRequested { get; set; }
+
+    public CancellationTokenSource? Cancellation { get; set; }
+
+    public Activity? Activity { get; set; }
+
+    public bool Dirty { get; set; }
+
+    public Task Finished => _finished.Task;
+
+    public void SignalFinished() => _finished.TrySetResult();
+
+    public void SignalAbandoned(Exception reason) => _finished.TrySetException(reason);
+
+    public WorkflowRecord ToRecord() => new()
+    {
+        WorkflowId = Id,
+        Name = Name,
+        Status = Status,
+        Reason = Reason,
+        CreatedAt = CreatedAt,
+        StartedAt = StartedAt,
+        FinishedAt = FinishedAt,
+        WorkRoot = WorkRoot,
+        Metadata = Metadata,
+    };
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AgentManager.Samples.Console;
+
+/// <summary>The task-plan JSON of the original agentManager, plus the agents that run it.</summary>
+internal sealed class PlanFile
+{
+    [JsonPropertyName("plan_id")]
+    public string? PlanId { get; set; }
+
+    [JsonPropertyName("source_task_id")]
+    public string? SourceTaskId { get; set; }
+
+    [JsonPropertyName("created_by")]
+    public string? CreatedBy { get; set; }
+
+    [JsonPropertyName("status")]
+    public string? Status { get; set; }
+
+    [JsonPropertyName("items")]
+    public List<PlanItem>? Items { get; set; }
+
+    [JsonPropertyName("agents")]
+    public List<PlanAgent>? Agents { get; set; }
+
+    [JsonPropertyName("metadata")]
+    public Dictionary<string, JsonElement>? Metadata { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Other { get; set; }
+}
+
+internal sealed class PlanItem
+{
+    [JsonPropertyName("id")]
+    public string? Id { get; set; }
+
+    [JsonPropertyName("title")]
+    public string? Title { get; set; }
+
+    [JsonPropertyName("description")]
+    public string? Description { get; set; }
+
+    [JsonPropertyName("prompt")]
+    public string? Prompt { get; set; }
+
+    [JsonPropertyName("priority")]
+    public int Priority { get; set; }
+
+    [JsonPropertyName("dependencies")]
+    public List<string>? Dependencies { get; set; }
+
+    [JsonPropertyName("assignee")]
+    public string? Assignee { get; set; }
+
+    [JsonPropertyName("required_skills")]
+    public List<string>? RequiredSkills { get; set; }
+
+    [JsonPropertyName("workdir")]
+    public string? Workdir { get; set; }
+
+    [JsonPropertyName("verification")]
+    public string? Verification { get; set; }
+
+    [JsonPropertyName("resources")]
+    public List<string>? Resources { get; set; }
+
+    [JsonPropertyName("max_attempts")]
+    public int? MaxAttempts { get; set; }
+
+    [JsonPropertyName("timeout_seconds")]
+    public double? TimeoutSeconds { get; set; }
+
+    [JsonPropertyName("metadata")]
+    public Dictionary<string, JsonElement>? Metadata { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Other { get; set; }
+}
+
+internal sealed class PlanAgent
+{
+    [JsonPropertyName("agent_id")]
+    public string? AgentId { get; set; }
+
+    [JsonPropertyName("name")]
+    public string? Name { get; set; }
+
+    [JsonPropertyName("role")]
+    public string? Role { get; set; }
+
+    [JsonPropertyName("layer")]
+    public string? Layer { get; set; }
+
+    [JsonPropertyName("runner")]
+    public PlanRunner? Runner { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Other { get; set; }
+}
+
+internal sealed class PlanRunner
+{
+    [JsonPropertyName("kind")]
+    public string? Kind { get; set; }
+
+    [JsonPropertyName("command")]
+    public List<string>? Command { get; set; }
+
+    [JsonPropertyName("timeout_seconds")]
+    public double? TimeoutSeconds { get; set; }
+
+    [JsonPropertyName("env")]
+    public Dictionary<string, string>? Env { get; set; }
+
+    [JsonPropertyName("prompt_delivery")]
+    public string? PromptDelivery { get; set; }
+}

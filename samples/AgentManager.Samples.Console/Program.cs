@@ -1,0 +1,22 @@
+using AgentManager.Samples.Console;
+
+using var interrupt = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    interrupt.Cancel();
+};
+
+return args switch
+{
+    ["run", .. var rest] => await RunCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
+    ["quickstart"] => await QuickStart.RunAsync(interrupt.Token),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: agentmanager-console run <plan.json> [--workdir DIR] [--concurrency N]");
+    Console.Error.WriteLine("       agentmanager-console quickstart");
+    return RunCommand.BadInput;
+}

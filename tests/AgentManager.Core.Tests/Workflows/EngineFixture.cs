@@ -1,0 +1,72 @@
+using AgentManager.Events;
+using AgentManager.Execution;
+using AgentManager.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentManager.Tests.Workflows;
+
+/// <summary>An engine built the way a host builds it, through <c>AddAgentManager()</c>.</summary>
+internal sealed class EngineFixture : IAsyncDisposable
+{
+    private readonly ServiceProvider _provider;
+
+    public EngineFixture(Action<AgentManagerOptions>? configure = null, TimeProvider? time = null, Action<IAgentManagerBuilder>? agents = null)
+    {
+        var services = new ServiceCollection();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        var builder = services.AddAgentManager(o =>
+        {
+            o.Retry.InitialDelay = TimeSpan.Zero;
+            o.Retry.JitterRatio = 0;
+            o.WorkRoot = Path.Combine(Path.GetTempPath(), "agentmanager-tests", Guid.NewGuid().ToString("N"));
+            configure?.Invoke(o);
+        });
+        agents?.Invoke(builder);
+        _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        Engine = _provider.GetRequiredService<IWorkflowEngine>();
+        Bus = _provider.GetRequiredService<IEventBus>();
+    }
+
+    public IWorkflowEngine Engine { get; }
+
+    public IEventBus Bus { get; }
+
+    public static IAgentRunner Agent(Func<AgentInvocation, CancellationToken, ValueTask<AgentResult>> run) => new DelegateAgentRunner(run);
+
+    public static IAgentRunner NoOp { get; } = new DelegateAgentRunner((_, _) => ValueTask.FromResult(AgentResult.Success()));
+
+    public static WorkflowDefinition Workflow(IAgentRunner agent, params TaskDefinition[] tasks)
+    {
+        var workflow = new WorkflowDefinition { DefaultAgentId = "agent" };
+        workflow.Agents["agent"] = agent;
+        foreach (var task in tasks)
+        {
+            workflow.Tasks.Add(task);
+        }
+
+        return workflow;
+    }
+
+    public static TaskDefinition Task(string id, params string[] dependencies)
+    {
+        var task = new TaskDefinition(id) { Prompt = "do " + id };
+        foreach (var dependency in dependencies)
+        {
+            task.Dependencies.Add(dependency);
+        }
+
+        return task;
+    }
+
+    public async Task<WorkflowSummary> RunAsync(WorkflowDefinition workflow)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        return await Engine.RunAsync(workflow, timeout.Token);
+    }
+
+    public ValueTask DisposeAsync() => _provider.DisposeAsync();
+}

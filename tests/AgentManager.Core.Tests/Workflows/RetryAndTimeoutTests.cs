@@ -1,0 +1,124 @@
+using AgentManager.Execution;
+using AgentManager.Lifecycle;
+using AgentManager.Workflows;
+using Microsoft.Extensions.Time.Testing;
+using static AgentManager.Tests.Workflows.EngineFixture;
+
+namespace AgentManager.Tests.Workflows;
+
+public sealed class RetryAndTimeoutTests
+{
+    [Fact]
+    public async Task Retry_WaitsForTheBackoffOnTheTimeProvider()
+    {
+        var time = new FakeTimeProvider();
+        var attempts = 0;
+        var agent = Agent((inv, _) => ValueTask.FromResult(
+            Interlocked.Increment(ref attempts) < 3 ? AgentResult.Failure("not yet") : AgentResult.Success()));
+        await using var fixture = new EngineFixture(
+            o =>
+            {
+                o.Retry.InitialDelay = TimeSpan.FromSeconds(10);
+                o.Retry.BackoffMultiplier = 3;
+                o.Retry.MaxAttempts = 3;
+            },
+            time);
+        var id = await fixture.Engine.CreateAsync(Workflow(agent, Task("a")));
+        await fixture.Engine.StartAsync(id);
+
+        await WaitForStateAsync(fixture, id, TaskState.BlockedRepair, attempt: 1);
+        time.Advance(TimeSpan.FromSeconds(9));
+        await AssertStaysAsync(fixture, id, TaskState.BlockedRepair, attempt: 1);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await WaitForStateAsync(fixture, id, TaskState.BlockedRepair, attempt: 2);
+        time.Advance(TimeSpan.FromSeconds(29));
+        await AssertStaysAsync(fixture, id, TaskState.BlockedRepair, attempt: 2);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        var summary = await fixture.Engine.WaitForCompletionAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Equal(3, summary.Tasks[0].Attempts);
+    }
+
+    [Fact]
+    public async Task Timeout_AgentOverItsLimit_IsCancelledAndCountedAsAFailedAttempt()
+    {
+        var time = new FakeTimeProvider();
+        var sawCancel = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var agent = Agent(async (_, ct) =>
+        {
+            ct.Register(() => sawCancel.TrySetResult());
+            started.TrySetResult();
+            await System.Threading.Tasks.Task.Delay(Timeout.Infinite, ct);
+            return AgentResult.Success();
+        });
+        var task = Task("slow");
+        task.Timeout = TimeSpan.FromSeconds(5);
+        task.MaxAttempts = 1;
+        await using var fixture = new EngineFixture(time: time);
+        var id = await fixture.Engine.CreateAsync(Workflow(agent, task));
+        await fixture.Engine.StartAsync(id);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        var summary = await fixture.Engine.WaitForCompletionAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(sawCancel.Task.IsCompleted);
+        Assert.Equal(WorkflowStatus.Failed, summary.Status);
+        Assert.Contains("timed out after 5 s", summary.Tasks[0].LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Timeout_UsesTheEngineDefaultWhenTheTaskSetsNone()
+    {
+        var time = new FakeTimeProvider();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var agent = Agent(async (_, ct) =>
+        {
+            started.TrySetResult();
+            await System.Threading.Tasks.Task.Delay(Timeout.Infinite, ct);
+            return AgentResult.Success();
+        });
+        var task = Task("slow");
+        task.MaxAttempts = 1;
+        await using var fixture = new EngineFixture(o => o.DefaultTaskTimeout = TimeSpan.FromMinutes(2), time);
+        var id = await fixture.Engine.CreateAsync(Workflow(agent, task));
+        await fixture.Engine.StartAsync(id);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        time.Advance(TimeSpan.FromSeconds(119));
+        await AssertStaysAsync(fixture, id, TaskState.Implementing, attempt: 1);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        var summary = await fixture.Engine.WaitForCompletionAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("timed out after 120 s", summary.Tasks[0].LastError, StringComparison.Ordinal);
+    }
+
+    private static async Task WaitForStateAsync(EngineFixture fixture, string id, TaskState state, int attempt)
+    {
+        for (var i = 0; i < 3000; i++)
+        {
+            var task = (await fixture.Engine.GetSummaryAsync(id)).Tasks[0];
+            if (task.State == state && task.Attempts == attempt)
+            {
+                return;
+            }
+
+            await System.Threading.Tasks.Task.Delay(10);
+        }
+
+        Assert.Fail($"The task did not reach {state} at attempt {attempt}.");
+    }
+
+    /// <summary>Lets the engine settle (several loop turns) and checks nothing moved: the time has not come.</summary>
+    private static async Task AssertStaysAsync(EngineFixture fixture, string id, TaskState state, int attempt)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await System.Threading.Tasks.Task.Delay(20);
+            var task = (await fixture.Engine.GetSummaryAsync(id)).Tasks[0];
+            Assert.Equal((state, attempt), (task.State, task.Attempts));
+        }
+    }
+}
