@@ -21,4 +21,23 @@ public static class WorkflowStatusNames
     /// <returns><see langword="true"/> for completed, failed and cancelled.</returns>
     public static bool IsFinished(this WorkflowStatus status) =>
         status is WorkflowStatus.Completed or WorkflowStatus.Failed or WorkflowStatus.Cancelled;
+
+    /// <summary>Reads a wire name back.</summary>
+    /// <param name="value">The wire name, e.g. <c>running</c>.</param>
+    /// <param name="status">The status, when the name is known.</param>
+    /// <returns><see langword="true"/> when the name is known.</returns>
+    public static bool TryParse(string? value, out WorkflowStatus status)
+    {
+        foreach (var candidate in Enum.GetValues<WorkflowStatus>())
+        {
+            if (candidate.ToWireName() == value)
+            {
+                status = candidate;
+                return true;
+            }
+        }
+
+        status = default;
+        return false;
+    }
 }

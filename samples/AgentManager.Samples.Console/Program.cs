@@ -10,13 +10,15 @@ Console.CancelKeyPress += (_, e) =>
 return args switch
 {
     ["run", .. var rest] => await RunCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
+    ["status", .. var rest] => await StatusCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["quickstart"] => await QuickStart.RunAsync(interrupt.Token),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: agentmanager-console run <plan.json> [--workdir DIR] [--concurrency N]");
+    Console.Error.WriteLine("usage: agentmanager-console run <plan.json> [--workdir DIR] [--concurrency N] [--db PATH | --in-memory]");
+    Console.Error.WriteLine("       agentmanager-console status [--json] [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console quickstart");
     return RunCommand.BadInput;
 }

@@ -20,14 +20,15 @@ internal static class RunCommand
         string planPath;
         string? workdir;
         int concurrency;
+        StoreChoice store;
         try
         {
-            (planPath, workdir, concurrency) = ParseArguments(args);
+            (planPath, workdir, concurrency, store) = ParseArguments(args);
         }
         catch (PlanFileException ex)
         {
             await stderr.WriteLineAsync(ex.Message);
-            await stderr.WriteLineAsync("usage: agentmanager-console run <plan.json> [--workdir DIR] [--concurrency N]");
+            await stderr.WriteLineAsync("usage: agentmanager-console run <plan.json> [--workdir DIR] [--concurrency N] [--db PATH | --in-memory]");
             return BadInput;
         }
 
@@ -47,7 +48,7 @@ internal static class RunCommand
         var builder = Host.CreateApplicationBuilder([]);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddAgentManager(o => o.MaxConcurrency = concurrency);
+        store.Apply(builder.Services.AddAgentManager(o => o.MaxConcurrency = concurrency));
         using var host = builder.Build();
         await host.StartAsync(cancellationToken);
         try
@@ -96,13 +97,19 @@ internal static class RunCommand
         }
     }
 
-    private static (string Plan, string? Workdir, int Concurrency) ParseArguments(string[] args)
+    private static (string Plan, string? Workdir, int Concurrency, StoreChoice Store) ParseArguments(string[] args)
     {
         string? plan = null;
         string? workdir = null;
         var concurrency = Environment.ProcessorCount;
+        var store = new StoreChoice();
         for (var i = 0; i < args.Length; i++)
         {
+            if (store.TryParse(args, ref i))
+            {
+                continue;
+            }
+
             switch (args[i])
             {
                 case "--workdir":
@@ -127,7 +134,7 @@ internal static class RunCommand
             }
         }
 
-        return (plan ?? throw new PlanFileException("run needs a plan file."), workdir, concurrency);
+        return (plan ?? throw new PlanFileException("run needs a plan file."), workdir, concurrency, store);
     }
 
     private static ValueTask Report(TextWriter stderr, AgentManagerEvent e)

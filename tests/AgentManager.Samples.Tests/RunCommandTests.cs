@@ -20,6 +20,8 @@ public sealed class RunCommandTests : IDisposable
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    private string Db => Path.Combine(_dir, "state.db");
+
     private string WritePlan(string json)
     {
         var path = Path.Combine(_dir, "plan.json");
@@ -35,7 +37,7 @@ public sealed class RunCommandTests : IDisposable
     {
         var root = Path.Combine(_dir, "run");
 
-        var (code, stdout, stderr) = await RunAsync(Path.Combine(AppContext.BaseDirectory, "plans", "docs-pipeline.json"), "--workdir", root, "--concurrency", "2");
+        var (code, stdout, stderr) = await RunAsync(Path.Combine(AppContext.BaseDirectory, "plans", "docs-pipeline.json"), "--workdir", root, "--concurrency", "2", "--db", Db);
 
         Assert.Equal(0, code);
         var summary = LastJsonLine(stdout);
@@ -52,6 +54,38 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_AfterARun_ListsTheWorkflowWithItsTaskStatesFromTheDatabase()
+    {
+        var plan = Path.Combine(AppContext.BaseDirectory, "plans", "docs-pipeline.json");
+        var (runCode, runOut, _) = await RunAsync(plan, "--workdir", Path.Combine(_dir, "run"), "--db", Db);
+        Assert.Equal(0, runCode);
+        var workflowId = LastJsonLine(runOut).GetProperty("workflow_id").GetString();
+
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await StatusCommand.RunAsync(["--json", "--db", Db], stdout, stderr, CancellationToken.None);
+
+        Assert.Equal(0, code);
+        var workflow = Assert.Single(JsonDocument.Parse(stdout.ToString()).RootElement.EnumerateArray());
+        Assert.Equal(workflowId, workflow.GetProperty("workflow_id").GetString());
+        Assert.Equal("completed", workflow.GetProperty("status").GetString());
+        Assert.Equal(4, workflow.GetProperty("states").GetProperty("completed").GetInt32());
+        Assert.Equal("completed", workflow.GetProperty("task_states").GetProperty("assemble").GetString());
+    }
+
+    [Fact]
+    public async Task Status_NoDatabase_ExitsTwoNamingThePath()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = await StatusCommand.RunAsync(["--db", Db], stdout, stderr, CancellationToken.None);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"No state store at '{Db}'", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_FailingItem_ExitsOneAndCancelsItsDependents()
     {
         var plan = WritePlan("""
@@ -65,7 +99,7 @@ public sealed class RunCommandTests : IDisposable
             }
             """);
 
-        var (code, stdout, _) = await RunAsync(plan, "--workdir", Path.Combine(_dir, "run"));
+        var (code, stdout, _) = await RunAsync(plan, "--workdir", Path.Combine(_dir, "run"), "--db", Db);
 
         Assert.Equal(1, code);
         var summary = LastJsonLine(stdout);
@@ -113,7 +147,7 @@ public sealed class RunCommandTests : IDisposable
     {
         var plan = WritePlan(json);
 
-        var (code, stdout, stderr) = await RunAsync(plan, "--workdir", Path.Combine(_dir, "run"));
+        var (code, stdout, stderr) = await RunAsync(plan, "--workdir", Path.Combine(_dir, "run"), "--in-memory");
 
         Assert.Equal(2, code);
         Assert.Empty(stdout);

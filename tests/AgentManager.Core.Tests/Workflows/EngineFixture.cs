@@ -10,7 +10,7 @@ internal sealed class EngineFixture : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public EngineFixture(Action<AgentManagerOptions>? configure = null, TimeProvider? time = null, Action<IAgentManagerBuilder>? agents = null)
+    public EngineFixture(Action<AgentManagerOptions>? configure = null, TimeProvider? time = null, Action<IAgentManagerBuilder>? agents = null, AgentManager.Persistence.IStateStore? store = null)
     {
         var services = new ServiceCollection();
         if (time is not null)
@@ -26,6 +26,11 @@ internal sealed class EngineFixture : IAsyncDisposable
             configure?.Invoke(o);
         });
         agents?.Invoke(builder);
+        if (store is not null)
+        {
+            services.AddSingleton(store);
+        }
+
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Engine = _provider.GetRequiredService<IWorkflowEngine>();
         Bus = _provider.GetRequiredService<IEventBus>();

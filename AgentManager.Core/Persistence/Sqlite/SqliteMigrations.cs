@@ -1,0 +1,50 @@
+using Microsoft.Data.Sqlite;
+
+namespace AgentManager.Persistence.Sqlite;
+
+/// <summary>Brings a database to the current schema version, one embedded script per version, recorded in
+/// <c>PRAGMA user_version</c>. A database newer than this code is refused rather than misread.</summary>
+internal static class SqliteMigrations
+{
+    private static readonly string[] Scripts = ["001_initial"];
+
+    public static int CurrentVersion => Scripts.Length;
+
+    public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var version = Convert.ToInt32(await ScalarAsync(connection, "PRAGMA user_version;", cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > CurrentVersion)
+        {
+            throw new InvalidOperationException($"The database '{connection.DataSource}' has schema version {version}, newer than {CurrentVersion} which this version of AgentManager understands; upgrade AgentManager.");
+        }
+
+        for (var next = version; next < CurrentVersion; next++)
+        {
+            var sql = await ReadScriptAsync(Scripts[next], cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction();
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = sql + $"\nPRAGMA user_version = {next + 1};";
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<string> ReadScriptAsync(string name, CancellationToken cancellationToken)
+    {
+        using var stream = typeof(SqliteMigrations).Assembly.GetManifestResourceStream($"AgentManager.Sqlite.{name}.sql")
+            ?? throw new InvalidOperationException($"The migration script '{name}' is missing from the assembly.");
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using AgentManager.Events;
+using AgentManager.Lifecycle;
+using AgentManager.Workflows;
+using Microsoft.Data.Sqlite;
+
+namespace AgentManager.Persistence.Sqlite;
+
+internal sealed partial class SqliteStateStore
+{
+    /// <summary>The writer's prepared statements, created once and reused by every commit.</summary>
+    private sealed class Statements : IDisposable
+    {
+        private readonly SqliteCommand _workflow;
+        private readonly SqliteCommand _task;
+        private readonly SqliteCommand _transition;
+        private readonly SqliteCommand _event;
+
+        public Statements(SqliteConnection connection)
+        {
+            _workflow = Create(connection, """
+                INSERT INTO workflows (workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata)
+                VALUES ($workflow_id, $name, $status, $reason, $created_ticks, $created_offset, $started_ticks, $started_offset, $finished_ticks, $finished_offset, $work_root, $metadata)
+                ON CONFLICT (workflow_id) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
+                    started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
+                    finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
+                    work_root = excluded.work_root, metadata = excluded.metadata
+                """);
+            _task = Create(connection, """
+                INSERT INTO tasks (workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset)
+                VALUES ($workflow_id, $task_id, $ordinal, $title, $state, $attempt, $priority, $agent_id, $dependencies, $resources, $workdir, $last_error, $last_output, $started_ticks, $started_offset, $finished_ticks, $finished_offset)
+                ON CONFLICT (workflow_id, task_id) DO UPDATE SET ordinal = excluded.ordinal, title = excluded.title, state = excluded.state,
+                    attempt = excluded.attempt, priority = excluded.priority, agent_id = excluded.agent_id, dependencies = excluded.dependencies,
+                    resources = excluded.resources, workdir = excluded.workdir, last_error = excluded.last_error, last_output = excluded.last_output,
+                    started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
+                    finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset
+                """);
+            _transition = Create(connection, """
+                INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset)
+                VALUES ($workflow_id, $task_id, $from_state, $to_state, $trigger_name, $reason, $actor, $attempt, $at_ticks, $at_offset)
+                """);
+            _event = Create(connection, """
+                INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset)
+                VALUES ($workflow_id, $type, $task_id, $reason, $at_ticks, $at_offset)
+                """);
+        }
+
+        public void Enlist(SqliteTransaction transaction)
+        {
+            _workflow.Transaction = transaction;
+            _task.Transaction = transaction;
+            _transition.Transaction = transaction;
+            _event.Transaction = transaction;
+        }
+
+        public void UpsertWorkflow(WorkflowRecord w)
+        {
+            var p = _workflow.Parameters;
+            Set(p, "$workflow_id", w.WorkflowId);
+            Set(p, "$name", w.Name);
+            Set(p, "$status", w.Status.ToWireName());
+            Set(p, "$reason", w.Reason);
+            SqliteTime.Bind(p["$created_ticks"], p["$created_offset"], w.CreatedAt);
+            SqliteTime.Bind(p["$started_ticks"], p["$started_offset"], w.StartedAt);
+            SqliteTime.Bind(p["$finished_ticks"], p["$finished_offset"], w.FinishedAt);
+            Set(p, "$work_root", w.WorkRoot);
+            Set(p, "$metadata", JsonSerializer.Serialize(new Dictionary<string, string>(w.Metadata), SqliteJson.Default.DictionaryStringString));
+            _workflow.ExecuteNonQuery();
+        }
+
+        public void UpsertTask(TaskRecord t)
+        {
+            var p = _task.Parameters;
+            Set(p, "$workflow_id", t.WorkflowId);
+            Set(p, "$task_id", t.TaskId);
+            Set(p, "$ordinal", t.Ordinal);
+            Set(p, "$title", t.Title);
+            Set(p, "$state", t.State.ToWireName());
+            Set(p, "$attempt", t.Attempt);
+            Set(p, "$priority", t.Priority);
+            Set(p, "$agent_id", t.AgentId);
+            Set(p, "$dependencies", JsonSerializer.Serialize(t.Dependencies.ToArray(), SqliteJson.Default.StringArray));
+            Set(p, "$resources", JsonSerializer.Serialize(t.Resources.ToArray(), SqliteJson.Default.StringArray));
+            Set(p, "$workdir", t.Workdir);
+            Set(p, "$last_error", t.LastError);
+            Set(p, "$last_output", t.LastOutput);
+            SqliteTime.Bind(p["$started_ticks"], p["$started_offset"], t.StartedAt);
+            SqliteTime.Bind(p["$finished_ticks"], p["$finished_offset"], t.FinishedAt);
+            _task.ExecuteNonQuery();
+        }
+
+        public void InsertTransition(TaskTransition t)
+        {
+            var p = _transition.Parameters;
+            Set(p, "$workflow_id", t.WorkflowId);
+            Set(p, "$task_id", t.TaskId);
+            Set(p, "$from_state", t.From.ToWireName());
+            Set(p, "$to_state", t.To.ToWireName());
+            Set(p, "$trigger_name", t.Trigger.ToWireName());
+            Set(p, "$reason", t.Reason);
+            Set(p, "$actor", t.Actor);
+            Set(p, "$attempt", t.Attempt);
+            SqliteTime.Bind(p["$at_ticks"], p["$at_offset"], t.Timestamp);
+            _transition.ExecuteNonQuery();
+        }
+
+        public void InsertEvent(AgentManagerEvent e)
+        {
+            var p = _event.Parameters;
+            Set(p, "$workflow_id", e.WorkflowId);
+            Set(p, "$type", e.Type);
+            Set(p, "$task_id", TaskIdOf(e));
+            Set(p, "$reason", ReasonOf(e));
+            SqliteTime.Bind(p["$at_ticks"], p["$at_offset"], e.Timestamp);
+            _event.ExecuteNonQuery();
+        }
+
+        public void Dispose()
+        {
+            _workflow.Dispose();
+            _task.Dispose();
+            _transition.Dispose();
+            _event.Dispose();
+        }
+
+        private static void Set(SqliteParameterCollection parameters, string name, object? value) =>
+            parameters[name].Value = value ?? DBNull.Value;
+
+        private static SqliteCommand Create(SqliteConnection connection, string sql)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in ParameterNames(sql))
+            {
+                command.Parameters.Add(new SqliteParameter(name, null));
+            }
+
+            command.Prepare();
+            return command;
+        }
+
+        private static IEnumerable<string> ParameterNames(string sql)
+        {
+            var values = sql[sql.IndexOf("VALUES", StringComparison.Ordinal)..];
+            var names = new List<string>();
+            for (var i = values.IndexOf('$', StringComparison.Ordinal); i >= 0; i = values.IndexOf('$', i + 1))
+            {
+                var end = i + 1;
+                while (end < values.Length && (char.IsAsciiLetterOrDigit(values[end]) || values[end] == '_'))
+                {
+                    end++;
+                }
+
+                names.Add(values[i..end]);
+            }
+
+            return names.Distinct();
+        }
+    }
+}

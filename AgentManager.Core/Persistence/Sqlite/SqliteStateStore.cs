@@ -1,0 +1,289 @@
+using System.Text.Json;
+using AgentManager.Events;
+using AgentManager.Lifecycle;
+using AgentManager.Workflows;
+using Microsoft.Data.Sqlite;
+
+namespace AgentManager.Persistence.Sqlite;
+
+/// <summary>The embedded durable store: one SQLite file in WAL mode. Each commit is one transaction on a
+/// dedicated writer connection with prepared statements; reads use pooled connections of their own.</summary>
+internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, IDisposable
+{
+    private const int ForeignKeyViolation = 787;
+
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly string _connectionString;
+    private readonly string _path;
+    private SqliteConnection? _writer;
+    private Statements? _statements;
+
+    public SqliteStateStore(SqliteStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.Path))
+        {
+            throw new ArgumentException("SqliteStoreOptions.Path is blank; it must name the database file.", nameof(options));
+        }
+
+        _path = System.IO.Path.GetFullPath(options.Path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+    }
+
+    public async Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var statements = await GetStatementsAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = _writer!.BeginTransaction();
+            try
+            {
+                statements.Enlist(transaction);
+                foreach (var workflow in changes.Workflows)
+                {
+                    statements.UpsertWorkflow(workflow);
+                }
+
+                foreach (var task in changes.Tasks)
+                {
+                    statements.UpsertTask(task);
+                }
+
+                foreach (var transition in changes.Transitions)
+                {
+                    statements.InsertTransition(transition);
+                }
+
+                foreach (var @event in changes.Events)
+                {
+                    statements.InsertEvent(@event);
+                }
+
+                transaction.Commit();
+            }
+            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == ForeignKeyViolation)
+            {
+                transaction.Rollback();
+                throw new InvalidOperationException("A task, transition or event names a workflow that was never committed; nothing was stored.", ex);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<WorkflowRecord?> GetWorkflowAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        var rows = await QueryAsync(WorkflowSelect + " WHERE workflow_id = $id", ReadWorkflow, cancellationToken, ("$id", workflowId)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<IReadOnlyList<WorkflowRecord>> ListWorkflowsAsync(CancellationToken cancellationToken) =>
+        await QueryAsync(WorkflowSelect + " ORDER BY rowid", ReadWorkflow, cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<TaskRecord>> GetTasksAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        return await QueryAsync(TaskSelect + " WHERE workflow_id = $id ORDER BY ordinal", ReadTask, cancellationToken, ("$id", workflowId)).ConfigureAwait(false);
+    }
+
+    public async Task<TaskRecord?> GetTaskAsync(string workflowId, string taskId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        ArgumentNullException.ThrowIfNull(taskId);
+        var rows = await QueryAsync(TaskSelect + " WHERE workflow_id = $id AND task_id = $task", ReadTask, cancellationToken, ("$id", workflowId), ("$task", taskId)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public async Task<IReadOnlyList<TaskTransition>> GetTransitionsAsync(string workflowId, string? taskId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        return taskId is null
+            ? await QueryAsync(TransitionSelect + " WHERE workflow_id = $id ORDER BY id", ReadTransition, cancellationToken, ("$id", workflowId)).ConfigureAwait(false)
+            : await QueryAsync(TransitionSelect + " WHERE workflow_id = $id AND task_id = $task ORDER BY id", ReadTransition, cancellationToken, ("$id", workflowId), ("$task", taskId)).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the event log of a workflow: the type of every event committed with its change, oldest first.</summary>
+    internal async Task<IReadOnlyList<(string Type, string? TaskId)>> GetEventLogAsync(string workflowId, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT type, task_id FROM events WHERE workflow_id = $id ORDER BY id", r => (r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)), cancellationToken, ("$id", workflowId)).ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _statements?.Dispose();
+            if (_writer is not null)
+            {
+                await _writer.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _writer = null;
+            _statements = null;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _statements?.Dispose();
+        _writer?.Dispose();
+        _writer = null;
+        _statements = null;
+    }
+
+    private async Task<Statements> GetStatementsAsync(CancellationToken cancellationToken)
+    {
+        if (_statements is not null)
+        {
+            return _statements;
+        }
+
+        var directory = System.IO.Path.GetDirectoryName(_path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var writer = new SqliteConnection(_connectionString);
+        await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using (var pragma = writer.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await SqliteMigrations.ApplyAsync(writer, cancellationToken).ConfigureAwait(false);
+        _writer = writer;
+        _statements = new Statements(writer);
+        return _statements;
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var connection = new SqliteConnection(_connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            var rows = new List<T>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(read(reader));
+                }
+            }
+
+            return rows;
+        }
+    }
+
+    private async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        if (_statements is not null)
+        {
+            return;
+        }
+
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await GetStatementsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private const string WorkflowSelect = "SELECT workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata FROM workflows";
+
+    private const string TaskSelect = "SELECT workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset FROM tasks";
+
+    private const string TransitionSelect = "SELECT workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset FROM transitions";
+
+    private static WorkflowRecord ReadWorkflow(SqliteDataReader r) => new()
+    {
+        WorkflowId = r.GetString(0),
+        Name = r.IsDBNull(1) ? null : r.GetString(1),
+        Status = ParseStatus(r.GetString(2)),
+        Reason = r.IsDBNull(3) ? null : r.GetString(3),
+        CreatedAt = SqliteTime.Read(r, 4)!.Value,
+        StartedAt = SqliteTime.Read(r, 6),
+        FinishedAt = SqliteTime.Read(r, 8),
+        WorkRoot = r.IsDBNull(10) ? null : r.GetString(10),
+        Metadata = JsonSerializer.Deserialize(r.GetString(11), SqliteJson.Default.DictionaryStringString)!,
+    };
+
+    private static TaskRecord ReadTask(SqliteDataReader r) => new()
+    {
+        WorkflowId = r.GetString(0),
+        TaskId = r.GetString(1),
+        Ordinal = r.GetInt32(2),
+        Title = r.IsDBNull(3) ? null : r.GetString(3),
+        State = ParseState(r.GetString(4)),
+        Attempt = r.GetInt32(5),
+        Priority = r.GetInt32(6),
+        AgentId = r.IsDBNull(7) ? null : r.GetString(7),
+        Dependencies = JsonSerializer.Deserialize(r.GetString(8), SqliteJson.Default.StringArray)!,
+        Resources = JsonSerializer.Deserialize(r.GetString(9), SqliteJson.Default.StringArray)!,
+        Workdir = r.IsDBNull(10) ? null : r.GetString(10),
+        LastError = r.IsDBNull(11) ? null : r.GetString(11),
+        LastOutput = r.IsDBNull(12) ? null : r.GetString(12),
+        StartedAt = SqliteTime.Read(r, 13),
+        FinishedAt = SqliteTime.Read(r, 15),
+    };
+
+    private static TaskTransition ReadTransition(SqliteDataReader r) => new(
+        r.GetString(0),
+        r.GetString(1),
+        ParseState(r.GetString(2)),
+        ParseState(r.GetString(3)),
+        TaskStateNames.TryParseTrigger(r.GetString(4), out var trigger) ? trigger : throw Unknown("trigger", r.GetString(4)),
+        r.IsDBNull(5) ? null : r.GetString(5),
+        r.GetString(6),
+        r.GetInt32(7),
+        SqliteTime.Read(r, 8)!.Value);
+
+    private static TaskState ParseState(string value) =>
+        TaskStateNames.TryParseState(value, out var state) ? state : throw Unknown("task state", value);
+
+    private static WorkflowStatus ParseStatus(string value) =>
+        WorkflowStatusNames.TryParse(value, out var status) ? status : throw Unknown("workflow status", value);
+
+    private static InvalidOperationException Unknown(string what, string value) =>
+        new($"The database holds the {what} '{value}', which this version of AgentManager does not know.");
+
+    internal static string? TaskIdOf(AgentManagerEvent @event) => @event is TaskEvent task ? task.TaskId : null;
+
+    internal static string? ReasonOf(AgentManagerEvent @event) => @event switch
+    {
+        TaskEvent task => task.Transition.Reason,
+        WorkflowEvent workflow => workflow.Reason,
+        _ => null,
+    };
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using AgentManager.Lifecycle;
+using AgentManager.Persistence;
+using AgentManager.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentManager.Samples.Console;
+
+/// <summary><c>status [--json] [--db PATH]</c>: lists the stored workflows and their task states.</summary>
+internal static class StatusCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var json = false;
+        var store = new StoreChoice();
+        for (var i = 0; i < args.Length; i++)
+        {
+            try
+            {
+                if (store.TryParse(args, ref i))
+                {
+                    continue;
+                }
+            }
+            catch (PlanFileException ex)
+            {
+                await stderr.WriteLineAsync(ex.Message);
+                return RunCommand.BadInput;
+            }
+
+            if (args[i] == "--json")
+            {
+                json = true;
+                continue;
+            }
+
+            await stderr.WriteLineAsync($"'{args[i]}' is not an option of status.");
+            await stderr.WriteLineAsync("usage: agentmanager-console status [--json] [--db PATH]");
+            return RunCommand.BadInput;
+        }
+
+        if (store.Path is null || !File.Exists(store.Path))
+        {
+            await stderr.WriteLineAsync($"No state store at '{store.Path ?? "(in-memory)"}'; run a plan first or pass --db PATH.");
+            return RunCommand.BadInput;
+        }
+
+        var services = new ServiceCollection();
+        store.Apply(services.AddAgentManager());
+        await using var provider = services.BuildServiceProvider();
+        var state = provider.GetRequiredService<IStateStore>();
+        var rows = new List<object>();
+        foreach (var workflow in await state.ListWorkflowsAsync(cancellationToken))
+        {
+            var tasks = await state.GetTasksAsync(workflow.WorkflowId, cancellationToken);
+            var counts = tasks.GroupBy(t => t.State).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToWireName(), g => g.Count());
+            if (json)
+            {
+                rows.Add(new
+                {
+                    workflow_id = workflow.WorkflowId,
+                    name = workflow.Name,
+                    status = workflow.Status.ToWireName(),
+                    tasks = tasks.Count,
+                    states = counts,
+                    task_states = tasks.ToDictionary(t => t.TaskId, t => t.State.ToWireName()),
+                });
+            }
+            else
+            {
+                var summary = string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}"));
+                await stdout.WriteLineAsync($"{workflow.WorkflowId,-32} {workflow.Status.ToWireName(),-10} {tasks.Count,4} tasks: {summary}");
+            }
+        }
+
+        if (json)
+        {
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(rows));
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,94 @@
+using AgentManager.Lifecycle;
+using AgentManager.Persistence;
+using AgentManager.Persistence.Sqlite;
+using AgentManager.Workflows;
+using Microsoft.Data.Sqlite;
+
+namespace AgentManager.Tests.Persistence;
+
+public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "agentmanager-sqlite-tests", Guid.NewGuid().ToString("N"));
+    private readonly List<SqliteStateStore> _stores = [];
+
+    private string DatabasePath => Path.Combine(_directory, "nested", "state.db");
+
+    protected override Task<IStateStore> CreateStoreAsync(CancellationToken cancellationToken) =>
+        System.Threading.Tasks.Task.FromResult<IStateStore>(Open());
+
+    private SqliteStateStore Open()
+    {
+        var store = new SqliteStateStore(new SqliteStoreOptions { Path = DatabasePath });
+        _stores.Add(store);
+        return store;
+    }
+
+    public System.Threading.Tasks.Task InitializeAsync() => System.Threading.Tasks.Task.CompletedTask;
+
+    public async System.Threading.Tasks.Task DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Reopen_SameFile_FindsEverythingCommitted()
+    {
+        var first = Open();
+        var changes = new StateChanges();
+        changes.Workflows.Add(Workflow());
+        changes.Tasks.Add(Task("t0", 0));
+        changes.Transitions.Add(Transition("t0", TaskState.Pending, TaskState.Ready, TaskTrigger.DependenciesMet, 0, 1));
+        await first.CommitAsync(changes, CancellationToken.None);
+        await first.DisposeAsync();
+
+        var second = Open();
+
+        Assert.Equal("nightly build", (await second.GetWorkflowAsync("wf-1", CancellationToken.None))!.Name);
+        Assert.Single(await second.GetTransitionsAsync("wf-1", "t0", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Open_DatabaseFromANewerVersion_IsRefusedWithAClearError()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 99;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var store = Open();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetWorkflowAsync("x", CancellationToken.None));
+        Assert.Contains("schema version 99", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EventLog_HoldsEveryCommittedEventOnce()
+    {
+        var store = Open();
+        await using var fixture = new Workflows.EngineFixture(store: store);
+        var workflow = Workflows.EngineFixture.Workflow(Workflows.EngineFixture.NoOp, Workflows.EngineFixture.Task("a"), Workflows.EngineFixture.Task("b", "a"));
+        workflow.Id = "logged";
+
+        await fixture.RunAsync(workflow);
+
+        var log = await store.GetEventLogAsync("logged", CancellationToken.None);
+        Assert.Equal("workflow_created", log[0].Type);
+        Assert.Equal("workflow_completed", log[^1].Type);
+        Assert.Single(log, e => e == ("task_completed", "a"));
+        Assert.Single(log, e => e == ("task_completed", "b"));
+        Assert.Equal(WorkflowStatus.Completed, (await store.GetWorkflowAsync("logged", CancellationToken.None))!.Status);
+    }
+}

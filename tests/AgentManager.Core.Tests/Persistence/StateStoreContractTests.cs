@@ -1,0 +1,222 @@
+using AgentManager.Events;
+using AgentManager.Lifecycle;
+using AgentManager.Persistence;
+using AgentManager.Workflows;
+
+namespace AgentManager.Tests.Persistence;
+
+/// <summary>The behaviour every <see cref="IStateStore"/> must have. Each implementation gets a subclass
+/// that supplies a fresh, empty store; <see cref="StateStoreCoverageTests"/> checks none is missing.</summary>
+public abstract class StateStoreContractTests
+{
+    private static readonly DateTimeOffset Created = new(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2));
+
+    /// <summary>Creates an empty store for one test.</summary>
+    protected abstract Task<IStateStore> CreateStoreAsync(CancellationToken cancellationToken);
+
+    protected static WorkflowRecord Workflow(string id = "wf-1", WorkflowStatus status = WorkflowStatus.Created) => new()
+    {
+        WorkflowId = id,
+        Name = "nightly build",
+        Status = status,
+        CreatedAt = Created,
+        WorkRoot = "/runs/" + id,
+        Metadata = new Dictionary<string, string> { ["team"] = "platform", ["ticket"] = "AM-7" },
+    };
+
+    protected static TaskRecord Task(string id, int ordinal, string workflowId = "wf-1", TaskState state = TaskState.Pending) => new()
+    {
+        WorkflowId = workflowId,
+        TaskId = id,
+        Ordinal = ordinal,
+        Title = "Task " + id,
+        State = state,
+        Priority = ordinal * 10,
+        AgentId = "worker",
+        Dependencies = ordinal == 0 ? [] : ["t0"],
+        Resources = ["model:x", "workdir:/runs/" + id],
+    };
+
+    protected static TaskTransition Transition(string taskId, TaskState from, TaskState to, TaskTrigger trigger, int attempt, int minute, string workflowId = "wf-1") =>
+        new(workflowId, taskId, from, to, trigger, trigger == TaskTrigger.AttemptFailed ? "exit code 1" : null, TaskLifecycle.EngineActor, attempt, Created.AddMinutes(minute));
+
+    private static StateChanges Changes(IEnumerable<WorkflowRecord>? workflows = null, IEnumerable<TaskRecord>? tasks = null, IEnumerable<TaskTransition>? transitions = null)
+    {
+        var changes = new StateChanges();
+        changes.Workflows.AddRange(workflows ?? []);
+        changes.Tasks.AddRange(tasks ?? []);
+        foreach (var transition in transitions ?? [])
+        {
+            changes.Transitions.Add(transition);
+            changes.Events.Add(new TaskEvent(transition));
+        }
+
+        return changes;
+    }
+
+    [Fact]
+    public async Task Commit_NewWorkflowAndTasks_ReadsBackEveryField()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        var workflow = Workflow();
+        var tasks = new[] { Task("t0", 0), Task("t1", 1) };
+
+        await store.CommitAsync(Changes([workflow], tasks), CancellationToken.None);
+
+        var read = await store.GetWorkflowAsync("wf-1", CancellationToken.None);
+        Assert.NotNull(read);
+        Assert.Equal(workflow.WorkflowId, read.WorkflowId);
+        Assert.Equal(workflow.Name, read.Name);
+        Assert.Equal(workflow.Status, read.Status);
+        Assert.Equal(workflow.CreatedAt, read.CreatedAt);
+        Assert.Equal(workflow.CreatedAt.Offset, read.CreatedAt.Offset);
+        Assert.Null(read.StartedAt);
+        Assert.Equal(workflow.WorkRoot, read.WorkRoot);
+        Assert.Equal(workflow.Metadata.OrderBy(p => p.Key), read.Metadata.OrderBy(p => p.Key));
+        var readTasks = await store.GetTasksAsync("wf-1", CancellationToken.None);
+        Assert.Equal(["t0", "t1"], readTasks.Select(t => t.TaskId));
+        var t1 = readTasks[1];
+        Assert.Equal(("Task t1", TaskState.Pending, 10, "worker"), (t1.Title, t1.State, t1.Priority, t1.AgentId));
+        Assert.Equal(["t0"], t1.Dependencies);
+        Assert.Equal(["model:x", "workdir:/runs/t1"], t1.Resources);
+        Assert.Null(t1.LastError);
+    }
+
+    [Fact]
+    public async Task Commit_LaterRecordOfATask_ReplacesTheEarlierOne()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()], [Task("t0", 0)]), CancellationToken.None);
+        var finished = Created.AddMinutes(5);
+
+        await store.CommitAsync(
+            Changes(
+                [Workflow(status: WorkflowStatus.Failed) with { StartedAt = Created.AddMinutes(1), FinishedAt = finished, Reason = "1 task(s) failed" }],
+                [Task("t0", 0, state: TaskState.Failed) with { Attempt = 3, LastError = "boom", LastOutput = "tail", StartedAt = Created.AddMinutes(1), FinishedAt = finished }]),
+            CancellationToken.None);
+
+        var task = await store.GetTaskAsync("wf-1", "t0", CancellationToken.None);
+        Assert.NotNull(task);
+        Assert.Equal((TaskState.Failed, 3, "boom", "tail", finished), (task.State, task.Attempt, task.LastError, task.LastOutput, task.FinishedAt!.Value));
+        var workflow = await store.GetWorkflowAsync("wf-1", CancellationToken.None);
+        Assert.Equal((WorkflowStatus.Failed, "1 task(s) failed", finished), (workflow!.Status, workflow.Reason, workflow.FinishedAt!.Value));
+        Assert.Single(await store.GetTasksAsync("wf-1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetTransitions_KeepsOrderAndFiltersByTask()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()], [Task("t0", 0), Task("t1", 1)]), CancellationToken.None);
+        TaskTransition[] history =
+        [
+            Transition("t0", TaskState.Pending, TaskState.Ready, TaskTrigger.DependenciesMet, 0, 1),
+            Transition("t0", TaskState.Ready, TaskState.Implementing, TaskTrigger.Start, 1, 2),
+            Transition("t0", TaskState.Implementing, TaskState.BlockedRepair, TaskTrigger.AttemptFailed, 1, 3),
+        ];
+        await store.CommitAsync(Changes(transitions: history[..2]), CancellationToken.None);
+        await store.CommitAsync(Changes(transitions: [history[2], Transition("t1", TaskState.Pending, TaskState.Cancelled, TaskTrigger.Cancel, 0, 4)]), CancellationToken.None);
+
+        var all = await store.GetTransitionsAsync("wf-1", null, CancellationToken.None);
+        var t0 = await store.GetTransitionsAsync("wf-1", "t0", CancellationToken.None);
+
+        Assert.Equal(4, all.Count);
+        Assert.Equal(history, t0);
+        Assert.Equal("t1", all[3].TaskId);
+    }
+
+    [Fact]
+    public async Task ListWorkflows_OldestFirst()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        foreach (var id in new[] { "b", "a", "c" })
+        {
+            await store.CommitAsync(Changes([Workflow(id)]), CancellationToken.None);
+        }
+
+        await store.CommitAsync(Changes([Workflow("a", WorkflowStatus.Running)]), CancellationToken.None);
+
+        var list = await store.ListWorkflowsAsync(CancellationToken.None);
+        Assert.Equal(["b", "a", "c"], list.Select(w => w.WorkflowId));
+        Assert.Equal(WorkflowStatus.Running, list[1].Status);
+    }
+
+    [Fact]
+    public async Task Reads_UnknownIds_ReturnNothing()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+
+        Assert.Null(await store.GetWorkflowAsync("nope", CancellationToken.None));
+        Assert.Null(await store.GetTaskAsync("nope", "t", CancellationToken.None));
+        Assert.Empty(await store.GetTasksAsync("nope", CancellationToken.None));
+        Assert.Empty(await store.GetTransitionsAsync("nope", null, CancellationToken.None));
+        Assert.Empty(await store.ListWorkflowsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Commit_TaskOfUnknownWorkflow_ThrowsAndStoresNothingOfTheBatch()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow("known")]), CancellationToken.None);
+        var changes = Changes([Workflow("wf-1")], [Task("t0", 0), Task("x", 0, workflowId: "ghost")]);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync(changes, CancellationToken.None));
+
+        Assert.Null(await store.GetWorkflowAsync("wf-1", CancellationToken.None));
+        Assert.Empty(await store.GetTasksAsync("wf-1", CancellationToken.None));
+        Assert.Single(await store.ListWorkflowsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Commit_AlreadyCancelled_ThrowsAndStoresNothing()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.CommitAsync(Changes([Workflow()]), cancelled.Token));
+
+        Assert.Null(await store.GetWorkflowAsync("wf-1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Commit_ConcurrentReaders_AlwaysSeeWholeBatches()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()], Enumerable.Range(0, 20).Select(i => Task("t" + i, i))), CancellationToken.None);
+        using var stop = new CancellationTokenSource();
+        var reader = System.Threading.Tasks.Task.Run(async () =>
+        {
+            var reads = 0;
+            while (!stop.IsCancellationRequested || reads == 0)
+            {
+                var states = (await store.GetTasksAsync("wf-1", CancellationToken.None)).Select(t => t.State).Distinct().ToList();
+                Assert.Single(states);
+                reads++;
+            }
+        });
+
+        foreach (var state in new[] { TaskState.Ready, TaskState.Implementing, TaskState.Verifying, TaskState.Completed })
+        {
+            await store.CommitAsync(Changes(tasks: Enumerable.Range(0, 20).Select(i => Task("t" + i, i, state: state))), CancellationToken.None);
+        }
+
+        await stop.CancelAsync();
+        await reader;
+    }
+
+    [Fact]
+    public async Task Engine_RunsAWorkflowOnTheStore()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await using var fixture = new Workflows.EngineFixture(store: store);
+        var workflow = Workflows.EngineFixture.Workflow(Workflows.EngineFixture.NoOp, Workflows.EngineFixture.Task("a"), Workflows.EngineFixture.Task("b", "a"));
+        workflow.Id = "on-store";
+
+        var summary = await fixture.RunAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Equal(WorkflowStatus.Completed, (await store.GetWorkflowAsync("on-store", CancellationToken.None))!.Status);
+        Assert.Equal(8, (await store.GetTransitionsAsync("on-store", null, CancellationToken.None)).Count);
+    }
+}
