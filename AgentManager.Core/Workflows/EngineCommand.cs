@@ -1,3 +1,5 @@
+using AgentManager.Persistence;
+
 namespace AgentManager.Workflows;
 
 /// <summary>A message to the engine loop, the only code that changes workflow state.</summary>
@@ -20,6 +22,15 @@ internal abstract class RequestCommand : EngineCommand
 internal sealed class CreateWorkflowCommand(WorkflowRun run) : RequestCommand
 {
     public WorkflowRun Run { get; } = run;
+}
+
+internal sealed class ResumeWorkflowCommand(WorkflowRun run, WorkflowRecord stored, IReadOnlyList<TaskRecord> tasks) : RequestCommand
+{
+    public WorkflowRun Run { get; } = run;
+
+    public WorkflowRecord Stored { get; } = stored;
+
+    public IReadOnlyList<TaskRecord> Tasks { get; } = tasks;
 }
 
 internal sealed class StartWorkflowCommand(string workflowId) : RequestCommand

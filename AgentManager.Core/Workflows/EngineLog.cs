@@ -17,6 +17,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Engine command {Command} failed")]
     public static partial void CommandFailed(ILogger logger, string command, Exception exception);
 
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Workflow {WorkflowId} resumed with {Finished} of {TaskCount} tasks already finished")]
+    public static partial void WorkflowResumed(ILogger logger, string workflowId, int finished, int taskCount);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "The engine loop failed and stopped")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 }

@@ -50,4 +50,17 @@ public interface IWorkflowEngine
     /// <returns>The transitions.</returns>
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
     Task<IReadOnlyList<TaskTransition>> GetTransitionsAsync(string workflowId, string? taskId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Continues a stored workflow that did not finish, for example after the process was killed.
+    /// Completed tasks stay completed and never run again; an attempt that was running when the process
+    /// stopped counts as used and its task becomes ready again (<see cref="TaskTrigger.LeaseExpired"/>).</summary>
+    /// <param name="definition">The same definition the workflow was created from (its <see cref="WorkflowDefinition.Id"/>
+    /// names the stored workflow): agents and verifiers are code, so the host supplies them again.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes once the resumed state is recorded; await
+    /// <see cref="WaitForCompletionAsync"/> for the end.</returns>
+    /// <exception cref="WorkflowNotFoundException">No stored workflow has that id.</exception>
+    /// <exception cref="WorkflowStateException">The workflow has finished, or this engine already runs it.</exception>
+    /// <exception cref="WorkflowValidationException">The definition is invalid or its tasks differ from the stored ones.</exception>
+    Task ResumeAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default);
 }

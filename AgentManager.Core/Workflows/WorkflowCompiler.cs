@@ -8,7 +8,7 @@ namespace AgentManager.Workflows;
 /// collecting every broken rule before it gives up.</summary>
 internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistry agents, TimeProvider time)
 {
-    public WorkflowRun Compile(WorkflowDefinition definition)
+    public WorkflowRun Compile(WorkflowDefinition definition, DateTimeOffset? createdAt = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var errors = new List<string>();
@@ -93,7 +93,7 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
             workRoot,
             graph,
             new Dictionary<string, string>(definition.Metadata, StringComparer.Ordinal),
-            time.GetUtcNow());
+            createdAt ?? time.GetUtcNow());
         var tasks = new TaskRuntime[specs.Count];
         var byIndex = new TaskRuntime[specs.Count == 0 ? 0 : specs.Max(s => graph.IndexOf(s.Definition.Id)) + 1];
         for (var ordinal = 0; ordinal < specs.Count; ordinal++)

@@ -71,6 +71,9 @@ internal sealed partial class WorkflowEngine
                 case StartWorkflowCommand start:
                     OnStart(start);
                     break;
+                case ResumeWorkflowCommand resume:
+                    OnResume(resume);
+                    break;
                 case CancelWorkflowCommand cancel:
                     OnCancel(cancel);
                     break;
@@ -141,6 +144,78 @@ internal sealed partial class WorkflowEngine
         }
 
         _replies.Add(command);
+    }
+
+    private void OnResume(ResumeWorkflowCommand command)
+    {
+        var run = command.Run;
+        if (!_runs.TryAdd(run.Id, run))
+        {
+            throw new WorkflowStateException(run.Id, WorkflowStatus.Running, $"Workflow '{run.Id}' is already run by this engine.");
+        }
+
+        var records = command.Tasks.ToDictionary(t => t.TaskId, StringComparer.Ordinal);
+        foreach (var task in run.Tasks)
+        {
+            var record = records[task.Id];
+            (task.State, task.Attempt, task.LastError, task.LastOutput, task.StartedAt, task.FinishedAt) =
+                (record.State, record.Attempt, record.LastError, record.LastOutput, record.StartedAt, record.FinishedAt);
+            if (task.State.IsTerminal())
+            {
+                run.TerminalCount++;
+                run.FailedCount += task.State == TaskState.Failed ? 1 : 0;
+            }
+        }
+
+        foreach (var id in run.Graph.TopologicalOrder())
+        {
+            var task = run.TasksByIndex[run.Graph.IndexOf(id)];
+            if (task.State == TaskState.Completed)
+            {
+                _indexBuffer.Clear();
+                run.Graph.MarkCompleted(task.Index, _indexBuffer);
+            }
+        }
+
+        _replies.Add(command);
+        if (command.Stored.Status == WorkflowStatus.Created)
+        {
+            return;
+        }
+
+        run.Status = WorkflowStatus.Running;
+        run.StartedAt = command.Stored.StartedAt ?? _time.GetUtcNow();
+        run.Cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        run.Activity = AgentManagerDiagnostics.StartDetached("workflow.run");
+        run.Activity?.SetTag("agentmanager.workflow.id", run.Id);
+        run.Activity?.SetTag("agentmanager.workflow.resumed", true);
+        MarkDirty(run);
+        EngineLog.WorkflowResumed(_logger, run.Id, run.TerminalCount, run.Tasks.Length);
+        foreach (var task in run.Tasks)
+        {
+            switch (task.State)
+            {
+                case TaskState.Implementing or TaskState.Verifying when task.Attempt < task.MaxAttempts:
+                    MakeReady(task, TaskTrigger.LeaseExpired, $"Attempt {task.Attempt} was interrupted by a restart; it counts as used.");
+                    break;
+                case TaskState.Implementing or TaskState.Verifying:
+                    FailAttempt(task, $"Attempt {task.Attempt} was interrupted by a restart and was the last one allowed.");
+                    break;
+                case TaskState.BlockedRepair:
+                    RetryOrGiveUp(task, task.LastError ?? "The previous attempt failed.");
+                    break;
+                case TaskState.Ready:
+                    _queue.Enqueue(task, task.Priority, task.Resources);
+                    break;
+                case TaskState.Pending when run.Graph.UnmetDependencyCount(task.Id) == 0:
+                    MakeReady(task, TaskTrigger.DependenciesMet, null);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        CheckFinished(run);
     }
 
     private void OnCancel(CancelWorkflowCommand command)
@@ -258,6 +333,13 @@ internal sealed partial class WorkflowEngine
         task.LastError = error;
         Fire(task, TaskTrigger.AttemptFailed, error);
         EngineLog.AttemptFailed(_logger, task.Run.Id, task.Id, task.Attempt, error);
+        RetryOrGiveUp(task, error);
+    }
+
+    /// <summary>Decides what follows a failed attempt of a task in <see cref="TaskState.BlockedRepair"/>:
+    /// a retry after the policy's delay while attempts remain, else failure and the cancellation of its dependents.</summary>
+    private void RetryOrGiveUp(TaskRuntime task, string error)
+    {
         if (task.Attempt < task.MaxAttempts && !task.Run.CancelRequested)
         {
             AgentManagerDiagnostics.Retried.Add(1);

@@ -117,6 +117,33 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         return run.Id;
     }
 
+    public async Task ResumeAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (definition.Id is null)
+        {
+            throw new WorkflowValidationException(["Resuming needs the definition's Id: it names the stored workflow."]);
+        }
+
+        var stored = await _store.GetWorkflowAsync(definition.Id, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(definition.Id);
+        if (stored.Status.IsFinished())
+        {
+            throw new WorkflowStateException(stored.WorkflowId, stored.Status, $"Workflow '{stored.WorkflowId}' is {stored.Status.ToWireName()}; only an unfinished workflow resumes.");
+        }
+
+        var tasks = await _store.GetTasksAsync(definition.Id, cancellationToken).ConfigureAwait(false);
+        definition.WorkRoot ??= stored.WorkRoot;
+        var run = _compiler.Compile(definition, stored.CreatedAt);
+        var defined = run.Tasks.Select(t => t.Id).Order(StringComparer.Ordinal);
+        var recorded = tasks.Select(t => t.TaskId).Order(StringComparer.Ordinal);
+        if (!defined.SequenceEqual(recorded))
+        {
+            throw new WorkflowValidationException([$"The definition's tasks differ from the stored tasks of workflow '{definition.Id}'; resume with the definition it was created from."]);
+        }
+
+        await SendAsync(new ResumeWorkflowCommand(run, stored, tasks), cancellationToken).ConfigureAwait(false);
+    }
+
     public Task StartAsync(string workflowId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowId);

@@ -10,6 +10,7 @@ Console.CancelKeyPress += (_, e) =>
 return args switch
 {
     ["run", .. var rest] => await RunCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
+    ["resume", .. var rest] => await ResumeCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["status", .. var rest] => await StatusCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["quickstart"] => await QuickStart.RunAsync(interrupt.Token),
     _ => Usage(),
@@ -18,6 +19,7 @@ return args switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: agentmanager-console run <plan.json> [--workdir DIR] [--concurrency N] [--db PATH | --in-memory]");
+    Console.Error.WriteLine("       agentmanager-console resume [--db PATH] [--concurrency N]");
     Console.Error.WriteLine("       agentmanager-console status [--json] [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console quickstart");
     return RunCommand.BadInput;

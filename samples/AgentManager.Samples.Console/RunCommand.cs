@@ -38,6 +38,7 @@ internal static class RunCommand
             var plan = await PlanLoader.ReadAsync(planPath, cancellationToken);
             var root = Path.GetFullPath(workdir ?? Path.Combine("agentmanager-runs", plan.PlanId ?? "plan"));
             definition = PlanLoader.ToWorkflow(plan, planPath, root);
+            definition.Metadata[PlanPathKey] = Path.GetFullPath(planPath);
         }
         catch (PlanFileException ex)
         {
@@ -45,11 +46,7 @@ internal static class RunCommand
             return BadInput;
         }
 
-        var builder = Host.CreateApplicationBuilder([]);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-        store.Apply(builder.Services.AddAgentManager(o => o.MaxConcurrency = concurrency));
-        using var host = builder.Build();
+        using var host = BuildHost(concurrency, store);
         await host.StartAsync(cancellationToken);
         try
         {
@@ -79,16 +76,7 @@ internal static class RunCommand
                 summary = await engine.WaitForCompletionAsync(workflowId, CancellationToken.None);
             }
 
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(new
-            {
-                workflow_id = summary.WorkflowId,
-                status = summary.Status.ToWireName(),
-                tasks = summary.Tasks.Count,
-                completed = summary.Completed,
-                failed = summary.Failed,
-                cancelled = summary.Cancelled,
-                duration_ms = (long)summary.Duration.TotalMilliseconds,
-            }));
+            await WriteSummaryAsync(stdout, summary);
             return summary.Status == WorkflowStatus.Completed ? Success : WorkflowFailed;
         }
         finally
@@ -96,6 +84,30 @@ internal static class RunCommand
             await host.StopAsync(CancellationToken.None);
         }
     }
+
+    /// <summary>The workflow metadata key that remembers which plan file a workflow came from, for resume.</summary>
+    public const string PlanPathKey = "plan_path";
+
+    public static IHost BuildHost(int concurrency, StoreChoice store)
+    {
+        var builder = Host.CreateApplicationBuilder([]);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        store.Apply(builder.Services.AddAgentManager(o => o.MaxConcurrency = concurrency));
+        return builder.Build();
+    }
+
+    public static Task WriteSummaryAsync(TextWriter stdout, WorkflowSummary summary) =>
+        stdout.WriteLineAsync(JsonSerializer.Serialize(new
+        {
+            workflow_id = summary.WorkflowId,
+            status = summary.Status.ToWireName(),
+            tasks = summary.Tasks.Count,
+            completed = summary.Completed,
+            failed = summary.Failed,
+            cancelled = summary.Cancelled,
+            duration_ms = (long)summary.Duration.TotalMilliseconds,
+        }));
 
     private static (string Plan, string? Workdir, int Concurrency, StoreChoice Store) ParseArguments(string[] args)
     {
@@ -137,7 +149,7 @@ internal static class RunCommand
         return (plan ?? throw new PlanFileException("run needs a plan file."), workdir, concurrency, store);
     }
 
-    private static ValueTask Report(TextWriter stderr, AgentManagerEvent e)
+    public static ValueTask Report(TextWriter stderr, AgentManagerEvent e)
     {
         var line = e switch
         {
