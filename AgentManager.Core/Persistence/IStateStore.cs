@@ -44,4 +44,11 @@ public interface IStateStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The transitions.</returns>
     Task<IReadOnlyList<TaskTransition>> GetTransitionsAsync(string workflowId, string? taskId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes finished workflows (completed, failed or cancelled) that finished before a time,
+    /// with their tasks, transitions and events.</summary>
+    /// <param name="finishedBefore">Workflows that finished earlier than this are deleted.</param>
+    /// <param name="cancellationToken">Cancels the purge before it is applied.</param>
+    /// <returns>The ids of the deleted workflows.</returns>
+    Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken);
 }

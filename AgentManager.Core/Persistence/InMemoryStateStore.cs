@@ -1,4 +1,5 @@
 using AgentManager.Lifecycle;
+using AgentManager.Workflows;
 
 namespace AgentManager.Persistence;
 
@@ -95,6 +96,24 @@ internal sealed class InMemoryStateStore : IStateStore
                     ? state.Transitions.ToArray()
                     : state.Transitions.Where(t => t.TaskId == taskId).ToArray();
             return Task.FromResult(result);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_sync)
+        {
+            var purged = _order
+                .Where(id => _workflows[id].Record is { FinishedAt: { } finished } record && record.Status.IsFinished() && finished < finishedBefore)
+                .ToArray();
+            foreach (var id in purged)
+            {
+                _workflows.Remove(id);
+                _order.Remove(id);
+            }
+
+            return Task.FromResult<IReadOnlyList<string>>(purged);
         }
     }
 

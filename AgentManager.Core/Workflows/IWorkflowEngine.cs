@@ -63,4 +63,11 @@ public interface IWorkflowEngine
     /// <exception cref="WorkflowStateException">The workflow has finished, or this engine already runs it.</exception>
     /// <exception cref="WorkflowValidationException">The definition is invalid or its tasks differ from the stored ones.</exception>
     Task ResumeAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes workflows that finished more than <paramref name="olderThan"/> ago, with their
+    /// tasks, transitions and events, so a long-running host's store does not grow without bound.</summary>
+    /// <param name="olderThan">The age, measured on the engine's <see cref="TimeProvider"/>.</param>
+    /// <param name="cancellationToken">Cancels the purge.</param>
+    /// <returns>The ids of the deleted workflows.</returns>
+    Task<IReadOnlyList<string>> PurgeAsync(TimeSpan olderThan, CancellationToken cancellationToken = default);
 }

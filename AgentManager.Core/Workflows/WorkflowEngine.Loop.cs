@@ -514,6 +514,8 @@ internal sealed partial class WorkflowEngine
         _replies.Clear();
         foreach (var run in _finishedRuns)
         {
+            // A finished run lives on in the store only, so a long-running engine holds no finished state.
+            _runs.TryRemove(run.Id, out _);
             run.SignalFinished();
             run.Cancellation?.Dispose();
         }

@@ -113,6 +113,11 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     public async Task<string> CreateAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default)
     {
         var run = _compiler.Compile(definition);
+        if (await _store.GetWorkflowAsync(run.Id, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            throw new WorkflowValidationException([$"Workflow id '{run.Id}' is already in use."]);
+        }
+
         await SendAsync(new CreateWorkflowCommand(run), cancellationToken).ConfigureAwait(false);
         return run.Id;
     }
@@ -144,16 +149,24 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         await SendAsync(new ResumeWorkflowCommand(run, stored, tasks), cancellationToken).ConfigureAwait(false);
     }
 
-    public Task StartAsync(string workflowId, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> PurgeAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(workflowId);
-        return SendAsync(new StartWorkflowCommand(workflowId), cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfLessThan(olderThan, TimeSpan.Zero);
+        return _store.PurgeAsync(_time.GetUtcNow() - olderThan, cancellationToken);
     }
 
-    public Task CancelAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
+    public async Task StartAsync(string workflowId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
-        return SendAsync(new CancelWorkflowCommand(workflowId, string.IsNullOrWhiteSpace(reason) ? "Cancelled on request." : reason), cancellationToken);
+        await ThrowIfNotRunHereAsync(workflowId, "start", cancellationToken).ConfigureAwait(false);
+        await SendAsync(new StartWorkflowCommand(workflowId), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task CancelAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        await ThrowIfNotRunHereAsync(workflowId, "be cancelled", cancellationToken).ConfigureAwait(false);
+        await SendAsync(new CancelWorkflowCommand(workflowId, string.IsNullOrWhiteSpace(reason) ? "Cancelled on request." : reason), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WorkflowSummary> WaitForCompletionAsync(string workflowId, CancellationToken cancellationToken = default)
@@ -206,6 +219,21 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(workflowId);
         _ = await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
         return await _store.GetTransitionsAsync(workflowId, taskId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The engine keeps only unfinished workflows; for any other id the store tells whether it
+    /// finished (a state conflict) or never existed.</summary>
+    private async Task ThrowIfNotRunHereAsync(string workflowId, string operation, CancellationToken cancellationToken)
+    {
+        if (_runs.ContainsKey(workflowId))
+        {
+            return;
+        }
+
+        var record = await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
+        throw new WorkflowStateException(workflowId, record.Status, record.Status.IsFinished()
+            ? $"Workflow '{workflowId}' cannot {operation}: it is already {record.Status.ToWireName()}."
+            : $"Workflow '{workflowId}' cannot {operation}: it is {record.Status.ToWireName()} but not run by this engine; resume it first.");
     }
 
     private async Task SendAsync(RequestCommand command, CancellationToken cancellationToken)

@@ -11,6 +11,8 @@ return args switch
 {
     ["run", .. var rest] => await RunCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["resume", .. var rest] => await ResumeCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
+    ["purge", .. var rest] => await MaintenanceCommands.PurgeAsync(rest, Console.Out, Console.Error, interrupt.Token),
+    ["history", .. var rest] => await MaintenanceCommands.HistoryAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["status", .. var rest] => await StatusCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["quickstart"] => await QuickStart.RunAsync(interrupt.Token),
     _ => Usage(),
@@ -21,6 +23,8 @@ static int Usage()
     Console.Error.WriteLine("usage: agentmanager-console run <plan.json> [--workdir DIR] [--concurrency N] [--db PATH | --in-memory]");
     Console.Error.WriteLine("       agentmanager-console resume [--db PATH] [--concurrency N]");
     Console.Error.WriteLine("       agentmanager-console status [--json] [--db PATH]");
+    Console.Error.WriteLine("       agentmanager-console history TASK [--workflow ID] [--db PATH]");
+    Console.Error.WriteLine("       agentmanager-console purge --older-than AGE [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console quickstart");
     return RunCommand.BadInput;
 }

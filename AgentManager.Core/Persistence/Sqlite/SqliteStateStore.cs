@@ -115,6 +115,47 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
             : await QueryAsync(TransitionSelect + " WHERE workflow_id = $id AND task_id = $task ORDER BY id", ReadTransition, cancellationToken, ("$id", workflowId), ("$task", taskId)).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await GetStatementsAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = _writer!.BeginTransaction();
+            var purged = new List<string>();
+            using (var select = _writer.CreateCommand())
+            {
+                select.Transaction = transaction;
+                select.CommandText = "SELECT workflow_id FROM workflows WHERE status IN ('completed', 'failed', 'cancelled') AND finished_ticks < $before ORDER BY rowid";
+                select.Parameters.AddWithValue("$before", finishedBefore.UtcTicks);
+                using var reader = select.ExecuteReader();
+                while (reader.Read())
+                {
+                    purged.Add(reader.GetString(0));
+                }
+            }
+
+            using (var delete = _writer.CreateCommand())
+            {
+                delete.Transaction = transaction;
+                delete.CommandText = "DELETE FROM workflows WHERE workflow_id = $id";
+                var id = delete.Parameters.Add(new SqliteParameter("$id", null));
+                foreach (var workflowId in purged)
+                {
+                    id.Value = workflowId;
+                    delete.ExecuteNonQuery();
+                }
+            }
+
+            transaction.Commit();
+            return purged;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>Reads the event log of a workflow: the type of every event committed with its change, oldest first.</summary>
     internal async Task<IReadOnlyList<(string Type, string? TaskId)>> GetEventLogAsync(string workflowId, CancellationToken cancellationToken) =>
         await QueryAsync("SELECT type, task_id FROM events WHERE workflow_id = $id ORDER BY id", r => (r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)), cancellationToken, ("$id", workflowId)).ConfigureAwait(false);
@@ -164,7 +205,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
         using (var pragma = writer.CreateCommand())
         {
-            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 8388608;";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

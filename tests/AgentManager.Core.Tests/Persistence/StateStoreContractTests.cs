@@ -206,6 +206,35 @@ public abstract class StateStoreContractTests
     }
 
     [Fact]
+    public async Task Purge_RemovesOnlyWorkflowsFinishedBeforeTheCutoff_WithTheirHistory()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        var cutoff = Created.AddDays(1);
+        WorkflowRecord[] workflows =
+        [
+            Workflow("old-done", WorkflowStatus.Completed) with { FinishedAt = cutoff.AddMinutes(-1) },
+            Workflow("old-failed", WorkflowStatus.Failed) with { FinishedAt = cutoff.AddDays(-1) },
+            Workflow("new-done", WorkflowStatus.Completed) with { FinishedAt = cutoff.AddMinutes(1) },
+            Workflow("old-running", WorkflowStatus.Running),
+        ];
+        foreach (var workflow in workflows)
+        {
+            await store.CommitAsync(
+                Changes([workflow], [Task("t0", 0, workflow.WorkflowId)], [Transition("t0", TaskState.Pending, TaskState.Ready, TaskTrigger.DependenciesMet, 0, 1, workflow.WorkflowId)]),
+                CancellationToken.None);
+        }
+
+        var purged = await store.PurgeAsync(cutoff, CancellationToken.None);
+
+        Assert.Equal(["old-done", "old-failed"], purged);
+        Assert.Equal(["new-done", "old-running"], (await store.ListWorkflowsAsync(CancellationToken.None)).Select(w => w.WorkflowId));
+        Assert.Empty(await store.GetTasksAsync("old-done", CancellationToken.None));
+        Assert.Empty(await store.GetTransitionsAsync("old-done", null, CancellationToken.None));
+        Assert.Single(await store.GetTransitionsAsync("new-done", null, CancellationToken.None));
+        Assert.Empty(await store.PurgeAsync(cutoff, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Engine_RunsAWorkflowOnTheStore()
     {
         var store = await CreateStoreAsync(CancellationToken.None);

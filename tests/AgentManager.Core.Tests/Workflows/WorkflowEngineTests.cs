@@ -398,7 +398,7 @@ public sealed class WorkflowEngineTests
         var ex = await Assert.ThrowsAsync<WorkflowStateException>(() => fixture.Engine.StartAsync(id));
 
         Assert.Equal(id, ex.WorkflowId);
-        Assert.Contains("only a created workflow starts", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"Workflow '{id}' cannot start", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
