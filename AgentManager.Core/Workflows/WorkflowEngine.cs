@@ -158,15 +158,14 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     public async Task StartAsync(string workflowId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
-        await ThrowIfNotRunHereAsync(workflowId, "start", cancellationToken).ConfigureAwait(false);
-        await SendAsync(new StartWorkflowCommand(workflowId), cancellationToken).ConfigureAwait(false);
+        await SendToRunAsync(workflowId, "start", new StartWorkflowCommand(workflowId), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task CancelAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
-        await ThrowIfNotRunHereAsync(workflowId, "be cancelled", cancellationToken).ConfigureAwait(false);
-        await SendAsync(new CancelWorkflowCommand(workflowId, string.IsNullOrWhiteSpace(reason) ? "Cancelled on request." : reason), cancellationToken).ConfigureAwait(false);
+        var command = new CancelWorkflowCommand(workflowId, string.IsNullOrWhiteSpace(reason) ? "Cancelled on request." : reason);
+        await SendToRunAsync(workflowId, "be cancelled", command, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WorkflowSummary> WaitForCompletionAsync(string workflowId, CancellationToken cancellationToken = default)
@@ -219,6 +218,22 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(workflowId);
         _ = await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
         return await _store.GetTransitionsAsync(workflowId, taskId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a command about a workflow this engine runs. The run may finish (and leave the engine)
+    /// between the check and the loop; the store then says what became of it.</summary>
+    private async Task SendToRunAsync(string workflowId, string operation, RequestCommand command, CancellationToken cancellationToken)
+    {
+        await ThrowIfNotRunHereAsync(workflowId, operation, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SendAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkflowNotFoundException)
+        {
+            await ThrowIfNotRunHereAsync(workflowId, operation, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>The engine keeps only unfinished workflows; for any other id the store tells whether it

@@ -389,16 +389,27 @@ public sealed class WorkflowEngineTests
     }
 
     [Fact]
-    public async Task StartAsync_Twice_RefusedWithTheStatus()
+    public async Task StartAsync_WhileRunningAndAfterFinishing_RefusedWithTheStatus()
     {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var agent = Agent(async (_, ct) =>
+        {
+            await release.Task.WaitAsync(ct);
+            return AgentResult.Success();
+        });
         await using var fixture = new EngineFixture();
-        var id = await fixture.Engine.CreateAsync(Workflow(NoOp, Task("a")));
+        var id = await fixture.Engine.CreateAsync(Workflow(agent, Task("a")));
         await fixture.Engine.StartAsync(id);
 
-        var ex = await Assert.ThrowsAsync<WorkflowStateException>(() => fixture.Engine.StartAsync(id));
+        var running = await Assert.ThrowsAsync<WorkflowStateException>(() => fixture.Engine.StartAsync(id));
+        release.SetResult();
+        await fixture.Engine.WaitForCompletionAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+        var finished = await Assert.ThrowsAsync<WorkflowStateException>(() => fixture.Engine.StartAsync(id));
 
-        Assert.Equal(id, ex.WorkflowId);
-        Assert.Contains($"Workflow '{id}' cannot start", ex.Message, StringComparison.Ordinal);
+        Assert.Equal((id, WorkflowStatus.Running), (running.WorkflowId, running.Status));
+        Assert.Contains("only a created workflow starts", running.Message, StringComparison.Ordinal);
+        Assert.Equal(WorkflowStatus.Completed, finished.Status);
+        Assert.Contains($"Workflow '{id}' cannot start: it is already completed", finished.Message, StringComparison.Ordinal);
     }
 
     [Fact]
