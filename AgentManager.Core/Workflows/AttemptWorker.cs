@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using AgentManager.Diagnostics;
 using AgentManager.Execution;
+using AgentManager.Persistence.Checkpoints;
+using Microsoft.Extensions.Logging;
 
 namespace AgentManager.Workflows;
 
 /// <summary>Runs one task attempt off the engine loop: the agent under its timeout, then the verifier,
 /// reporting each step back to the loop as a command.</summary>
-internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider time, Action<EngineCommand> post)
+internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider time, ICheckpointStore? checkpoints, ILogger logger, Action<EngineCommand> post)
 {
     public void Launch(TaskRuntime task, CancellationToken workflowCancelled)
     {
@@ -40,13 +42,47 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
         var agent = await RunAgentAsync(task, invocation, cancelled).ConfigureAwait(false);
         if (agent.Outcome != AttemptOutcome.Succeeded || task.Verifier is null)
         {
+            await CheckpointAsync(task, invocation, agent, null, cancelled).ConfigureAwait(false);
             Report(activity, new AttemptFinishedCommand(task, attempt, agent.Outcome, agent.Error, agent.Output));
             return;
         }
 
         post(new ImplementationSucceededCommand(task, attempt));
         var verification = await VerifyAsync(task.Verifier, invocation, agent.Result!, cancelled).ConfigureAwait(false);
+        await CheckpointAsync(task, invocation, agent, verification, cancelled).ConfigureAwait(false);
         Report(activity, new AttemptFinishedCommand(task, attempt, verification.Outcome, verification.Error, agent.Output));
+    }
+
+    /// <summary>Keeps the attempt's outputs and declared artifacts, when a checkpoint store is configured,
+    /// before the engine records the outcome; a failure to save is logged and never costs the attempt its result.</summary>
+    private async Task CheckpointAsync(TaskRuntime task, AgentInvocation invocation, StepResult agent, StepResult? verification, CancellationToken cancelled)
+    {
+        var outcome = verification?.Outcome ?? agent.Outcome;
+        if (checkpoints is null || outcome == AttemptOutcome.Cancelled)
+        {
+            return;
+        }
+
+        try
+        {
+            await checkpoints.SaveAsync(
+                new CheckpointWrite
+                {
+                    WorkflowId = invocation.WorkflowId,
+                    TaskId = invocation.TaskId,
+                    Attempt = invocation.Attempt,
+                    AgentOutput = agent.Output ?? agent.Error,
+                    VerificationOutput = verification?.Output ?? verification?.Error,
+                    Workdir = task.Workdir,
+                    Artifacts = task.Artifacts,
+                    Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["outcome"] = outcome.ToString().ToLowerInvariant() },
+                },
+                cancelled).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            EngineLog.CheckpointFailed(logger, invocation.WorkflowId, invocation.TaskId, invocation.Attempt, ex);
+        }
     }
 
     private void Report(Activity? activity, AttemptFinishedCommand command)

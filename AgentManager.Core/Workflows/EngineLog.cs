@@ -20,6 +20,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Workflow {WorkflowId} resumed with {Finished} of {TaskCount} tasks already finished")]
     public static partial void WorkflowResumed(ILogger logger, string workflowId, int finished, int taskCount);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "The checkpoint of task {WorkflowId}/{TaskId} attempt {Attempt} could not be saved; the attempt's result stands")]
+    public static partial void CheckpointFailed(ILogger logger, string workflowId, string taskId, int attempt, Exception exception);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "The engine loop failed and stopped")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 }

@@ -50,6 +50,9 @@ public sealed class TaskDefinition
     /// <value>The default, <see langword="null"/>, runs the agent without a working directory of its own.</value>
     public string? Workdir { get; set; }
 
+    /// <summary>Gets files, relative to <see cref="Workdir"/>, kept in the task attempt's checkpoint after the agent ran.</summary>
+    public IList<string> Artifacts { get; } = new List<string>();
+
     /// <summary>Gets or sets the check that decides whether the agent's work is accepted.</summary>
     /// <value>The default, <see langword="null"/>, accepts every successful agent run.</value>
     public IVerifier? Verifier { get; set; }

@@ -38,6 +38,8 @@ internal sealed class TaskRuntime
 
     public IVerifier? Verifier { get; init; }
 
+    public required IReadOnlyList<string> Artifacts { get; init; }
+
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
 
     public TaskState State { get; set; } = TaskState.Pending;

@@ -117,6 +117,7 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
                 MaxAttempts = task.MaxAttempts ?? options.Retry.MaxAttempts,
                 Timeout = task.Timeout ?? options.DefaultTaskTimeout,
                 Verifier = task.Verifier,
+                Artifacts = task.Artifacts.ToArray(),
                 Metadata = new Dictionary<string, string>(task.Metadata, StringComparer.Ordinal),
             };
             tasks[ordinal] = runtime;
@@ -176,6 +177,19 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
             else
             {
                 errors.Add($"Task '{task.Id}': {error}");
+            }
+        }
+
+        if (task.Artifacts.Count > 0 && task.Workdir is null)
+        {
+            errors.Add($"Task '{task.Id}' declares artifacts but no workdir; artifacts are paths relative to the workdir.");
+        }
+
+        foreach (var artifact in task.Artifacts)
+        {
+            if (artifact is null || WorkdirPath.CheckRelative(artifact) is { } artifactError)
+            {
+                errors.Add($"Task '{task.Id}' artifact: {(artifact is null ? "a null path" : WorkdirPath.CheckRelative(artifact))}");
             }
         }
 

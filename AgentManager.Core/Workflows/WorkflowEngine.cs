@@ -4,6 +4,7 @@ using AgentManager.Agents;
 using AgentManager.Events;
 using AgentManager.Lifecycle;
 using AgentManager.Persistence;
+using AgentManager.Persistence.Checkpoints;
 using AgentManager.Scheduling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -36,7 +37,8 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         IEventBus bus,
         AgentRegistry agents,
         TimeProvider time,
-        ILogger<WorkflowEngine>? logger = null)
+        ILogger<WorkflowEngine>? logger = null,
+        ICheckpointStore? checkpoints = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -48,7 +50,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         _queue = new DispatchQueue<TaskRuntime>(new ResourcePool(
             new Dictionary<string, int>(_options.ResourceCapacities, StringComparer.Ordinal),
             _options.DefaultResourceCapacity));
-        _worker = new AttemptWorker(_options, time, Post);
+        _worker = new AttemptWorker(_options, time, checkpoints, _logger, Post);
     }
 
     /// <summary>Starts the engine loop; API calls start it on demand too.</summary>

@@ -29,7 +29,8 @@ internal sealed class StoreChoice
     {
         if (Path is not null)
         {
-            builder.UseSqliteStore(o => o.Path = Path);
+            var checkpoints = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!, "checkpoints");
+            builder.UseSqliteStore(o => o.Path = Path).UseFileCheckpoints(o => o.RootDirectory = checkpoints);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using AgentManager.Execution;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
@@ -71,6 +72,54 @@ public sealed class ProcessWorkflowTests : IDisposable
             Assert.StartsWith("start ", lines[i], StringComparison.Ordinal);
             Assert.Equal("end " + lines[i]["start ".Length..], lines[i + 1]);
         }
+    }
+
+    [Fact]
+    public async Task Run_EachAttempt_IsCheckpointedWithOutputsAndDeclaredArtifacts()
+    {
+        var workflow = Workflow();
+        workflow.Agents["reporter"] = Shell("echo report-body > report.txt; echo done");
+        var task = new TaskDefinition("report") { AgentId = "reporter", Workdir = "r", Verifier = CommandVerifier.Parse("grep -q report-body report.txt") };
+        task.Artifacts.Add("report.txt");
+        task.Artifacts.Add("absent.txt");
+        workflow.Tasks.Add(task);
+        var checkpointRoot = Path.Combine(_root, "checkpoints");
+        await using var fixture = new EngineFixture(agents: b => b.UseFileCheckpoints(o => o.RootDirectory = checkpointRoot));
+
+        var summary = await fixture.RunAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        var store = new AgentManager.Persistence.Checkpoints.FileCheckpointStore(new() { RootDirectory = checkpointRoot }, TimeProvider.System);
+        var checkpoint = Assert.Single(await store.ListAsync(summary.WorkflowId, "report", CancellationToken.None));
+        Assert.Equal(1, checkpoint.Attempt);
+        Assert.Equal("succeeded", checkpoint.Metadata["outcome"]);
+        using (var reader = new StreamReader(await store.OpenContentAsync(checkpoint, "agent-output", CancellationToken.None)))
+        {
+            Assert.Equal("done\n", await reader.ReadToEndAsync());
+        }
+
+        var artifact = checkpoint.FindEntry("artifacts/report.txt");
+        Assert.NotNull(artifact);
+        Assert.Equal("report-body\n".Length, artifact.Size);
+        Assert.Equal(AgentManager.Persistence.Checkpoints.CheckpointEntryStatus.Missing, checkpoint.FindEntry("artifacts/absent.txt")!.Status);
+    }
+
+    [Fact]
+    public async Task Create_ArtifactsWithoutWorkdirOrEscaping_AreRefused()
+    {
+        var workflow = Workflow();
+        var noWorkdir = new TaskDefinition("a");
+        noWorkdir.Artifacts.Add("x.txt");
+        var escaping = new TaskDefinition("b") { Workdir = "b" };
+        escaping.Artifacts.Add("../secret");
+        workflow.Tasks.Add(noWorkdir);
+        workflow.Tasks.Add(escaping);
+        await using var fixture = new EngineFixture();
+
+        var ex = await Assert.ThrowsAsync<WorkflowValidationException>(() => fixture.Engine.CreateAsync(workflow));
+
+        Assert.Contains(ex.Errors, e => e.Contains("'a' declares artifacts but no workdir", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Contains("'../secret' is refused", StringComparison.Ordinal));
     }
 
     [Fact]
