@@ -75,7 +75,7 @@ public static class HooksFile
         {
             syntaxError = string.Create(
                 CultureInfo.InvariantCulture,
-                $"line {exception.LineNumber + 1}, column {exception.BytePositionInLine + 1}: malformed JSON: {FirstSentence(exception.Message)}");
+                $"line {(exception.LineNumber ?? 0) + 1}, column {(exception.BytePositionInLine ?? 0) + 1}: malformed JSON: {ErrorText.Of(exception)}");
             return hooks;
         }
 
@@ -219,20 +219,12 @@ public static class HooksFile
                 }
                 catch (ArgumentException exception)
                 {
-                    fields.Error("command", FirstSentence(exception.Message));
+                    fields.Error("command", ErrorText.Of(exception));
                     return null;
                 }
 
             default:
                 return fields.Strings("command");
         }
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(" (Parameter", StringComparison.Ordinal);
-        var text = end > 0 ? message[..end] : message;
-        end = text.IndexOf(" Path:", StringComparison.Ordinal);
-        return end > 0 ? text[..end] : text;
     }
 }

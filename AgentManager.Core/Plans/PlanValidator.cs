@@ -2,6 +2,7 @@ using System.Globalization;
 using AgentManager.Agents;
 using AgentManager.Execution;
 using AgentManager.Graph;
+using AgentManager.Hooks;
 
 namespace AgentManager.Plans;
 
@@ -185,7 +186,7 @@ internal static class PlanValidator
             }
             catch (ArgumentException exception)
             {
-                errors.Add(new(id, i, "verification", FirstSentence(exception.Message)));
+                errors.Add(new(id, i, "verification", ErrorText.Of(exception)));
             }
         }
 
@@ -246,11 +247,5 @@ internal static class PlanValidator
         }
 
         return cycles;
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(" (Parameter", StringComparison.Ordinal);
-        return end > 0 ? message[..end] : message;
     }
 }

@@ -172,9 +172,10 @@ public sealed class TaskPlanService
     /// does not undo the confirmation. Every failure to confirm publishes <c>task_plan_confirm_failed</c> with
     /// the reason, except a cancellation.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="planId"/> is null.</exception>
-    /// <exception cref="PlanNotFoundException">The plan does not exist.</exception>
+    /// <exception cref="PlanNotFoundException">The plan does not exist, or was deleted while the before hooks
+    /// ran.</exception>
     /// <exception cref="PlanConflictException">The plan is already confirmed, its current version is not
-    /// <paramref name="expectedVersion"/>, or it changed (or was deleted) while the before hooks ran.</exception>
+    /// <paramref name="expectedVersion"/>, or it changed while the before hooks ran.</exception>
     /// <exception cref="PlanValidationException">The plan breaks a rule: the draft rules (see
     /// <see cref="EditAsync"/>), and no items, a missing or blank verification, a missing assignee or one that
     /// is not an agent of the catalog, or a required skill the assignee's profile does not resolve.</exception>
@@ -219,12 +220,8 @@ public sealed class TaskPlanService
         }
         catch (Exception exception) when (exception is PlanConflictException or PlanNotFoundException)
         {
+            // Another change, or a deletion, came first while the hooks ran.
             await PublishConfirmFailedAsync(draft, exception.Message).ConfigureAwait(false);
-            if (exception is PlanNotFoundException)
-            {
-                throw new PlanConflictException(planId, null, $"Task plan '{planId}' was deleted while its before_task_plan_confirm hooks ran; it was not confirmed.");
-            }
-
             throw;
         }
 

@@ -101,6 +101,7 @@ public sealed class HooksFileTests : IDisposable
 
         var error = Assert.Single(exception.Errors);
         Assert.StartsWith($"{path}: line 4, column 5: malformed JSON: ", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -431,7 +431,7 @@ public sealed class TaskPlanServiceTests : IDisposable
     [Fact]
     public async Task ConfirmAsync_PlanEditedWhileBeforeHooksRun_ThrowsConflictAndPublishesConfirmFailed()
     {
-        var hooks = new EditingHookRunner();
+        var hooks = new MeddlingHookRunner((service, planId, ct) => service.EditAsync(planId, 1, [Item("a"), Item("edited-meanwhile")], ct));
         await using var harness = new PlanHarness(hooks);
         hooks.Service = harness.Service;
         await harness.Service.CreateAsync(Plan("p1", Item("a")));
@@ -444,6 +444,22 @@ public sealed class TaskPlanServiceTests : IDisposable
         Assert.Equal(["a", "edited-meanwhile"], plan.Items.Select(item => item.Id));
         Assert.Equal(
             [EventTypes.TaskPlanCreated, EventTypes.TaskPlanUpdated, EventTypes.TaskPlanConfirmFailed],
+            await harness.EventTypesAsync());
+    }
+
+    [Fact]
+    public async Task ConfirmAsync_PlanDeletedWhileBeforeHooksRun_ThrowsNotFoundAndPublishesConfirmFailed()
+    {
+        var hooks = new MeddlingHookRunner((service, planId, ct) => service.DeleteAsync(planId, ct));
+        await using var harness = new PlanHarness(hooks);
+        hooks.Service = harness.Service;
+        await harness.Service.CreateAsync(Plan("p1", Item("a")));
+
+        await Assert.ThrowsAsync<PlanNotFoundException>(() => harness.Service.ConfirmAsync("p1"));
+
+        Assert.Empty(await harness.Service.ListAsync());
+        Assert.Equal(
+            [EventTypes.TaskPlanCreated, EventTypes.TaskPlanDeleted, EventTypes.TaskPlanConfirmFailed],
             await harness.EventTypesAsync());
     }
 
@@ -589,8 +605,8 @@ public sealed class TaskPlanServiceTests : IDisposable
         Assert.Throws<ArgumentNullException>(() => new TaskPlanService(null!, AgentCatalog.CreateDefault(), harness.HookRunner, harness.Events.Bus, TimeProvider.System));
     }
 
-    /// <summary>Edits the plan while its before-confirm hooks "run", as a concurrent caller would.</summary>
-    private sealed class EditingHookRunner : IHookRunner
+    /// <summary>Changes the plan while its before-confirm hooks "run", as a concurrent caller would.</summary>
+    private sealed class MeddlingHookRunner(Func<TaskPlanService, string, CancellationToken, Task> meddle) : IHookRunner
     {
         public TaskPlanService? Service { get; set; }
 
@@ -598,7 +614,7 @@ public sealed class TaskPlanServiceTests : IDisposable
         {
             if (point == HookPoint.BeforeTaskPlanConfirm)
             {
-                await Service!.EditAsync(workflowId, 1, [Item("a"), Item("edited-meanwhile")], cancellationToken);
+                await meddle(Service!, workflowId, cancellationToken);
             }
 
             return HookRunResult.None(point);
