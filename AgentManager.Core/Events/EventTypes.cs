@@ -47,9 +47,37 @@ public static class EventTypes
     /// <summary>A workflow was cancelled.</summary>
     public const string WorkflowCancelled = "workflow_cancelled";
 
+    /// <summary>A task plan was created as a draft.</summary>
+    public const string TaskPlanCreated = "task_plan_created";
+
+    /// <summary>A draft task plan's items were replaced by an accepted edit.</summary>
+    public const string TaskPlanUpdated = "task_plan_updated";
+
+    /// <summary>A task plan was confirmed: frozen, its items confirmed, ready to become a workflow.</summary>
+    public const string TaskPlanConfirmed = "task_plan_confirmed";
+
+    /// <summary>Confirming a task plan failed (validation, a blocking hook, a concurrent change); it stays a draft.</summary>
+    public const string TaskPlanConfirmFailed = "task_plan_confirm_failed";
+
+    /// <summary>A task plan was deleted with all its versions.</summary>
+    public const string TaskPlanDeleted = "task_plan_deleted";
+
+    /// <summary>A runtime hook's command exited with code 0.</summary>
+    public const string HookSucceeded = "hook_succeeded";
+
+    /// <summary>A runtime hook's command failed: a non-zero exit code, a timeout, or a program that could not start.</summary>
+    public const string HookFailed = "hook_failed";
+
     /// <summary>Tells whether <paramref name="type"/> is one of the <c>workflow_*</c> constants.</summary>
     internal static bool IsWorkflowType(string? type) =>
         type is WorkflowCreated or WorkflowStarted or WorkflowCompleted or WorkflowFailed or WorkflowCancelled;
+
+    /// <summary>Tells whether <paramref name="type"/> is one of the <c>task_plan_*</c> constants.</summary>
+    internal static bool IsTaskPlanType(string? type) =>
+        type is TaskPlanCreated or TaskPlanUpdated or TaskPlanConfirmed or TaskPlanConfirmFailed or TaskPlanDeleted;
+
+    /// <summary>Tells whether <paramref name="type"/> is one of the <c>hook_*</c> constants.</summary>
+    internal static bool IsHookType(string? type) => type is HookSucceeded or HookFailed;
 
     /// <summary>Tells whether <paramref name="type"/> is snake_case: lower-case letters and digits in
     /// words joined by single underscores.</summary>

@@ -1,0 +1,94 @@
+namespace AgentManager.Plans;
+
+/// <summary>The <see cref="ITaskPlanStore"/> that keeps every version of every plan in process memory.</summary>
+internal sealed class InMemoryTaskPlanStore : ITaskPlanStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, List<TaskPlan>> _plans = new(StringComparer.Ordinal);
+
+    public Task AddAsync(TaskPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (_plans.TryGetValue(plan.PlanId, out var versions))
+            {
+                throw new PlanConflictException(
+                    plan.PlanId,
+                    versions[^1].Version,
+                    $"Task plan '{plan.PlanId}' already exists; choose another plan id, or edit or delete that plan.");
+            }
+
+            _plans[plan.PlanId] = [plan];
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task UpdateAsync(TaskPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (!_plans.TryGetValue(plan.PlanId, out var versions))
+            {
+                throw new PlanNotFoundException(plan.PlanId);
+            }
+
+            var current = versions[^1].Version;
+            if (plan.Version != current + 1)
+            {
+                throw new PlanConflictException(
+                    plan.PlanId,
+                    current,
+                    $"Task plan '{plan.PlanId}' is at version {current}, but the change was made to version {plan.Version - 1}; read the plan again and retry.");
+            }
+
+            versions.Add(plan);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<TaskPlan?> GetAsync(string planId, int? version, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(planId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            if (!_plans.TryGetValue(planId, out var versions))
+            {
+                return Task.FromResult<TaskPlan?>(null);
+            }
+
+            return Task.FromResult(version is null ? versions[^1] : versions.Find(plan => plan.Version == version));
+        }
+    }
+
+    public Task<IReadOnlyList<TaskPlan>> ListAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            IReadOnlyList<TaskPlan> plans = _plans.Values
+                .Select(versions => versions[^1])
+                .OrderBy(plan => plan.CreatedAt)
+                .ThenBy(plan => plan.PlanId, StringComparer.Ordinal)
+                .ToList()
+                .AsReadOnly();
+            return Task.FromResult(plans);
+        }
+    }
+
+    public Task<bool> DeleteAsync(string planId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(planId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            return Task.FromResult(_plans.Remove(planId));
+        }
+    }
+}
