@@ -29,7 +29,7 @@ public sealed partial class TaskGraph
         }
 
         var edges = new List<SEquatableEdge<int>>();
-        var seen = new HashSet<long>();
+        var seen = new HashSet<(int, int)>();
         var intoExisting = false;
         foreach (var dependency in dependencies)
         {
@@ -41,7 +41,7 @@ public sealed partial class TaskGraph
             }
 
             var existingEdge = dependent < _next && prerequisite < _next && _edges.ContainsEdge(prerequisite, dependent);
-            if (existingEdge || !seen.Add(((long)prerequisite << 32) | (uint)dependent))
+            if (existingEdge || !seen.Add((prerequisite, dependent)))
             {
                 continue;
             }
