@@ -23,6 +23,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "The checkpoint of task {WorkflowId}/{TaskId} attempt {Attempt} could not be saved; the attempt's result stands")]
     public static partial void CheckpointFailed(ILogger logger, string workflowId, string taskId, int attempt, Exception exception);
 
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "The outcome of task {WorkflowId}/{TaskId} could not be written to agent memory")]
+    public static partial void OutcomeNotRemembered(ILogger logger, string workflowId, string taskId, Exception exception);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "The engine loop failed and stopped")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 }

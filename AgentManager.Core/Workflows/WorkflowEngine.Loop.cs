@@ -1,6 +1,7 @@
 using AgentManager.Diagnostics;
 using AgentManager.Events;
 using AgentManager.Lifecycle;
+using AgentManager.Memory;
 using AgentManager.Persistence;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,7 @@ internal sealed partial class WorkflowEngine
     private readonly List<TaskRuntime> _dirtyTasks = [];
     private readonly List<WorkflowRun> _dirtyRuns = [];
     private readonly List<TaskRuntime> _launches = [];
+    private readonly List<TaskRuntime> _ended = [];
     private readonly List<RequestCommand> _replies = [];
     private readonly List<WorkflowRun> _finishedRuns = [];
     private readonly List<CancellationTokenSource> _cancellations = [];
@@ -454,6 +456,11 @@ internal sealed partial class WorkflowEngine
         task.State = transition.To;
         if (transition.To.IsTerminal())
         {
+            if (_outcomes is not null)
+            {
+                _ended.Add(task);
+            }
+
             task.FinishedAt = transition.Timestamp;
             task.Run.TerminalCount++;
             if (transition.To == TaskState.Failed)
@@ -494,6 +501,12 @@ internal sealed partial class WorkflowEngine
             _changes.Clear();
         }
 
+        foreach (var task in _ended)
+        {
+            _outcomes!.Enqueue(TaskOutcome.FromRecord(task.ToRecord(), task.Prompt));
+        }
+
+        _ended.Clear();
         foreach (var task in _launches)
         {
             _worker.Launch(task, task.Run.Cancellation!.Token);

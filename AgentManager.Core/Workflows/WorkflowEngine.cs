@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using AgentManager.Agents;
 using AgentManager.Events;
 using AgentManager.Lifecycle;
+using AgentManager.Memory;
 using AgentManager.Persistence;
 using AgentManager.Persistence.Checkpoints;
 using AgentManager.Scheduling;
@@ -28,6 +29,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     private readonly WorkflowCompiler _compiler;
     private readonly DispatchQueue<TaskRuntime> _queue;
     private readonly AttemptWorker _worker;
+    private readonly OutcomeRecorder? _outcomes;
     private Task? _loop;
     private bool _stopped;
 
@@ -38,7 +40,8 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         AgentRegistry agents,
         TimeProvider time,
         ILogger<WorkflowEngine>? logger = null,
-        ICheckpointStore? checkpoints = null)
+        ICheckpointStore? checkpoints = null,
+        TaskOutcomeMemory? outcomeMemory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -51,6 +54,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             new Dictionary<string, int>(_options.ResourceCapacities, StringComparer.Ordinal),
             _options.DefaultResourceCapacity));
         _worker = new AttemptWorker(_options, time, checkpoints, _logger, Post);
+        _outcomes = outcomeMemory is null ? null : new OutcomeRecorder(outcomeMemory, _logger);
     }
 
     /// <summary>Starts the engine loop; API calls start it on demand too.</summary>
@@ -276,6 +280,11 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         lock (_startLock)
         {
             ObjectDisposedException.ThrowIf(_stopped, this);
+            if (_loop is null && _outcomes is not null)
+            {
+                _ = Task.Run(() => _outcomes.RunAsync(_stopping.Token));
+            }
+
             _loop ??= Task.Run(() => RunLoopAsync(_stopping.Token));
         }
     }

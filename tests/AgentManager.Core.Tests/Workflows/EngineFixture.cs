@@ -10,7 +10,7 @@ internal sealed class EngineFixture : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public EngineFixture(Action<AgentManagerOptions>? configure = null, TimeProvider? time = null, Action<IAgentManagerBuilder>? agents = null, AgentManager.Persistence.IStateStore? store = null)
+    public EngineFixture(Action<AgentManagerOptions>? configure = null, TimeProvider? time = null, Action<IAgentManagerBuilder>? agents = null, AgentManager.Persistence.IStateStore? store = null, Action<IServiceProvider>? capture = null)
     {
         var services = new ServiceCollection();
         if (time is not null)
@@ -34,6 +34,7 @@ internal sealed class EngineFixture : IAsyncDisposable
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Engine = _provider.GetRequiredService<IWorkflowEngine>();
         Bus = _provider.GetRequiredService<IEventBus>();
+        capture?.Invoke(_provider);
     }
 
     public IWorkflowEngine Engine { get; }
