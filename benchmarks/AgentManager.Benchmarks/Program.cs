@@ -1,4 +1,8 @@
 using AgentManager.Benchmarks.Cli;
+using AgentManager.Benchmarks.Compare;
+using AgentManager.Benchmarks.GraphLoad;
+using AgentManager.Benchmarks.Micro;
+using AgentManager.Benchmarks.Profiling;
 using AgentManager.Benchmarks.Throughput;
 
 try
@@ -6,6 +10,10 @@ try
     return args switch
     {
         ["throughput", .. var rest] => await ThroughputCommand.RunAsync(rest, Console.Out, Console.Error),
+        ["compare", .. var rest] => await CompareCommand.RunAsync(rest, Console.Out, Console.Error),
+        ["bench", .. var rest] => BenchCommand.Run(rest),
+        ["graphload", .. var rest] => GraphLoadCommand.Run(rest, Console.Out, Console.Error),
+        ["profile", .. var rest] => await ProfileCommand.RunAsync(rest, Console.Out, Console.Error),
         _ => Usage(),
     };
 }
@@ -20,6 +28,11 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: AgentManager.Benchmarks throughput --workload independent|tree|chain|layers --n N
                    [--engine agentmanager|channels|hangfire] [--concurrency C] [--store memory] [--timeout S] [--no-warmup]
+              AgentManager.Benchmarks compare [--n 100000] [--chain-n 10000] [--runs R] [--concurrency C]
+                   [--workloads independent,tree,chain,layers] [--engines channels,agentmanager,hangfire] [--timeout S]
+              AgentManager.Benchmarks graphload [--n 1000000] [--edges 3]
+              AgentManager.Benchmarks profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K]
+              AgentManager.Benchmarks bench [--smoke] [BenchmarkDotNet options, e.g. --filter *EventBus*]
         """);
     return ExitCodes.BadInput;
 }

@@ -58,7 +58,7 @@ internal static class ThroughputCommand
     };
 
     /// <summary>Starts the engine, warms it up on a small workload of the same shape, then times the run.</summary>
-    public static async Task<RunResult> MeasureAsync(IThroughputEngine engine, Workload workload, bool warmup, TimeSpan timeout, TextWriter log)
+    public static async Task<RunResult> MeasureAsync(IThroughputEngine engine, Workload workload, bool warmup, TimeSpan timeout, TextWriter log, Action? beforeTimedRun = null)
     {
         var result = new RunResult(engine.Name, workload.Kind.Name(), workload.Count);
         using var cancel = new CancellationTokenSource(timeout);
@@ -74,6 +74,7 @@ internal static class ThroughputCommand
             }
 
             var hops = workload.Kind == WorkloadKind.Chain ? new HopRecorder(workload.Count) : null;
+            beforeTimedRun?.Invoke();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
             await engine.RunAsync(workload, hops, cancel.Token).WaitAsync(timeout);
