@@ -81,6 +81,11 @@ internal static class ThroughputCommand
             clock.Stop();
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             log.WriteLine($"{engine.Name}/{workload.Kind.Name()}: {workload.Count} tasks, {workload.EdgeCount} dependencies, {clock.Elapsed.TotalSeconds:0.000} s, {allocated / 1048576.0:0.0} MB allocated, GCs gen0/1/2 = {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms");
+            if (hops is not null)
+            {
+                log.WriteLine($"{engine.Name}/{workload.Kind.Name()}: {hops.Describe()}");
+            }
+
             return result with
             {
                 Seconds = clock.Elapsed.TotalSeconds,
