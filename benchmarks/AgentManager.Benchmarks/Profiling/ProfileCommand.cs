@@ -19,7 +19,7 @@ internal static class ProfileCommand
         line.ThrowIfUnknown();
 
         var workload = Workload.Create(kind, count);
-        await using var engine = ThroughputCommand.CreateEngine(engineName, concurrency);
+        await using var engine = ThroughputCommand.CreateEngine(engineName, concurrency, log);
         if (engine.Unsupported(workload) is { } reason)
         {
             throw new UsageException($"{engine.Name} cannot run the {kind.Name()} workload: {reason}.");

@@ -35,7 +35,7 @@ internal static class ThroughputCommand
         }
 
         var workload = Workload.Create(kind, count);
-        await using var engine = CreateEngine(engineName, concurrency);
+        await using var engine = CreateEngine(engineName, concurrency, log);
         var result = new RunResult(engine.Name, kind.Name(), count);
         if (engine.Unsupported(workload) is { } reason)
         {
@@ -49,9 +49,9 @@ internal static class ThroughputCommand
         return result.Error is null ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
 
-    public static IThroughputEngine CreateEngine(string name, int concurrency) => name switch
+    public static IThroughputEngine CreateEngine(string name, int concurrency, TextWriter? log = null) => name switch
     {
-        "agentmanager" => new AgentManagerEngine(concurrency),
+        "agentmanager" => new AgentManagerEngine(concurrency, log),
         "channels" => new ChannelsEngine(concurrency),
         "hangfire" => new HangfireEngine(concurrency),
         _ => throw new UsageException($"Unknown engine '{name}'; use one of {string.Join(", ", Engines)}."),
