@@ -17,8 +17,6 @@ public static class HangfireJobs
     /// <param name="task">The task number.</param>
     public static void Run(int task) => TaskBody.Run(task, Volatile.Read(ref s_hops));
 
-    internal static int Succeeded => Volatile.Read(ref s_succeeded);
-
     internal static Task Reset(int target, HopRecorder? hops)
     {
         s_done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -75,12 +75,14 @@ internal static class ThroughputCommand
 
             var hops = workload.Kind == WorkloadKind.Chain ? new HopRecorder(workload.Count) : null;
             beforeTimedRun?.Invoke();
+            int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+            var pauseBefore = GC.GetTotalPauseDuration();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
             await engine.RunAsync(workload, hops, cancel.Token).WaitAsync(timeout);
             clock.Stop();
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-            log.WriteLine($"{engine.Name}/{workload.Kind.Name()}: {workload.Count} tasks, {workload.EdgeCount} dependencies, {clock.Elapsed.TotalSeconds:0.000} s, {allocated / 1048576.0:0.0} MB allocated, GCs gen0/1/2 = {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, GC pause {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms");
+            log.WriteLine($"{engine.Name}/{workload.Kind.Name()}: {workload.Count} tasks, {workload.EdgeCount} dependencies, {clock.Elapsed.TotalSeconds:0.000} s, {allocated / 1048576.0:0.0} MB allocated, GCs gen0/1/2 = {GC.CollectionCount(0) - collectionsBefore[0]}/{GC.CollectionCount(1) - collectionsBefore[1]}/{GC.CollectionCount(2) - collectionsBefore[2]}, GC pause {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:0} ms (during the timed run)");
             if (hops is not null)
             {
                 log.WriteLine($"{engine.Name}/{workload.Kind.Name()}: {hops.Describe()}");
