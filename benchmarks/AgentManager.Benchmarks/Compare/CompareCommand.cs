@@ -1,0 +1,65 @@
+using System.Globalization;
+using AgentManager.Benchmarks.Cli;
+using AgentManager.Benchmarks.Throughput;
+
+namespace AgentManager.Benchmarks.Compare;
+
+/// <summary><c>compare [--n N] [--chain-n N] [--runs R] [--concurrency C] [--workloads a,b] [--engines a,b]
+/// [--timeout S]</c>: runs every engine on every workload, each run in its own process, keeps the best
+/// of R runs and prints a Markdown table with ratios against the bare channels dispatcher.</summary>
+internal static class CompareCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
+    {
+        var line = Arguments.Parse(args);
+        var count = line.Int("n", 100_000);
+        var chainCount = line.Int("chain-n", 10_000);
+        var runs = line.Int("runs", 1);
+        var concurrency = line.Int("concurrency", ThroughputCommand.DefaultConcurrency);
+        var timeout = line.Int("timeout", ThroughputCommand.DefaultTimeoutSeconds);
+        var workloads = line.Text("workloads", "independent,tree,chain,layers").Split(',').Select(WorkloadKinds.Parse).ToArray();
+        var engines = line.Text("engines", "channels,agentmanager,hangfire").Split(',');
+        line.ThrowIfUnknown();
+        foreach (var engine in engines)
+        {
+            _ = ThroughputCommand.CreateEngine(engine, 1);
+        }
+
+        var rows = new List<ResultLine?>();
+        var failed = false;
+        foreach (var workload in workloads)
+        {
+            var n = workload == WorkloadKind.Chain ? chainCount : count;
+            foreach (var engine in engines)
+            {
+                ResultLine? best = null;
+                for (var run = 1; run <= runs; run++)
+                {
+                    string[] childArgs = ["throughput", "--engine", engine, "--workload", workload.Name(), "--n", N(n), "--concurrency", N(concurrency), "--timeout", N(timeout)];
+                    log.WriteLine($"[{engine} {workload.Name()} n={n} run {run}/{runs}]");
+                    var (exitCode, text) = await ChildRunner.RunAsync(childArgs, TimeSpan.FromSeconds(timeout + 30), log);
+                    var result = ResultLine.Find(text);
+                    log.WriteLine("  " + (result?.Text ?? $"no result line (exit code {exitCode})"));
+                    failed |= exitCode != ExitCodes.Ok;
+                    if (result?["unsupported"] is not null)
+                    {
+                        best = result;
+                        break;
+                    }
+
+                    if (best?.Number("tasks_per_s") is not { } bestRate || result?.Number("tasks_per_s") > bestRate)
+                    {
+                        best = result ?? best;
+                    }
+                }
+
+                rows.Add(best);
+            }
+        }
+
+        output.WriteLine(ComparisonTable.Format(rows.OfType<ResultLine>().ToList(), runs, concurrency));
+        return failed ? ExitCodes.RunFailed : ExitCodes.Ok;
+    }
+
+    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+
+namespace AgentManager.Benchmarks.Compare;
+
+/// <summary>Formats compare results as a Markdown table, with each engine's rate as a ratio of the
+/// channels dispatcher's and of Hangfire's on the same workload.</summary>
+internal static class ComparisonTable
+{
+    public static string Format(IReadOnlyList<ResultLine> rows, int runs, int concurrency)
+    {
+        var table = new StringBuilder();
+        table.AppendLine(CultureInfo.InvariantCulture, $"Best of {runs} run(s) per cell, concurrency {concurrency}, each run in a fresh process.");
+        table.AppendLine();
+        table.AppendLine("| workload | n | engine | seconds | tasks/s | vs channels | vs hangfire | peak RSS MB | alloc B/task | median hop µs |");
+        table.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in rows)
+        {
+            var workload = row["workload"];
+            if (row["unsupported"] is { } reason)
+            {
+                table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | unsupported: {reason} | | | | | | |");
+                continue;
+            }
+
+            if (row["error"] is { } error)
+            {
+                table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | failed: {error} | | | | {row["peak_rss_mb"]} | | |");
+                continue;
+            }
+
+            var rate = row.Number("tasks_per_s") ?? 0;
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | {row["seconds"]} | {rate:N0} | {Ratio(rate, RateOf(rows, workload, "channels"))} | {Ratio(rate, RateOf(rows, workload, "hangfire"))} | {row["peak_rss_mb"]} | {row["alloc_b_per_task"]} | {row["median_hop_us"] ?? ""} |");
+        }
+
+        return table.ToString();
+    }
+
+    private static double? RateOf(IReadOnlyList<ResultLine> rows, string? workload, string engine) =>
+        rows.FirstOrDefault(r => r["workload"] == workload && r["engine"] == engine)?.Number("tasks_per_s");
+
+    private static string Ratio(double rate, double? baseline) =>
+        baseline is > 0 ? (rate / baseline.Value).ToString(rate / baseline.Value < 0.1 ? "0.000x" : "0.00x", CultureInfo.InvariantCulture) : "–";
+}

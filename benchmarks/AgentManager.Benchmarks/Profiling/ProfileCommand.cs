@@ -1,0 +1,45 @@
+using System.Globalization;
+using AgentManager.Benchmarks.Cli;
+using AgentManager.Benchmarks.Throughput;
+
+namespace AgentManager.Benchmarks.Profiling;
+
+/// <summary><c>profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K]</c>: one throughput run
+/// with allocation sampling, printing its result line and the types that take most of the allocated bytes.</summary>
+internal static class ProfileCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
+    {
+        var line = Arguments.Parse(args);
+        var engineName = line.Text("engine", "agentmanager");
+        var kind = WorkloadKinds.Parse(line.Text("workload", "independent"));
+        var count = line.Int("n", 100_000);
+        var concurrency = line.Int("concurrency", ThroughputCommand.DefaultConcurrency);
+        var top = line.Int("top", 20);
+        line.ThrowIfUnknown();
+
+        var workload = Workload.Create(kind, count);
+        await using var engine = ThroughputCommand.CreateEngine(engineName, concurrency, log);
+        if (engine.Unsupported(workload) is { } reason)
+        {
+            throw new UsageException($"{engine.Name} cannot run the {kind.Name()} workload: {reason}.");
+        }
+
+        using var allocations = new AllocationListener();
+        var result = await ThroughputCommand.MeasureAsync(
+            engine, workload, warmup: true, TimeSpan.FromSeconds(ThroughputCommand.DefaultTimeoutSeconds), log, beforeTimedRun: allocations.Reset);
+        output.WriteLine(result);
+        var total = allocations.TotalBytes;
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Allocations sampled by type (GCAllocationTick, ~100 KB per sample), {total / 1048576.0:0} MB in all, {(double)total / count:0} B per task:"));
+        output.WriteLine();
+        output.WriteLine("| type | share | ≈ B per task |");
+        output.WriteLine("|---|---:|---:|");
+        foreach (var (type, bytes, _) in allocations.Top(top))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| `{type}` | {100.0 * bytes / total:0.0}% | {(double)bytes / count:0} |"));
+        }
+
+        return result.Error is null ? ExitCodes.Ok : ExitCodes.RunFailed;
+    }
+}

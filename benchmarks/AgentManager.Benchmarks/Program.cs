@@ -1,0 +1,38 @@
+using AgentManager.Benchmarks.Cli;
+using AgentManager.Benchmarks.Compare;
+using AgentManager.Benchmarks.GraphLoad;
+using AgentManager.Benchmarks.Micro;
+using AgentManager.Benchmarks.Profiling;
+using AgentManager.Benchmarks.Throughput;
+
+try
+{
+    return args switch
+    {
+        ["throughput", .. var rest] => await ThroughputCommand.RunAsync(rest, Console.Out, Console.Error),
+        ["compare", .. var rest] => await CompareCommand.RunAsync(rest, Console.Out, Console.Error),
+        ["bench", .. var rest] => BenchCommand.Run(rest),
+        ["graphload", .. var rest] => GraphLoadCommand.Run(rest, Console.Out, Console.Error),
+        ["profile", .. var rest] => await ProfileCommand.RunAsync(rest, Console.Out, Console.Error),
+        _ => Usage(),
+    };
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return ExitCodes.BadInput;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: AgentManager.Benchmarks throughput --workload independent|tree|chain|layers --n N
+                   [--engine agentmanager|channels|hangfire] [--concurrency C] [--store memory] [--timeout S] [--no-warmup]
+              AgentManager.Benchmarks compare [--n 100000] [--chain-n 10000] [--runs R] [--concurrency C]
+                   [--workloads independent,tree,chain,layers] [--engines channels,agentmanager,hangfire] [--timeout S]
+              AgentManager.Benchmarks graphload [--n 1000000] [--edges 3]
+              AgentManager.Benchmarks profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K]
+              AgentManager.Benchmarks bench [--smoke] [BenchmarkDotNet options, e.g. --filter *EventBus*]
+        """);
+    return ExitCodes.BadInput;
+}

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using AgentManager.Execution;
+using AgentManager.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentManager.Benchmarks.Throughput;
+
+/// <summary>The real AgentManager engine, registered with <c>AddAgentManager()</c> (in-memory store),
+/// running one workflow whose tasks all use a no-op delegate agent. The run is what
+/// <c>engine.RunAsync(workflow)</c> does (create, start, wait for completion), with each phase timed
+/// for the log.</summary>
+internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null) : IThroughputEngine
+{
+    private const string AgentId = "noop";
+    private static readonly AgentResult Done = AgentResult.Success();
+
+    private ServiceProvider? _services;
+    private IWorkflowEngine? _engine;
+    private volatile HopRecorder? _hops;
+
+    public string Name => "agentmanager";
+
+    public string? Unsupported(Workload workload) => null;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAgentManager(o => o.MaxConcurrency = concurrency)
+            .AddAgent(AgentId, new DelegateAgentRunner(RunTask));
+        _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        _engine = _services.GetRequiredService<IWorkflowEngine>();
+        return Task.CompletedTask;
+    }
+
+    public async Task RunAsync(Workload workload, HopRecorder? hops, CancellationToken cancellationToken)
+    {
+        var engine = _engine ?? throw new InvalidOperationException("Call StartAsync first.");
+        _hops = hops;
+        var clock = Stopwatch.StartNew();
+        var workflow = new WorkflowDefinition { DefaultAgentId = AgentId };
+        for (var i = 0; i < workload.Count; i++)
+        {
+            var task = new TaskDefinition(Workload.TaskId(i));
+            foreach (var parent in workload.ParentsOf(i))
+            {
+                task.Dependencies.Add(Workload.TaskId(parent));
+            }
+
+            workflow.Tasks.Add(task);
+        }
+
+        var defined = clock.Elapsed;
+        var id = await engine.CreateAsync(workflow, cancellationToken);
+        var created = clock.Elapsed;
+        await engine.StartAsync(id, cancellationToken);
+        var summary = await engine.WaitForCompletionAsync(id, cancellationToken);
+        var finished = clock.Elapsed;
+        await engine.GetSummaryAsync(id, cancellationToken);
+        log?.WriteLine($"agentmanager/{workload.Kind.Name()}: define {Ms(defined)} ms, create (validate, graph, records) {Ms(created - defined)} ms, start to completion summary {Ms(finished - created)} ms (of which a summary alone takes {Ms(clock.Elapsed - finished)} ms)");
+        if (summary.Status != WorkflowStatus.Completed || summary.Completed != workload.Count)
+        {
+            throw new InvalidOperationException($"The workflow ended {summary.Status} with {summary.Completed} of {workload.Count} tasks completed: {summary.Reason}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+    }
+
+    private static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+
+    private ValueTask<AgentResult> RunTask(AgentInvocation invocation, CancellationToken cancellationToken)
+    {
+        var hops = _hops;
+        if (hops is not null)
+        {
+            TaskBody.Run(Workload.IndexOf(invocation.TaskId), hops);
+        }
+
+        return ValueTask.FromResult(Done);
+    }
+}

@@ -1,0 +1,73 @@
+using Hangfire;
+using Hangfire.InMemory;
+
+namespace AgentManager.Benchmarks.Throughput;
+
+/// <summary>Hangfire.Core with Hangfire.InMemory storage and one BackgroundJobServer, tuned for speed the
+/// way a user would: as many workers as the concurrency limit, short polling and check intervals, long
+/// integer ids, the 1.8 data format. Dependencies are continuations (<c>ContinueJobWith</c>).</summary>
+internal sealed class HangfireEngine(int concurrency) : IThroughputEngine
+{
+    private InMemoryStorage? _storage;
+    private BackgroundJobServer? _server;
+    private BackgroundJobClient? _client;
+
+    public string Name => "hangfire";
+
+    /// <summary>Hangfire.Core continuations wait for exactly one parent; jobs with several parents need
+    /// Hangfire.Pro batch continuations, which this runner does not use.</summary>
+    public string? Unsupported(Workload workload) =>
+        workload.MaxParents() > 1 ? "multi_parent_dependencies" : null;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        GlobalConfiguration.Configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings();
+        GlobalJobFilters.Filters.Add(new HangfireJobs.CountSucceeded());
+        _storage = new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
+        _client = new BackgroundJobClient(_storage);
+        _server = new BackgroundJobServer(
+            new BackgroundJobServerOptions
+            {
+                WorkerCount = concurrency,
+                SchedulePollingInterval = TimeSpan.FromMilliseconds(100),
+                ServerCheckInterval = TimeSpan.FromSeconds(5),
+                HeartbeatInterval = TimeSpan.FromSeconds(5),
+                CancellationCheckInterval = TimeSpan.FromSeconds(5),
+            },
+            _storage);
+        return Task.CompletedTask;
+    }
+
+    public async Task RunAsync(Workload workload, HopRecorder? hops, CancellationToken cancellationToken)
+    {
+        var client = _client ?? throw new InvalidOperationException("Call StartAsync first.");
+        if (Unsupported(workload) is { } reason)
+        {
+            throw new NotSupportedException(reason);
+        }
+
+        var done = HangfireJobs.Reset(workload.Count, hops);
+        var ids = new string[workload.Count];
+        for (var i = 0; i < workload.Count; i++)
+        {
+            var task = i;
+            var parents = workload.ParentsOf(i);
+            ids[i] = parents.Length == 0
+                ? client.Enqueue(() => HangfireJobs.Run(task))
+                : client.ContinueJobWith(ids[parents[0]], () => HangfireJobs.Run(task));
+        }
+
+        await done.WaitAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _server?.SendStop();
+        _server?.Dispose();
+        _storage?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+
+namespace AgentManager.Benchmarks.Throughput;
+
+/// <summary>The one line a throughput run prints: <c>key=value</c> fields separated by spaces.</summary>
+internal sealed record RunResult(string Engine, string Workload, int Count)
+{
+    public double Seconds { get; init; }
+
+    public double PeakRssMegabytes { get; init; }
+
+    public double? MedianHopMicroseconds { get; init; }
+
+    public double? AllocatedBytesPerTask { get; init; }
+
+    public string? Unsupported { get; init; }
+
+    public string? Error { get; init; }
+
+    public double TasksPerSecond => Seconds > 0 ? Count / Seconds : 0;
+
+    public override string ToString()
+    {
+        var line = new StringBuilder();
+        Append(line, "engine", Engine);
+        Append(line, "workload", Workload);
+        Append(line, "n", Count.ToString(CultureInfo.InvariantCulture));
+        if (Unsupported is not null)
+        {
+            Append(line, "unsupported", Unsupported);
+            return line.ToString();
+        }
+
+        if (Error is not null)
+        {
+            Append(line, "error", Error);
+            Append(line, "peak_rss_mb", F(PeakRssMegabytes, "0"));
+            return line.ToString();
+        }
+
+        Append(line, "seconds", F(Seconds, "0.000"));
+        Append(line, "tasks_per_s", F(TasksPerSecond, "0"));
+        Append(line, "peak_rss_mb", F(PeakRssMegabytes, "0"));
+        if (MedianHopMicroseconds is { } hop)
+        {
+            Append(line, "median_hop_us", F(hop, "0.0"));
+        }
+
+        if (AllocatedBytesPerTask is { } allocated)
+        {
+            Append(line, "alloc_b_per_task", F(allocated, "0"));
+        }
+
+        return line.ToString();
+    }
+
+    private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static void Append(StringBuilder line, string key, string value)
+    {
+        if (line.Length > 0)
+        {
+            line.Append(' ');
+        }
+
+        line.Append(key).Append('=').Append(value);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using AgentManager.Benchmarks.Cli;
+
+namespace AgentManager.Benchmarks.Throughput;
+
+/// <summary><c>throughput --workload W --n N [--store memory] [--concurrency C] [--engine E]
+/// [--timeout S] [--no-warmup]</c>: runs one workload to completion and prints one result line.</summary>
+internal static class ThroughputCommand
+{
+    public const int DefaultConcurrency = 8;
+    public const int DefaultTimeoutSeconds = 170;
+
+    public static IReadOnlyList<string> Engines { get; } = ["agentmanager", "channels", "hangfire"];
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
+    {
+        var line = Arguments.Parse(args);
+        var engineName = line.Text("engine", "agentmanager");
+        var kind = WorkloadKinds.Parse(line.Text("workload", "independent"));
+        var count = line.Int("n", 100_000);
+        var concurrency = line.Int("concurrency", DefaultConcurrency);
+        var timeout = TimeSpan.FromSeconds(line.Int("timeout", DefaultTimeoutSeconds));
+        var warmup = !line.Switch("no-warmup");
+        var store = line.Text("store", "memory");
+        line.ThrowIfUnknown();
+        if (store == "sqlite")
+        {
+            log.WriteLine("--store sqlite: the SQLite state store is not yet available; only --store memory runs.");
+            return ExitCodes.BadInput;
+        }
+
+        if (store != "memory")
+        {
+            throw new UsageException($"Unknown store '{store}'; use memory (sqlite is not yet available).");
+        }
+
+        var workload = Workload.Create(kind, count);
+        await using var engine = CreateEngine(engineName, concurrency, log);
+        var result = new RunResult(engine.Name, kind.Name(), count);
+        if (engine.Unsupported(workload) is { } reason)
+        {
+            log.WriteLine($"{engine.Name} cannot express the {kind.Name()} workload ({reason}): Hangfire.Core continuations wait for exactly one parent job; several parents need Hangfire.Pro batches.");
+            output.WriteLine(result with { Unsupported = reason });
+            return ExitCodes.Ok;
+        }
+
+        result = await MeasureAsync(engine, workload, warmup, timeout, log);
+        output.WriteLine(result);
+        return result.Error is null ? ExitCodes.Ok : ExitCodes.RunFailed;
+    }
+
+    public static IThroughputEngine CreateEngine(string name, int concurrency, TextWriter? log = null) => name switch
+    {
+        "agentmanager" => new AgentManagerEngine(concurrency, log),
+        "channels" => new ChannelsEngine(concurrency),
+        "hangfire" => new HangfireEngine(concurrency),
+        _ => throw new UsageException($"Unknown engine '{name}'; use one of {string.Join(", ", Engines)}."),
+    };
+
+    /// <summary>Starts the engine, warms it up on a small workload of the same shape, then times the run.</summary>
+    public static async Task<RunResult> MeasureAsync(IThroughputEngine engine, Workload workload, bool warmup, TimeSpan timeout, TextWriter log, Action? beforeTimedRun = null)
+    {
+        var result = new RunResult(engine.Name, workload.Kind.Name(), workload.Count);
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await engine.StartAsync(cancel.Token).WaitAsync(timeout);
+            if (warmup)
+            {
+                var small = Workload.Create(workload.Kind, workload.Kind == WorkloadKind.Layers ? 2 * Workload.LayerWidth : 1000);
+                await engine.RunAsync(small, small.Kind == WorkloadKind.Chain ? new HopRecorder(small.Count) : null, cancel.Token).WaitAsync(timeout);
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+
+            var hops = workload.Kind == WorkloadKind.Chain ? new HopRecorder(workload.Count) : null;
+            beforeTimedRun?.Invoke();
+            int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+            var pauseBefore = GC.GetTotalPauseDuration();
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var clock = Stopwatch.StartNew();
+            await engine.RunAsync(workload, hops, cancel.Token).WaitAsync(timeout);
+            clock.Stop();
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            log.WriteLine($"{engine.Name}/{workload.Kind.Name()}: {workload.Count} tasks, {workload.EdgeCount} dependencies, {clock.Elapsed.TotalSeconds:0.000} s, {allocated / 1048576.0:0.0} MB allocated, GCs gen0/1/2 = {GC.CollectionCount(0) - collectionsBefore[0]}/{GC.CollectionCount(1) - collectionsBefore[1]}/{GC.CollectionCount(2) - collectionsBefore[2]}, GC pause {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:0} ms (during the timed run)");
+            if (hops is not null)
+            {
+                log.WriteLine($"{engine.Name}/{workload.Kind.Name()}: {hops.Describe()}");
+            }
+
+            return result with
+            {
+                Seconds = clock.Elapsed.TotalSeconds,
+                PeakRssMegabytes = ProcessMemory.PeakRssMegabytes(),
+                MedianHopMicroseconds = hops?.MedianHopMicroseconds(),
+                AllocatedBytesPerTask = (double)allocated / workload.Count,
+            };
+        }
+        catch (TimeoutException)
+        {
+            log.WriteLine($"{engine.Name}/{workload.Kind.Name()}: no result within {timeout.TotalSeconds:0} s.");
+            return result with { Error = "timeout", PeakRssMegabytes = ProcessMemory.PeakRssMegabytes() };
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            log.WriteLine($"{engine.Name}/{workload.Kind.Name()}: no result within {timeout.TotalSeconds:0} s.");
+            return result with { Error = "timeout", PeakRssMegabytes = ProcessMemory.PeakRssMegabytes() };
+        }
+    }
+}
