@@ -24,7 +24,10 @@ public sealed class TracingTests
         await using var fixture = new EngineFixture();
 
         await fixture.RunAsync(workflow);
-        await WorkflowEngineTests.WaitUntilAsync(() => spans.Any(s => s.OperationName == "workflow.run" && Equals(s.GetTagItem("agentmanager.workflow.id"), "traced-wf")));
+        // An attempt's span ends just after the worker reports, so it may stop after the workflow's.
+        await WorkflowEngineTests.WaitUntilAsync(() =>
+            spans.Any(s => s.OperationName == "workflow.run" && Equals(s.GetTagItem("agentmanager.workflow.id"), "traced-wf"))
+            && spans.Count(s => s.OperationName == "task.attempt" && Equals(s.GetTagItem("agentmanager.workflow.id"), "traced-wf")) == 2);
 
         var root = spans.Single(s => s.OperationName == "workflow.run" && Equals(s.GetTagItem("agentmanager.workflow.id"), "traced-wf"));
         var attempts = spans.Where(s => s.OperationName == "task.attempt" && Equals(s.GetTagItem("agentmanager.workflow.id"), "traced-wf")).ToList();
