@@ -1,5 +1,4 @@
 using QuikGraph;
-using QuikGraph.Algorithms;
 
 namespace AgentManager.Graph;
 
@@ -161,9 +160,11 @@ public sealed partial class TaskGraph
     }
 
     /// <summary>Lists every task so that each comes after all of its dependencies.</summary>
-    /// <returns>The ids in a topological order; the same graph always gives the same order.</returns>
+    /// <returns>The ids in a topological order; the same sequence of changes always gives the same order.</returns>
+    /// <remarks>Read from the incrementally maintained order in O(V log V). QuikGraph 2.5's source-first sort
+    /// is avoided: its queue updates scan linearly, O(V·E) in the worst case.</remarks>
     public IReadOnlyList<string> TopologicalOrder() =>
-        _edges.SourceFirstTopologicalSort().Select(i => _ids[i]!).ToArray();
+        _indexOf.Values.OrderBy(i => _order[i]).Select(i => _ids[i]!).ToArray();
 
     /// <summary>Tells whether a task is completed.</summary>
     /// <param name="taskId">The task id.</param>
