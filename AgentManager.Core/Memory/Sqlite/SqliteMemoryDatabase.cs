@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
+using AgentManager.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace AgentManager.Memory.Sqlite;
@@ -25,15 +26,7 @@ internal sealed class SqliteMemoryDatabase : IAsyncDisposable, IDisposable
         }
 
         _path = System.IO.Path.GetFullPath(options.Path);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = _path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            ForeignKeys = true,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        }.ToString();
+        _connectionString = SqliteFiles.ConnectionString(_path, options.BusyTimeout);
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction on the writer connection, committing when it returns.</summary>

@@ -27,15 +27,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
 
         _path = System.IO.Path.GetFullPath(options.Path);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = _path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            ForeignKeys = true,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        }.ToString();
+        _connectionString = SqliteFiles.ConnectionString(_path, options.BusyTimeout);
     }
 
     public async Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
