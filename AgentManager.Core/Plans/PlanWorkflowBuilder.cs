@@ -56,7 +56,7 @@ public static class PlanWorkflowBuilder
         return definition;
     }
 
-    private static TaskDefinition ToTask(PlanItem item)
+    internal static TaskDefinition ToTask(PlanItem item)
     {
         var task = new TaskDefinition(item.Id)
         {

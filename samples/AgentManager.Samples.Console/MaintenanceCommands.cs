@@ -138,7 +138,7 @@ internal static class MaintenanceCommands
         {
             return store.TryParse(args, ref i);
         }
-        catch (PlanFileException)
+        catch (UsageException)
         {
             return false;
         }

@@ -1,5 +1,6 @@
 using AgentManager.Events;
 using AgentManager.Persistence;
+using AgentManager.Plans;
 using AgentManager.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,10 +30,10 @@ internal static class ResumeCommand
                     continue;
                 }
 
-                throw new PlanFileException($"'{args[i]}' is not an option of resume (or its value is missing or invalid).");
+                throw new UsageException($"'{args[i]}' is not an option of resume (or its value is missing or invalid).");
             }
         }
-        catch (PlanFileException ex)
+        catch (UsageException ex)
         {
             await stderr.WriteLineAsync(ex.Message);
             await stderr.WriteLineAsync("usage: agentmanager-console resume [--db PATH] [--concurrency N]");
@@ -69,9 +70,8 @@ internal static class ResumeCommand
 
                 try
                 {
-                    var plan = await PlanLoader.ReadAsync(planPath, cancellationToken);
-                    var definition = PlanLoader.ToWorkflow(plan, planPath, workflow.WorkRoot ?? Path.GetFullPath("agentmanager-runs"));
-                    definition.Id = workflow.WorkflowId;
+                    var plan = await PlanFile.LoadAsync(planPath, cancellationToken);
+                    var definition = plan.ToWorkflow(workflow.WorkRoot ?? Path.GetFullPath("agentmanager-runs"), workflow.WorkflowId);
                     definition.Metadata[RunCommand.PlanPathKey] = planPath;
                     await engine.ResumeAsync(definition, cancellationToken);
                     if (workflow.Status == WorkflowStatus.Created)
@@ -81,7 +81,7 @@ internal static class ResumeCommand
 
                     resumed.Add(workflow.WorkflowId);
                 }
-                catch (Exception ex) when (ex is PlanFileException or AgentManagerException)
+                catch (Exception ex) when (ex is AgentManagerException)
                 {
                     await stderr.WriteLineAsync($"Workflow '{workflow.WorkflowId}' cannot be resumed: {ex.Message}");
                 }

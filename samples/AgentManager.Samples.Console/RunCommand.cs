@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AgentManager.Events;
 using AgentManager.Lifecycle;
+using AgentManager.Plans;
 using AgentManager.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,7 +26,7 @@ internal static class RunCommand
         {
             (planPath, workdir, concurrency, store) = ParseArguments(args);
         }
-        catch (PlanFileException ex)
+        catch (UsageException ex)
         {
             await stderr.WriteLineAsync(ex.Message);
             await stderr.WriteLineAsync("usage: agentmanager-console run <plan.json> [--workdir DIR] [--concurrency N] [--db PATH | --in-memory]");
@@ -35,9 +36,9 @@ internal static class RunCommand
         WorkflowDefinition definition;
         try
         {
-            var plan = await PlanLoader.ReadAsync(planPath, cancellationToken);
-            var root = Path.GetFullPath(workdir ?? Path.Combine("agentmanager-runs", plan.PlanId ?? "plan"));
-            definition = PlanLoader.ToWorkflow(plan, planPath, root);
+            var plan = await PlanFile.LoadAsync(planPath, cancellationToken);
+            var root = Path.GetFullPath(workdir ?? Path.Combine("agentmanager-runs", plan.Plan.PlanId!));
+            definition = plan.ToWorkflow(root);
             definition.Metadata[PlanPathKey] = Path.GetFullPath(planPath);
         }
         catch (PlanFileException ex)
@@ -125,20 +126,20 @@ internal static class RunCommand
             switch (args[i])
             {
                 case "--workdir":
-                    workdir = i + 1 < args.Length ? args[++i] : throw new PlanFileException("--workdir needs a directory.");
+                    workdir = i + 1 < args.Length ? args[++i] : throw new UsageException("--workdir needs a directory.");
                     break;
                 case "--concurrency":
-                    var value = i + 1 < args.Length ? args[++i] : throw new PlanFileException("--concurrency needs a number.");
+                    var value = i + 1 < args.Length ? args[++i] : throw new UsageException("--concurrency needs a number.");
                     if (!int.TryParse(value, out concurrency) || concurrency < 1)
                     {
-                        throw new PlanFileException($"--concurrency '{value}' is not a whole number of at least 1.");
+                        throw new UsageException($"--concurrency '{value}' is not a whole number of at least 1.");
                     }
 
                     break;
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal) || plan is not null)
                     {
-                        throw new PlanFileException($"'{args[i]}' is not an option of run.");
+                        throw new UsageException($"'{args[i]}' is not an option of run.");
                     }
 
                     plan = args[i];
@@ -146,7 +147,7 @@ internal static class RunCommand
             }
         }
 
-        return (plan ?? throw new PlanFileException("run needs a plan file."), workdir, concurrency, store);
+        return (plan ?? throw new UsageException("run needs a plan file."), workdir, concurrency, store);
     }
 
     public static ValueTask Report(TextWriter stderr, AgentManagerEvent e)

@@ -22,7 +22,7 @@ internal static class StatusCommand
                     continue;
                 }
             }
-            catch (PlanFileException ex)
+            catch (UsageException ex)
             {
                 await stderr.WriteLineAsync(ex.Message);
                 return RunCommand.BadInput;

@@ -15,7 +15,7 @@ internal sealed class StoreChoice
         switch (args[i])
         {
             case "--db":
-                Path = i + 1 < args.Length && !string.IsNullOrWhiteSpace(args[i + 1]) ? args[++i] : throw new PlanFileException("--db needs a database file path.");
+                Path = i + 1 < args.Length && !string.IsNullOrWhiteSpace(args[i + 1]) ? args[++i] : throw new UsageException("--db needs a database file path.");
                 return true;
             case "--in-memory":
                 Path = null;

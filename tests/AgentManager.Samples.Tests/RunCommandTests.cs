@@ -142,7 +142,7 @@ public sealed class RunCommandTests : IDisposable
     [InlineData("""{ "plan_id": "p", "items": [ { "id": "a", "title": "A", "assignee": "w", "workdir": "../up" } ], "agents": [ { "agent_id": "w", "runner": { "kind": "process", "command": ["true"] } } ] }""", "workdir path '../up' is refused: '..' segments")]
     [InlineData("""{ "plan_id": "p", "items": [ { "id": "a", "title": "A", "assignee": "w", "workdir": "/abs" } ], "agents": [ { "agent_id": "w", "runner": { "kind": "process", "command": ["true"] } } ] }""", "workdir path '/abs' is refused: absolute paths")]
     [InlineData("""{ "plan_id": "p", "items": [ { "id": "a", "title": "A", "assignee": "w", "dependencies": ["b"] }, { "id": "b", "title": "B", "assignee": "w", "dependencies": ["a"] } ], "agents": [ { "agent_id": "w", "runner": { "kind": "process", "command": ["true"] } } ] }""", "cycle")]
-    [InlineData("""{ "plan_id": "p", "items": [ { "id": "a", "title": "A", "assignee": "w", "dependencies": ["zzz"] } ], "agents": [ { "agent_id": "w", "runner": { "kind": "process", "command": ["true"] } } ] }""", "depends on 'zzz'")]
+    [InlineData("""{ "plan_id": "p", "items": [ { "id": "a", "title": "A", "assignee": "w", "dependencies": ["zzz"] } ], "agents": [ { "agent_id": "w", "runner": { "kind": "process", "command": ["true"] } } ] }""", "dependencies[0]: 'zzz' is not an item of this plan")]
     public async Task Run_InvalidPlan_ExitsTwoNamingTheFieldAndRule(string json, string expected)
     {
         var plan = WritePlan(json);

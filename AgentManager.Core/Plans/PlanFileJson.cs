@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace AgentManager.Samples.Console;
+namespace AgentManager.Plans;
 
 /// <summary>The task-plan JSON of the original agentManager, plus the agents that run it.</summary>
-internal sealed class PlanFile
+internal sealed class PlanFileJson
 {
     [JsonPropertyName("plan_id")]
     public string? PlanId { get; set; }
@@ -19,10 +19,10 @@ internal sealed class PlanFile
     public string? Status { get; set; }
 
     [JsonPropertyName("items")]
-    public List<PlanItem>? Items { get; set; }
+    public List<PlanItemJson>? Items { get; set; }
 
     [JsonPropertyName("agents")]
-    public List<PlanAgent>? Agents { get; set; }
+    public List<PlanAgentJson>? Agents { get; set; }
 
     [JsonPropertyName("metadata")]
     public Dictionary<string, JsonElement>? Metadata { get; set; }
@@ -31,7 +31,7 @@ internal sealed class PlanFile
     public Dictionary<string, JsonElement>? Other { get; set; }
 }
 
-internal sealed class PlanItem
+internal sealed class PlanItemJson
 {
     [JsonPropertyName("id")]
     public string? Id { get; set; }
@@ -79,7 +79,7 @@ internal sealed class PlanItem
     public Dictionary<string, JsonElement>? Other { get; set; }
 }
 
-internal sealed class PlanAgent
+internal sealed class PlanAgentJson
 {
     [JsonPropertyName("agent_id")]
     public string? AgentId { get; set; }
@@ -94,13 +94,13 @@ internal sealed class PlanAgent
     public string? Layer { get; set; }
 
     [JsonPropertyName("runner")]
-    public PlanRunner? Runner { get; set; }
+    public PlanRunnerJson? Runner { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Other { get; set; }
 }
 
-internal sealed class PlanRunner
+internal sealed class PlanRunnerJson
 {
     [JsonPropertyName("kind")]
     public string? Kind { get; set; }
