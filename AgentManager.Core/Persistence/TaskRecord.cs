@@ -1,4 +1,5 @@
 using AgentManager.Lifecycle;
+using AgentManager.Workflows;
 
 namespace AgentManager.Persistence;
 
@@ -49,4 +50,14 @@ public sealed record TaskRecord
 
     /// <summary>Gets when the task reached a final state.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Gets the rung of the repair ladder the task is on; a resumed workflow continues there.</summary>
+    public RepairLevel Level { get; init; } = RepairLevel.Retry;
+
+    /// <summary>Gets how many attempts were started on <see cref="Level"/>.</summary>
+    public int LevelAttempts { get; init; }
+
+    /// <summary>Gets the agent that runs the task's attempts on <see cref="Level"/> when it is not the task's own
+    /// <see cref="AgentId"/> (the repair or escalation agent); <see langword="null"/> otherwise.</summary>
+    public string? CurrentAgentId { get; init; }
 }

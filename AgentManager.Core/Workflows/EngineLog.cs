@@ -26,6 +26,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "The outcome of task {WorkflowId}/{TaskId} could not be written to agent memory")]
     public static partial void OutcomeNotRemembered(ILogger logger, string workflowId, string taskId, Exception exception);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Task {WorkflowId}/{TaskId} escalated to {Level} (agent {AgentId})")]
+    public static partial void TaskEscalated(ILogger logger, string workflowId, string taskId, RepairLevel level, string? agentId);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "The engine loop failed and stopped")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 }

@@ -25,4 +25,11 @@ public sealed class TaskSummary
 
     /// <summary>Gets the last error: a failed attempt's message, or why the task was cancelled.</summary>
     public string? LastError { get; init; }
+
+    /// <summary>Gets the rung of the repair ladder the task is on.</summary>
+    public RepairLevel Level { get; init; } = RepairLevel.Retry;
+
+    /// <summary>Gets the agent that took the task over on <see cref="Level"/> (repair or escalation agent), or
+    /// <see langword="null"/> while its own agent runs it.</summary>
+    public string? CurrentAgentId { get; init; }
 }

@@ -162,6 +162,7 @@ internal sealed partial class WorkflowEngine
             var record = records[task.Id];
             (task.State, task.Attempt, task.LastError, task.LastOutput, task.StartedAt, task.FinishedAt) =
                 (record.State, record.Attempt, record.LastError, record.LastOutput, record.StartedAt, record.FinishedAt);
+            RestoreLadder(task, record);
             if (task.State.IsTerminal())
             {
                 run.TerminalCount++;
@@ -197,14 +198,14 @@ internal sealed partial class WorkflowEngine
         {
             switch (task.State)
             {
-                case TaskState.Implementing or TaskState.Verifying when task.Attempt < task.MaxAttempts:
+                case TaskState.Implementing or TaskState.Verifying when task.LevelAttempts < AttemptsAllowed(task):
                     MakeReady(task, TaskTrigger.LeaseExpired, $"Attempt {task.Attempt} was interrupted by a restart; it counts as used.");
                     break;
                 case TaskState.Implementing or TaskState.Verifying:
                     FailAttempt(task, $"Attempt {task.Attempt} was interrupted by a restart and was the last one allowed.");
                     break;
                 case TaskState.BlockedRepair:
-                    RetryOrGiveUp(task, task.LastError ?? "The previous attempt failed.");
+                    ClimbLadder(task, task.LastError ?? "The previous attempt failed.");
                     break;
                 case TaskState.Ready:
                     _queue.Enqueue(task, task.Priority, task.Resources);
@@ -304,7 +305,7 @@ internal sealed partial class WorkflowEngine
         task.RetryTimer = null;
         if (task.State == TaskState.BlockedRepair && task.Attempt == command.Attempt)
         {
-            MakeReady(task, TaskTrigger.Retry, $"Attempt {task.Attempt + 1} of {task.MaxAttempts} after: {task.LastError}");
+            MakeReady(task, TaskTrigger.Retry, RetryReason(task, task.LastError));
         }
     }
 
@@ -335,45 +336,7 @@ internal sealed partial class WorkflowEngine
         task.LastError = error;
         Fire(task, TaskTrigger.AttemptFailed, error);
         EngineLog.AttemptFailed(_logger, task.Run.Id, task.Id, task.Attempt, error);
-        RetryOrGiveUp(task, error);
-    }
-
-    /// <summary>Decides what follows a failed attempt of a task in <see cref="TaskState.BlockedRepair"/>:
-    /// a retry after the policy's delay while attempts remain, else failure and the cancellation of its dependents.</summary>
-    private void RetryOrGiveUp(TaskRuntime task, string error)
-    {
-        if (task.Attempt < task.MaxAttempts && !task.Run.CancelRequested)
-        {
-            AgentManagerDiagnostics.Retried.Add(1);
-            var delay = _options.Retry.GetDelay(task.Attempt, Random.Shared.NextDouble());
-            if (delay <= TimeSpan.Zero)
-            {
-                MakeReady(task, TaskTrigger.Retry, $"Attempt {task.Attempt + 1} of {task.MaxAttempts} after: {error}");
-            }
-            else
-            {
-                var attempt = task.Attempt;
-                task.RetryTimer = _time.CreateTimer(_ => Post(new RetryDueCommand(task, attempt)), null, delay, Timeout.InfiniteTimeSpan);
-            }
-
-            return;
-        }
-
-        var reason = $"Failed after {task.Attempt} attempt(s): {error}";
-        task.LastError = reason;
-        Fire(task, TaskTrigger.GiveUp, reason);
-        AgentManagerDiagnostics.Failed.Add(1);
-        var run = task.Run;
-        _indexBuffer.Clear();
-        run.Graph.CollectDescendants(task.Index, _indexBuffer);
-        foreach (var index in _indexBuffer)
-        {
-            var dependent = run.TasksByIndex[index];
-            if (!dependent.State.IsTerminal())
-            {
-                CancelTask(dependent, $"Dependency '{task.Id}' failed.");
-            }
-        }
+        ClimbLadder(task, error);
     }
 
     private void CancelTask(TaskRuntime task, string reason)
@@ -402,6 +365,7 @@ internal sealed partial class WorkflowEngine
 
             var run = task.Run;
             task.Attempt++;
+            task.LevelAttempts++;
             task.StartedAt ??= _time.GetUtcNow();
             task.InFlight = true;
             task.HeldResources = resources;

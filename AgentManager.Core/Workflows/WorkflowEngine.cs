@@ -215,6 +215,8 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
                 StartedAt = t.StartedAt,
                 FinishedAt = t.FinishedAt,
                 LastError = t.LastError,
+                Level = t.Level,
+                CurrentAgentId = t.CurrentAgentId,
             }).ToArray(),
         };
     }

@@ -39,6 +39,10 @@ public sealed class WorkflowSummary
     /// <summary>Gets how many tasks were cancelled.</summary>
     public int Cancelled => Count(Lifecycle.TaskState.Cancelled);
 
+    /// <summary>Gets how many tasks are blocked and wait for a human (<c>blocked_hitl</c>); the workflow keeps
+    /// running meanwhile.</summary>
+    public int Blocked => Count(Lifecycle.TaskState.BlockedHitl);
+
     private int Count(Lifecycle.TaskState state)
     {
         var n = 0;

@@ -27,13 +27,16 @@ internal sealed partial class SqliteStateStore
                     work_root = excluded.work_root, metadata = excluded.metadata
                 """);
             _task = Create(connection, """
-                INSERT INTO tasks (workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset)
-                VALUES ($workflow_id, $task_id, $ordinal, $title, $state, $attempt, $priority, $agent_id, $dependencies, $resources, $workdir, $last_error, $last_output, $started_ticks, $started_offset, $finished_ticks, $finished_offset)
+                INSERT INTO tasks (workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset,
+                    repair_level, level_attempts, current_agent_id)
+                VALUES ($workflow_id, $task_id, $ordinal, $title, $state, $attempt, $priority, $agent_id, $dependencies, $resources, $workdir, $last_error, $last_output, $started_ticks, $started_offset, $finished_ticks, $finished_offset,
+                    $repair_level, $level_attempts, $current_agent_id)
                 ON CONFLICT (workflow_id, task_id) DO UPDATE SET ordinal = excluded.ordinal, title = excluded.title, state = excluded.state,
                     attempt = excluded.attempt, priority = excluded.priority, agent_id = excluded.agent_id, dependencies = excluded.dependencies,
                     resources = excluded.resources, workdir = excluded.workdir, last_error = excluded.last_error, last_output = excluded.last_output,
                     started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
-                    finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset
+                    finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
+                    repair_level = excluded.repair_level, level_attempts = excluded.level_attempts, current_agent_id = excluded.current_agent_id
                 """);
             _transition = Create(connection, """
                 INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset)
@@ -86,6 +89,9 @@ internal sealed partial class SqliteStateStore
             Set(p, "$last_output", t.LastOutput);
             SqliteTime.Bind(p["$started_ticks"], p["$started_offset"], t.StartedAt);
             SqliteTime.Bind(p["$finished_ticks"], p["$finished_offset"], t.FinishedAt);
+            Set(p, "$repair_level", t.Level.ToWireName());
+            Set(p, "$level_attempts", t.LevelAttempts);
+            Set(p, "$current_agent_id", t.CurrentAgentId);
             _task.ExecuteNonQuery();
         }
 

@@ -255,7 +255,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
 
     private const string WorkflowSelect = "SELECT workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata FROM workflows";
 
-    private const string TaskSelect = "SELECT workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset FROM tasks";
+    private const string TaskSelect = "SELECT workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset, repair_level, level_attempts, current_agent_id FROM tasks";
 
     private const string TransitionSelect = "SELECT workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset FROM transitions";
 
@@ -289,6 +289,9 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         LastOutput = r.IsDBNull(12) ? null : r.GetString(12),
         StartedAt = SqliteTime.Read(r, 13),
         FinishedAt = SqliteTime.Read(r, 15),
+        Level = RepairLevelNames.TryParse(r.GetString(17), out var level) ? level : throw Unknown("repair level", r.GetString(17)),
+        LevelAttempts = r.GetInt32(18),
+        CurrentAgentId = r.IsDBNull(19) ? null : r.GetString(19),
     };
 
     private static TaskTransition ReadTransition(SqliteDataReader r) => new(
@@ -311,11 +314,19 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     private static InvalidOperationException Unknown(string what, string value) =>
         new($"The database holds the {what} '{value}', which this version of AgentManager does not know.");
 
-    internal static string? TaskIdOf(AgentManagerEvent @event) => @event is TaskEvent task ? task.TaskId : null;
+    internal static string? TaskIdOf(AgentManagerEvent @event) => @event switch
+    {
+        TaskEvent task => task.TaskId,
+        TaskEscalatedEvent escalated => escalated.TaskId,
+        HumanInboxEvent inbox => inbox.TaskId,
+        _ => null,
+    };
 
     internal static string? ReasonOf(AgentManagerEvent @event) => @event switch
     {
         TaskEvent task => task.Transition.Reason,
+        TaskEscalatedEvent escalated => escalated.Reason,
+        HumanInboxEvent inbox => inbox.Reason,
         WorkflowEvent workflow => workflow.Reason,
         _ => null,
     };

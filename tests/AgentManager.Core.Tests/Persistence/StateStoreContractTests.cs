@@ -104,6 +104,20 @@ public abstract class StateStoreContractTests
     }
 
     [Fact]
+    public async Task Commit_RepairLadderFields_ReadBack()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()], [Task("t0", 0)]), CancellationToken.None);
+
+        await store.CommitAsync(Changes(tasks: [Task("t0", 0, state: TaskState.Ready) with { Attempt = 4, Level = RepairLevel.Escalation, LevelAttempts = 1, CurrentAgentId = "manager" }]), CancellationToken.None);
+
+        var task = (await store.GetTaskAsync("wf-1", "t0", CancellationToken.None))!;
+        Assert.Equal((RepairLevel.Escalation, 1, "manager"), (task.Level, task.LevelAttempts, task.CurrentAgentId));
+        var fresh = Task("t1", 1);
+        Assert.Equal((RepairLevel.Retry, 0, null), (fresh.Level, fresh.LevelAttempts, fresh.CurrentAgentId));
+    }
+
+    [Fact]
     public async Task GetTransitions_KeepsOrderAndFiltersByTask()
     {
         var store = await CreateStoreAsync(CancellationToken.None);
