@@ -26,6 +26,11 @@ public sealed class AgentManagerOptions
     /// L2 (repair agent), L3 (escalation agent) and L4 (block for a human) here; see <see cref="RepairPolicy"/>.</remarks>
     public RepairPolicy Repair { get; } = new();
 
+    /// <summary>Gets or sets how often the engine looks in the store for human decisions taken in other processes,
+    /// while it runs a task blocked for a human.</summary>
+    /// <value>The default is 1 second. Must be positive.</value>
+    public TimeSpan InboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gets the capacity of resource keys: how many running tasks may hold the key at once.</summary>
     /// <remarks>Keys not listed here have <see cref="DefaultResourceCapacity"/>.</remarks>
     public IDictionary<string, int> ResourceCapacities { get; } = new Dictionary<string, int>(StringComparer.Ordinal);

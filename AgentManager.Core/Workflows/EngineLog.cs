@@ -29,6 +29,15 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Task {WorkflowId}/{TaskId} escalated to {Level} (agent {AgentId})")]
     public static partial void TaskEscalated(ILogger logger, string workflowId, string taskId, RepairLevel level, string? agentId);
 
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Task {WorkflowId}/{TaskId}: human decision {Action} by {Actor} applied")]
+    public static partial void HumanDecisionApplied(ILogger logger, string workflowId, string taskId, AgentManager.Inbox.HumanAction action, string actor);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Task {WorkflowId}/{TaskId}: human decision {Action} by {Actor} rejected: {Reason}")]
+    public static partial void HumanDecisionRejected(ILogger logger, string workflowId, string taskId, AgentManager.Inbox.HumanAction action, string actor, string reason);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Reading pending human decisions from the store failed; the next poll tries again")]
+    public static partial void DecisionPollFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "The engine loop failed and stopped")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 }

@@ -25,6 +25,7 @@ internal sealed partial class WorkflowEngine
     private async Task RunLoopAsync(CancellationToken stopping)
     {
         var reader = _inbox.Reader;
+        StartDecisionPolling();
         try
         {
             while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
@@ -59,6 +60,10 @@ internal sealed partial class WorkflowEngine
 
             throw;
         }
+        finally
+        {
+            StopDecisionPolling();
+        }
     }
 
     private void Handle(EngineCommand command)
@@ -87,6 +92,12 @@ internal sealed partial class WorkflowEngine
                     break;
                 case RetryDueCommand retry:
                     OnRetryDue(retry);
+                    break;
+                case HumanDecisionCommand decision:
+                    OnHumanDecision(decision);
+                    break;
+                case StoredDecisionsCommand stored:
+                    OnStoredDecisions(stored);
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown engine command {command.GetType().Name}.");
@@ -168,6 +179,10 @@ internal sealed partial class WorkflowEngine
                 run.TerminalCount++;
                 run.FailedCount += task.State == TaskState.Failed ? 1 : 0;
             }
+            else if (task.State == TaskState.BlockedHitl)
+            {
+                Interlocked.Increment(ref _blockedTasks);
+            }
         }
 
         foreach (var id in run.Graph.TopologicalOrder())
@@ -181,6 +196,7 @@ internal sealed partial class WorkflowEngine
         }
 
         _replies.Add(command);
+        PollDecisions(force: true);
         if (command.Stored.Status == WorkflowStatus.Created)
         {
             return;
@@ -318,6 +334,12 @@ internal sealed partial class WorkflowEngine
 
         Fire(task, TaskTrigger.VerificationPassed);
         AgentManagerDiagnostics.Completed.Add(1);
+        ReleaseDependents(task);
+    }
+
+    /// <summary>Marks a completed task in the graph and makes the dependents whose dependencies are all met ready.</summary>
+    private void ReleaseDependents(TaskRuntime task)
+    {
         var run = task.Run;
         _indexBuffer.Clear();
         run.Graph.MarkCompleted(task.Index, _indexBuffer);
@@ -399,6 +421,13 @@ internal sealed partial class WorkflowEngine
             run.Reason = $"{run.FailedCount} task(s) failed: " + string.Join(", ", run.Tasks.Where(t => t.State == TaskState.Failed).Select(t => $"'{t.Id}'"));
             type = EventTypes.WorkflowFailed;
         }
+        else if (run.Tasks.Where(t => t.State == TaskState.Cancelled).Select(t => $"'{t.Id}'").ToArray() is { Length: > 0 } cancelled)
+        {
+            // Only a human cancels a task of a workflow that was not cancelled and had no failure.
+            run.Status = WorkflowStatus.Cancelled;
+            run.Reason = $"{cancelled.Length} task(s) cancelled: " + string.Join(", ", cancelled);
+            type = EventTypes.WorkflowCancelled;
+        }
         else
         {
             run.Status = WorkflowStatus.Completed;
@@ -414,9 +443,10 @@ internal sealed partial class WorkflowEngine
         _finishedRuns.Add(run);
     }
 
-    private void Fire(TaskRuntime task, TaskTrigger trigger, string? reason = null)
+    private void Fire(TaskRuntime task, TaskTrigger trigger, string? reason = null, string actor = TaskLifecycle.EngineActor)
     {
-        var transition = TaskLifecycle.Transition(task.Run.Id, task.Id, task.State, trigger, task.Attempt, _time.GetUtcNow(), TaskLifecycle.EngineActor, reason);
+        var transition = TaskLifecycle.Transition(task.Run.Id, task.Id, task.State, trigger, task.Attempt, _time.GetUtcNow(), actor, reason);
+        CountBlocked(transition);
         task.State = transition.To;
         if (transition.To.IsTerminal())
         {
@@ -464,6 +494,8 @@ internal sealed partial class WorkflowEngine
 
             _changes.Clear();
         }
+
+        ReleaseDecisionPoll();
 
         foreach (var task in _ended)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentManager.Events;
+using AgentManager.Inbox;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
 using Microsoft.Data.Sqlite;
@@ -15,6 +16,8 @@ internal sealed partial class SqliteStateStore
         private readonly SqliteCommand _task;
         private readonly SqliteCommand _transition;
         private readonly SqliteCommand _event;
+        private readonly SqliteCommand _decision;
+        private readonly SqliteCommand _newDecision;
 
         public Statements(SqliteConnection connection)
         {
@@ -46,6 +49,16 @@ internal sealed partial class SqliteStateStore
                 INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset)
                 VALUES ($workflow_id, $type, $task_id, $reason, $at_ticks, $at_offset)
                 """);
+            _decision = Create(connection, """
+                INSERT INTO human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset)
+                VALUES ($decision_id, $workflow_id, $task_id, $action, $actor, $reason, $status, $outcome, $requested_ticks, $requested_offset, $resolved_ticks, $resolved_offset)
+                ON CONFLICT (decision_id) DO UPDATE SET status = excluded.status, outcome = excluded.outcome,
+                    resolved_ticks = excluded.resolved_ticks, resolved_offset = excluded.resolved_offset
+                """);
+            _newDecision = Create(connection, """
+                INSERT INTO human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset)
+                VALUES ($decision_id, $workflow_id, $task_id, $action, $actor, $reason, $status, $outcome, $requested_ticks, $requested_offset, $resolved_ticks, $resolved_offset)
+                """);
         }
 
         public void Enlist(SqliteTransaction transaction)
@@ -54,6 +67,8 @@ internal sealed partial class SqliteStateStore
             _task.Transaction = transaction;
             _transition.Transaction = transaction;
             _event.Transaction = transaction;
+            _decision.Transaction = transaction;
+            _newDecision.Transaction = transaction;
         }
 
         public void UpsertWorkflow(WorkflowRecord w)
@@ -121,8 +136,30 @@ internal sealed partial class SqliteStateStore
             _event.ExecuteNonQuery();
         }
 
+        public void UpsertDecision(HumanDecisionRecord d) => Execute(_decision, d);
+
+        public void InsertDecision(HumanDecisionRecord d) => Execute(_newDecision, d);
+
+        private static void Execute(SqliteCommand command, HumanDecisionRecord d)
+        {
+            var p = command.Parameters;
+            Set(p, "$decision_id", d.DecisionId);
+            Set(p, "$workflow_id", d.WorkflowId);
+            Set(p, "$task_id", d.TaskId);
+            Set(p, "$action", d.Action.ToWireName());
+            Set(p, "$actor", d.Actor);
+            Set(p, "$reason", d.Reason);
+            Set(p, "$status", StatusName(d.Status));
+            Set(p, "$outcome", d.Outcome);
+            SqliteTime.Bind(p["$requested_ticks"], p["$requested_offset"], d.RequestedAt);
+            SqliteTime.Bind(p["$resolved_ticks"], p["$resolved_offset"], d.ResolvedAt);
+            command.ExecuteNonQuery();
+        }
+
         public void Dispose()
         {
+            _decision.Dispose();
+            _newDecision.Dispose();
             _workflow.Dispose();
             _task.Dispose();
             _transition.Dispose();

@@ -57,6 +57,35 @@ public sealed class ProcessLadderTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_EveryAgentFails_EndsBlocked_ThenAHumanCompletesItThroughTheInbox()
+    {
+        var workflow = BrokenWriter(new RepairPolicy { UseRepairAgent = true, BlockForHuman = true });
+        workflow.Agents["supervisor"] = Shell("echo 'cannot fix this' >&2; exit 3");
+        await using var fixture = new EngineFixture();
+        var id = await fixture.Engine.CreateAsync(workflow);
+        await fixture.Engine.StartAsync(id);
+        await LadderKit.WaitForTaskAsync(fixture.Engine, id, "report", TaskState.BlockedHitl);
+
+        var blocked = Assert.Single(await fixture.Inbox.ListAsync(id));
+        Assert.Equal(3, blocked.Attempts);
+        Assert.Contains("exited with code 3: cannot fix this", blocked.LastError, StringComparison.Ordinal);
+        Assert.Equal(TaskState.Pending, (await fixture.Engine.GetSummaryAsync(id)).Tasks[1].State);
+        File.WriteAllText(Path.Combine(_root, "r", "report.txt"), "final, written by a person\n");
+        await fixture.Inbox.DecideAsync(new AgentManager.Inbox.HumanDecision
+        {
+            WorkflowId = id,
+            TaskId = "report",
+            Action = AgentManager.Inbox.HumanAction.Complete,
+            Actor = "alice",
+            Reason = "wrote the report by hand",
+        });
+        var summary = await fixture.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Equal("final, written by a person\n", File.ReadAllText(Path.Combine(_root, "r", "published.txt")));
+    }
+
+    [Fact]
     public async Task Run_WithoutTheLadder_TheSameTaskFails()
     {
         await using var fixture = new EngineFixture();

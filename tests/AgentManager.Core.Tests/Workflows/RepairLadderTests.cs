@@ -283,12 +283,14 @@ public sealed class RepairLadderTests
         {
             o.Repair.UseEscalation = true;
             o.Repair.EscalationAttempts = 0;
+            o.InboxPollInterval = TimeSpan.Zero;
         });
         using var provider = services.BuildServiceProvider();
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AgentManagerOptions>>().Value);
 
         Assert.Contains("Repair.EscalationAttempts is 0; it must be at least 1.", ex.Failures);
+        Assert.Contains("InboxPollInterval is 00:00:00; it must be positive.", ex.Failures);
     }
 
     [Fact]
