@@ -1,3 +1,4 @@
+using AgentManager.Execution;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
 
@@ -60,4 +61,11 @@ public sealed record TaskRecord
     /// <summary>Gets the agent that runs the task's attempts on <see cref="Level"/> when it is not the task's own
     /// <see cref="AgentId"/> (the repair or escalation agent); <see langword="null"/> otherwise.</summary>
     public string? CurrentAgentId { get; init; }
+
+    /// <summary>Gets when the human deadline of a task blocked for a human passes; <see langword="null"/> when it
+    /// has none or is not blocked.</summary>
+    public DateTimeOffset? DeadlineAt { get; init; }
+
+    /// <summary>Gets what the task's attempts consumed, as their agents reported it.</summary>
+    public AgentUsage Usage { get; init; } = AgentUsage.Zero;
 }

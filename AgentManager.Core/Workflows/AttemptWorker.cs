@@ -44,14 +44,14 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
         if (agent.Outcome != AttemptOutcome.Succeeded || task.Verifier is null)
         {
             await CheckpointAsync(task, invocation, agent, null, cancelled).ConfigureAwait(false);
-            Report(activity, new AttemptFinishedCommand(task, attempt, agent.Outcome, agent.Error, agent.Output));
+            Report(activity, new AttemptFinishedCommand(task, attempt, agent.Outcome, agent.Error, agent.Output, agent.Usage));
             return;
         }
 
         post(new ImplementationSucceededCommand(task, attempt));
         var verification = await VerifyAsync(task.Verifier, invocation, agent.Result!, cancelled).ConfigureAwait(false);
         await CheckpointAsync(task, invocation, agent, verification, cancelled).ConfigureAwait(false);
-        Report(activity, new AttemptFinishedCommand(task, attempt, verification.Outcome, verification.Error, agent.Output));
+        Report(activity, new AttemptFinishedCommand(task, attempt, verification.Outcome, verification.Error, agent.Output, agent.Usage));
     }
 
     /// <summary>Keeps the attempt's outputs and declared artifacts, when a checkpoint store is configured,
@@ -110,7 +110,7 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
             {
                 null => StepResult.Failed($"Agent '{invocation.AgentId}' returned no result.", null),
                 { Succeeded: true } => new StepResult(AttemptOutcome.Succeeded, null, result.Output, result),
-                _ => StepResult.Failed(result.Error ?? "The agent failed.", result.Output),
+                _ => StepResult.Failed(result.Error ?? "The agent failed.", result.Output) with { Usage = result.Usage },
             };
         },
         cancelled);
@@ -155,6 +155,9 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
 
     private sealed record StepResult(AttemptOutcome Outcome, string? Error, string? Output, AgentResult? Result)
     {
+        /// <summary>Gets what the agent reported it consumed.</summary>
+        public AgentUsage? Usage { get; init; } = Result?.Usage;
+
         public static StepResult Failed(string error, string? output) => new(AttemptOutcome.Failed, error, output, null);
     }
 }

@@ -38,6 +38,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Reading pending human decisions from the store failed; the next poll tries again")]
     public static partial void DecisionPollFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Task {WorkflowId}/{TaskId}: the human deadline passed; applying {Action}")]
+    public static partial void HumanDeadlinePassed(ILogger logger, string workflowId, string taskId, DeadlineAction action);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "The engine loop failed and stopped")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 }

@@ -16,3 +16,11 @@ internal sealed class StoredDecisionsCommand(IReadOnlyList<HumanDecisionRecord> 
 {
     public IReadOnlyList<HumanDecisionRecord> Decisions { get; } = decisions;
 }
+
+/// <summary>The human deadline of a blocked task has passed.</summary>
+internal sealed class DeadlineDueCommand(TaskRuntime task, DateTimeOffset deadline) : EngineCommand
+{
+    public TaskRuntime Task { get; } = task;
+
+    public DateTimeOffset Deadline { get; } = deadline;
+}

@@ -63,6 +63,10 @@ public sealed class TaskDefinition
     /// <c>AgentManagerOptions.Repair</c>.</value>
     public RepairPolicy? Repair { get; set; }
 
+    /// <summary>Gets or sets the most this task's attempts may consume, counted from the usage its agents report.</summary>
+    /// <value>The default, <see langword="null"/>, sets no limit for the task (the workflow's <see cref="WorkflowDefinition.Budget"/> still applies).</value>
+    public UsageBudget? Budget { get; set; }
+
     /// <summary>Gets free-form metadata handed to the agent.</summary>
     public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

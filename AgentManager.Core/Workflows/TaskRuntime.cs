@@ -51,6 +51,23 @@ internal sealed class TaskRuntime
     /// <summary>Gets the runner of the L3 agent, when L3 is on.</summary>
     public IAgentRunner? EscalationRunner { get; init; }
 
+    /// <summary>Gets the task's own copy of its budget, if it has one.</summary>
+    public UsageBudget? Budget { get; init; }
+
+    /// <summary>Gets or sets what the task's attempts consumed.</summary>
+    public AgentUsage Usage { get; set; } = AgentUsage.Zero;
+
+    /// <summary>Gets or sets when the human deadline of the blocked task passes.</summary>
+    public DateTimeOffset? DeadlineAt { get; set; }
+
+    public ITimer? DeadlineTimer { get; set; }
+
+    /// <summary>Gets or sets whether a passed deadline already retried the task, so that it is not armed again.</summary>
+    public bool DeadlineRetried { get; set; }
+
+    /// <summary>Gets or sets whether a human granted the next attempt, which then starts even over a spent budget.</summary>
+    public bool GrantedByHuman { get; set; }
+
     /// <summary>Gets or sets the rung of the repair ladder the task is on.</summary>
     public RepairLevel Level { get; set; } = RepairLevel.Retry;
 
@@ -112,6 +129,8 @@ internal sealed class TaskRuntime
         Level = Level,
         LevelAttempts = LevelAttempts,
         CurrentAgentId = CurrentAgentId,
+        DeadlineAt = DeadlineAt,
+        Usage = Usage,
     };
 
     /// <summary>The metadata handed to the agent: the task's, plus the ladder level past L1 so that a repair or

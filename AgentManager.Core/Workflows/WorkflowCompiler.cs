@@ -69,6 +69,11 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
             specs.Add(CompileTask(definition, task, workRoot, errors));
         }
 
+        if (definition.Budget is { } budget)
+        {
+            errors.AddRange(budget.Validate("WorkflowDefinition.Budget."));
+        }
+
         var graph = new TaskGraph();
         if (errors.Count == 0)
         {
@@ -94,7 +99,10 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
             workRoot,
             graph,
             new Dictionary<string, string>(definition.Metadata, StringComparer.Ordinal),
-            createdAt ?? time.GetUtcNow());
+            createdAt ?? time.GetUtcNow())
+        {
+            Budget = definition.Budget?.Clone(),
+        };
         var tasks = new TaskRuntime[specs.Count];
         var byIndex = new TaskRuntime[specs.Count == 0 ? 0 : specs.Max(s => graph.IndexOf(s.Definition.Id)) + 1];
         for (var ordinal = 0; ordinal < specs.Count; ordinal++)
@@ -123,6 +131,7 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
                 Repair = spec.Repair.Policy,
                 RepairRunner = spec.Repair.RepairRunner,
                 EscalationRunner = spec.Repair.EscalationRunner,
+                Budget = task.Budget?.Clone(),
             };
             tasks[ordinal] = runtime;
             byIndex[runtime.Index] = runtime;
@@ -149,6 +158,11 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
         if (task.MaxAttempts is < 1)
         {
             errors.Add($"Task '{task.Id}' has MaxAttempts {task.MaxAttempts}; it must be at least 1.");
+        }
+
+        if (task.Budget is { } budget)
+        {
+            errors.AddRange(budget.Validate($"Task '{task.Id}' Budget."));
         }
 
         if (task.Timeout is { } timeout && timeout <= TimeSpan.Zero)

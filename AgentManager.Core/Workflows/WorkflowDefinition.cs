@@ -29,6 +29,11 @@ public sealed class WorkflowDefinition
     /// <value>The default, <see langword="null"/>, uses <c>AgentManagerOptions.Repair</c>.</value>
     public RepairPolicy? Repair { get; set; }
 
+    /// <summary>Gets or sets the most all the workflow's attempts together may consume; once spent, no attempt of any
+    /// of its tasks starts.</summary>
+    /// <value>The default, <see langword="null"/>, sets no limit.</value>
+    public UsageBudget? Budget { get; set; }
+
     /// <summary>Gets free-form metadata kept with the workflow.</summary>
     public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

@@ -43,6 +43,7 @@ internal sealed partial class WorkflowEngine : IHumanInbox
                     Attempts = task.Attempt,
                     LastError = task.LastError,
                     LastOutput = task.LastOutput,
+                    DeadlineAt = task.DeadlineAt,
                     BlockedAt = history.LastOrDefault(t => t.To == TaskState.BlockedHitl)?.Timestamp ?? workflow.CreatedAt,
                     History = history,
                     PendingDecisions = pending.Where(d => d.TaskId == task.TaskId).ToArray(),
@@ -208,6 +209,7 @@ internal sealed partial class WorkflowEngine : IHumanInbox
             case HumanAction.Retry:
                 // One attempt by the task's own agent, on the human level: if it fails the task is blocked again.
                 (task.Level, task.LevelAttempts, task.CurrentAgentId, task.CurrentRunner) = (RepairLevel.Human, 0, null, null);
+                task.GrantedByHuman = true;
                 Fire(task, TaskTrigger.HumanRetry, reason, actor);
                 _queue.Enqueue(task, task.Priority, task.Resources);
                 outcome = $"Task '{task.Id}' is retried by agent '{task.AgentId}' on {actor}'s decision.";
@@ -240,12 +242,14 @@ internal sealed partial class WorkflowEngine : IHumanInbox
     private static TaskRuntime? FindTask(WorkflowRun run, string taskId) =>
         run.Graph.Contains(taskId) ? run.TasksByIndex[run.Graph.IndexOf(taskId)] : null;
 
-    /// <summary>Keeps the count of blocked tasks that tells the poll timer whether to look in the store.</summary>
-    private void CountBlocked(TaskTransition transition)
+    /// <summary>Keeps the count of blocked tasks that tells the poll timer whether to look in the store, and ends the
+    /// deadline of a task that leaves <see cref="TaskState.BlockedHitl"/>.</summary>
+    private void TrackBlocked(TaskRuntime task, TaskTransition transition)
     {
         if (transition.From == TaskState.BlockedHitl)
         {
             Interlocked.Decrement(ref _blockedTasks);
+            ClearDeadline(task);
         }
 
         if (transition.To == TaskState.BlockedHitl)

@@ -21,6 +21,12 @@ internal sealed partial class WorkflowEngine
             return;
         }
 
+        if (SpentBudget(task) is { } spent)
+        {
+            StopForBudget(task, spent, error);
+            return;
+        }
+
         if (task.LevelAttempts < AttemptsAllowed(task))
         {
             RetryOnLevel(task, error);
@@ -121,6 +127,7 @@ internal sealed partial class WorkflowEngine
         _changes.Events.Add(new TaskEscalatedEvent(task.Run.Id, task.Id, RepairLevel.Human, null, _time.GetUtcNow(), reason));
         EngineLog.TaskEscalated(_logger, task.Run.Id, task.Id, RepairLevel.Human, null);
         Fire(task, TaskTrigger.Block, reason);
+        SetDeadline(task);
     }
 
     /// <summary>Fails the task for good and cancels every task that depends on it, directly or not.</summary>
@@ -153,6 +160,8 @@ internal sealed partial class WorkflowEngine
     {
         task.Level = record.Level;
         task.LevelAttempts = record.LevelAttempts;
+        task.DeadlineAt = record.DeadlineAt;
+        task.Usage = record.Usage;
         if (RunnerOf(task, record.Level) is { } runner)
         {
             task.CurrentAgentId = task.Repair.AgentOf(record.Level);

@@ -99,6 +99,9 @@ internal sealed partial class WorkflowEngine
                 case StoredDecisionsCommand stored:
                     OnStoredDecisions(stored);
                     break;
+                case DeadlineDueCommand deadline:
+                    OnDeadlineDue(deadline);
+                    break;
                 default:
                     throw new InvalidOperationException($"Unknown engine command {command.GetType().Name}.");
             }
@@ -167,6 +170,7 @@ internal sealed partial class WorkflowEngine
             throw new WorkflowStateException(run.Id, WorkflowStatus.Running, $"Workflow '{run.Id}' is already run by this engine.");
         }
 
+        run.Usage = command.Stored.Usage;
         var records = command.Tasks.ToDictionary(t => t.TaskId, StringComparer.Ordinal);
         foreach (var task in run.Tasks)
         {
@@ -182,6 +186,7 @@ internal sealed partial class WorkflowEngine
             else if (task.State == TaskState.BlockedHitl)
             {
                 Interlocked.Increment(ref _blockedTasks);
+                ArmDeadline(task);
             }
         }
 
@@ -295,6 +300,7 @@ internal sealed partial class WorkflowEngine
         AgentManagerDiagnostics.Running.Add(-1);
         AgentManagerDiagnostics.Duration.Record(_time.GetElapsedTime(task.AttemptStartedTimestamp).TotalSeconds);
 
+        AddUsage(task, command.Usage);
         if (task.State is TaskState.Implementing or TaskState.Verifying)
         {
             task.LastOutput = Tail(command.Output);
@@ -379,7 +385,7 @@ internal sealed partial class WorkflowEngine
     {
         while (_running < _options.MaxConcurrency && _queue.TryDequeue(out var task, out var resources))
         {
-            if (task.State != TaskState.Ready || task.Run.CancelRequested)
+            if (task.State != TaskState.Ready || task.Run.CancelRequested || StopsForBudget(task))
             {
                 _queue.Release(resources);
                 continue;
@@ -388,6 +394,7 @@ internal sealed partial class WorkflowEngine
             var run = task.Run;
             task.Attempt++;
             task.LevelAttempts++;
+            task.GrantedByHuman = false;
             task.StartedAt ??= _time.GetUtcNow();
             task.InFlight = true;
             task.HeldResources = resources;
@@ -446,7 +453,7 @@ internal sealed partial class WorkflowEngine
     private void Fire(TaskRuntime task, TaskTrigger trigger, string? reason = null, string actor = TaskLifecycle.EngineActor)
     {
         var transition = TaskLifecycle.Transition(task.Run.Id, task.Id, task.State, trigger, task.Attempt, _time.GetUtcNow(), actor, reason);
-        CountBlocked(transition);
+        TrackBlocked(task, transition);
         task.State = transition.To;
         if (transition.To.IsTerminal())
         {

@@ -217,7 +217,10 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
                 LastError = t.LastError,
                 Level = t.Level,
                 CurrentAgentId = t.CurrentAgentId,
+                DeadlineAt = t.DeadlineAt,
+                Usage = t.Usage,
             }).ToArray(),
+            Usage = record.Usage,
         };
     }
 

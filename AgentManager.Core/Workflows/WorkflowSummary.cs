@@ -1,3 +1,5 @@
+using AgentManager.Execution;
+
 namespace AgentManager.Workflows;
 
 /// <summary>Counts, timings and task states of one workflow.</summary>
@@ -26,6 +28,9 @@ public sealed class WorkflowSummary
 
     /// <summary>Gets the time from start to finish, or zero.</summary>
     public TimeSpan Duration => StartedAt is { } start && FinishedAt is { } end ? end - start : TimeSpan.Zero;
+
+    /// <summary>Gets what all the workflow's attempts consumed, as their agents reported it.</summary>
+    public AgentUsage Usage { get; init; } = AgentUsage.Zero;
 
     /// <summary>Gets every task's summary, in the order the tasks were defined.</summary>
     public required IReadOnlyList<TaskSummary> Tasks { get; init; }

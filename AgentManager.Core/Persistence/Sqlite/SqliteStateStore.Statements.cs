@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using AgentManager.Execution;
 using AgentManager.Events;
 using AgentManager.Inbox;
 using AgentManager.Lifecycle;
@@ -22,24 +24,29 @@ internal sealed partial class SqliteStateStore
         public Statements(SqliteConnection connection)
         {
             _workflow = Create(connection, """
-                INSERT INTO workflows (workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata)
-                VALUES ($workflow_id, $name, $status, $reason, $created_ticks, $created_offset, $started_ticks, $started_offset, $finished_ticks, $finished_offset, $work_root, $metadata)
+                INSERT INTO workflows (workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata,
+                    input_tokens, output_tokens, cost)
+                VALUES ($workflow_id, $name, $status, $reason, $created_ticks, $created_offset, $started_ticks, $started_offset, $finished_ticks, $finished_offset, $work_root, $metadata,
+                    $input_tokens, $output_tokens, $cost)
                 ON CONFLICT (workflow_id) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
                     started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
                     finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
-                    work_root = excluded.work_root, metadata = excluded.metadata
+                    work_root = excluded.work_root, metadata = excluded.metadata,
+                    input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost
                 """);
             _task = Create(connection, """
                 INSERT INTO tasks (workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset,
-                    repair_level, level_attempts, current_agent_id)
+                    repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost)
                 VALUES ($workflow_id, $task_id, $ordinal, $title, $state, $attempt, $priority, $agent_id, $dependencies, $resources, $workdir, $last_error, $last_output, $started_ticks, $started_offset, $finished_ticks, $finished_offset,
-                    $repair_level, $level_attempts, $current_agent_id)
+                    $repair_level, $level_attempts, $current_agent_id, $deadline_ticks, $deadline_offset, $input_tokens, $output_tokens, $cost)
                 ON CONFLICT (workflow_id, task_id) DO UPDATE SET ordinal = excluded.ordinal, title = excluded.title, state = excluded.state,
                     attempt = excluded.attempt, priority = excluded.priority, agent_id = excluded.agent_id, dependencies = excluded.dependencies,
                     resources = excluded.resources, workdir = excluded.workdir, last_error = excluded.last_error, last_output = excluded.last_output,
                     started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
                     finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
-                    repair_level = excluded.repair_level, level_attempts = excluded.level_attempts, current_agent_id = excluded.current_agent_id
+                    repair_level = excluded.repair_level, level_attempts = excluded.level_attempts, current_agent_id = excluded.current_agent_id,
+                    deadline_ticks = excluded.deadline_ticks, deadline_offset = excluded.deadline_offset,
+                    input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost
                 """);
             _transition = Create(connection, """
                 INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset)
@@ -83,6 +90,7 @@ internal sealed partial class SqliteStateStore
             SqliteTime.Bind(p["$finished_ticks"], p["$finished_offset"], w.FinishedAt);
             Set(p, "$work_root", w.WorkRoot);
             Set(p, "$metadata", JsonSerializer.Serialize(new Dictionary<string, string>(w.Metadata), SqliteJson.Default.DictionaryStringString));
+            BindUsage(p, w.Usage);
             _workflow.ExecuteNonQuery();
         }
 
@@ -107,6 +115,8 @@ internal sealed partial class SqliteStateStore
             Set(p, "$repair_level", t.Level.ToWireName());
             Set(p, "$level_attempts", t.LevelAttempts);
             Set(p, "$current_agent_id", t.CurrentAgentId);
+            SqliteTime.Bind(p["$deadline_ticks"], p["$deadline_offset"], t.DeadlineAt);
+            BindUsage(p, t.Usage);
             _task.ExecuteNonQuery();
         }
 
@@ -164,6 +174,13 @@ internal sealed partial class SqliteStateStore
             _task.Dispose();
             _transition.Dispose();
             _event.Dispose();
+        }
+
+        private static void BindUsage(SqliteParameterCollection p, AgentUsage usage)
+        {
+            Set(p, "$input_tokens", usage.InputTokens);
+            Set(p, "$output_tokens", usage.OutputTokens);
+            Set(p, "$cost", usage.Cost.ToString(CultureInfo.InvariantCulture));
         }
 
         private static void Set(SqliteParameterCollection parameters, string name, object? value) =>

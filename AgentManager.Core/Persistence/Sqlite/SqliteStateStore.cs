@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentManager.Events;
+using AgentManager.Execution;
 using AgentManager.Inbox;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
@@ -306,9 +307,9 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
     }
 
-    private const string WorkflowSelect = "SELECT workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata FROM workflows";
+    private const string WorkflowSelect = "SELECT workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata, input_tokens, output_tokens, cost FROM workflows";
 
-    private const string TaskSelect = "SELECT workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset, repair_level, level_attempts, current_agent_id FROM tasks";
+    private const string TaskSelect = "SELECT workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset, repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost FROM tasks";
 
     private const string TransitionSelect = "SELECT workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset FROM transitions";
 
@@ -355,6 +356,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         FinishedAt = SqliteTime.Read(r, 8),
         WorkRoot = r.IsDBNull(10) ? null : r.GetString(10),
         Metadata = JsonSerializer.Deserialize(r.GetString(11), SqliteJson.Default.DictionaryStringString)!,
+        Usage = ReadUsage(r, 12),
     };
 
     private static TaskRecord ReadTask(SqliteDataReader r) => new()
@@ -377,6 +379,15 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         Level = RepairLevelNames.TryParse(r.GetString(17), out var level) ? level : throw Unknown("repair level", r.GetString(17)),
         LevelAttempts = r.GetInt32(18),
         CurrentAgentId = r.IsDBNull(19) ? null : r.GetString(19),
+        DeadlineAt = SqliteTime.Read(r, 20),
+        Usage = ReadUsage(r, 22),
+    };
+
+    private static AgentUsage ReadUsage(SqliteDataReader r, int first) => new()
+    {
+        InputTokens = r.GetInt64(first),
+        OutputTokens = r.GetInt64(first + 1),
+        Cost = decimal.Parse(r.GetString(first + 2), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private static TaskTransition ReadTransition(SqliteDataReader r) => new(

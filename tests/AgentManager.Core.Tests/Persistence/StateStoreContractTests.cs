@@ -1,4 +1,5 @@
 using AgentManager.Events;
+using AgentManager.Execution;
 using AgentManager.Inbox;
 using AgentManager.Lifecycle;
 using AgentManager.Persistence;
@@ -110,12 +111,22 @@ public abstract class StateStoreContractTests
         var store = await CreateStoreAsync(CancellationToken.None);
         await store.CommitAsync(Changes([Workflow()], [Task("t0", 0)]), CancellationToken.None);
 
-        await store.CommitAsync(Changes(tasks: [Task("t0", 0, state: TaskState.Ready) with { Attempt = 4, Level = RepairLevel.Escalation, LevelAttempts = 1, CurrentAgentId = "manager" }]), CancellationToken.None);
+        var deadline = Created.AddHours(8);
+        var usage = new AgentUsage { InputTokens = 12_345_678_901, OutputTokens = 42, Cost = 0.000123m };
+
+        await store.CommitAsync(
+            Changes(
+                [Workflow(status: WorkflowStatus.Running) with { Usage = usage }],
+                [Task("t0", 0, state: TaskState.BlockedHitl) with { Attempt = 4, Level = RepairLevel.Escalation, LevelAttempts = 1, CurrentAgentId = "manager", DeadlineAt = deadline, Usage = usage }]),
+            CancellationToken.None);
 
         var task = (await store.GetTaskAsync("wf-1", "t0", CancellationToken.None))!;
         Assert.Equal((RepairLevel.Escalation, 1, "manager"), (task.Level, task.LevelAttempts, task.CurrentAgentId));
+        Assert.Equal((deadline, deadline.Offset), (task.DeadlineAt!.Value, task.DeadlineAt.Value.Offset));
+        Assert.Equal(usage, task.Usage);
+        Assert.Equal(usage, (await store.GetWorkflowAsync("wf-1", CancellationToken.None))!.Usage);
         var fresh = Task("t1", 1);
-        Assert.Equal((RepairLevel.Retry, 0, null), (fresh.Level, fresh.LevelAttempts, fresh.CurrentAgentId));
+        Assert.Equal((RepairLevel.Retry, 0, null, null, AgentUsage.Zero), (fresh.Level, fresh.LevelAttempts, fresh.CurrentAgentId, fresh.DeadlineAt, fresh.Usage));
     }
 
     protected static HumanDecisionRecord Decision(string id, string workflowId = "wf-1", HumanAction action = HumanAction.Complete) => new()
