@@ -125,7 +125,7 @@ internal sealed partial class WorkflowEngine
         task.CurrentAgentId = null;
         task.CurrentRunner = null;
         _changes.Events.Add(new TaskEscalatedEvent(task.Run.Id, task.Id, RepairLevel.Human, null, _time.GetUtcNow(), reason));
-        EngineLog.TaskEscalated(_logger, task.Run.Id, task.Id, RepairLevel.Human, null);
+        EngineLog.TaskBlockedForHuman(_logger, task.Run.Id, task.Id);
         Fire(task, TaskTrigger.Block, reason);
         SetDeadline(task);
     }

@@ -56,6 +56,7 @@ internal static class PlanLoader
             AddAgent(definition, agents[i], $"agents[{i}]", agentTimeouts, errors);
         }
 
+        definition.Repair = ToRepair(plan.Repair, "repair", definition, errors);
         var items = plan.Items ?? [];
         if (items.Count == 0)
         {
@@ -185,6 +186,7 @@ internal static class PlanLoader
                 ? TimeSpan.FromSeconds(seconds)
                 : item.Assignee is not null && agentTimeouts.TryGetValue(item.Assignee, out var agentTimeout) ? agentTimeout : null,
         };
+        task.Repair = ToRepair(item.Repair, field + ".repair", definition, errors);
         if (item.Verification is not null)
         {
             try
@@ -213,6 +215,54 @@ internal static class PlanLoader
         }
 
         definition.Tasks.Add(task);
+    }
+
+    /// <summary>Reads a <c>repair</c> object: naming a repair or escalation agent (one of agents[]) switches that level on.</summary>
+    private static RepairPolicy? ToRepair(PlanRepair? repair, string field, WorkflowDefinition definition, List<string> errors)
+    {
+        if (repair is null)
+        {
+            return null;
+        }
+
+        var policy = new RepairPolicy
+        {
+            UseRepairAgent = repair.RepairAgent is not null,
+            RepairAgentId = repair.RepairAgent ?? RepairPolicy.DefaultRepairAgentId,
+            RepairAttempts = repair.RepairAttempts ?? 1,
+            UseEscalation = repair.EscalationAgent is not null,
+            EscalationAgentId = repair.EscalationAgent ?? RepairPolicy.DefaultEscalationAgentId,
+            EscalationAttempts = repair.EscalationAttempts ?? 1,
+            BlockForHuman = repair.BlockForHuman,
+            HumanDeadline = repair.HumanDeadlineSeconds is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null,
+        };
+        foreach (var (agent, name) in new[] { (repair.RepairAgent, "repair_agent"), (repair.EscalationAgent, "escalation_agent") })
+        {
+            if (agent is not null && !definition.Agents.ContainsKey(agent))
+            {
+                errors.Add($"{field}.{name}: '{agent}' is not an agent_id of agents[] ({string.Join(", ", definition.Agents.Keys)}).");
+            }
+        }
+
+        if (repair.HumanDeadlineSeconds is <= 0)
+        {
+            errors.Add($"{field}.human_deadline_seconds: {repair.HumanDeadlineSeconds} is not positive.");
+        }
+
+        if (repair.DeadlineAction is not null)
+        {
+            if (Enum.TryParse<DeadlineAction>(repair.DeadlineAction, ignoreCase: true, out var action) && Enum.IsDefined(action))
+            {
+                policy.DeadlineAction = action;
+            }
+            else
+            {
+                errors.Add($"{field}.deadline_action: '{repair.DeadlineAction}' is not one of fail, cancel, retry.");
+            }
+        }
+
+        errors.AddRange(policy.Validate(field + ": ").Where(e => !e.Contains("AgentId", StringComparison.Ordinal)));
+        return policy;
     }
 
     private static string FirstSentence(string message)
