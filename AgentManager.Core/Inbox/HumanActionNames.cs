@@ -20,18 +20,5 @@ public static class HumanActionNames
     /// <param name="value">The wire name, e.g. <c>retry</c>.</param>
     /// <param name="action">The action, when the name is known.</param>
     /// <returns><see langword="true"/> when the name is known.</returns>
-    public static bool TryParse(string? value, out HumanAction action)
-    {
-        foreach (var candidate in Enum.GetValues<HumanAction>())
-        {
-            if (candidate.ToWireName() == value)
-            {
-                action = candidate;
-                return true;
-            }
-        }
-
-        action = default;
-        return false;
-    }
+    public static bool TryParse(string? value, out HumanAction action) => EnumWireNames.TryParse(value, ToWireName, out action);
 }

@@ -20,18 +20,5 @@ public static class RepairLevelNames
     /// <param name="value">The wire name, e.g. <c>escalation</c>.</param>
     /// <param name="level">The level, when the name is known.</param>
     /// <returns><see langword="true"/> when the name is known.</returns>
-    public static bool TryParse(string? value, out RepairLevel level)
-    {
-        foreach (var candidate in Enum.GetValues<RepairLevel>())
-        {
-            if (candidate.ToWireName() == value)
-            {
-                level = candidate;
-                return true;
-            }
-        }
-
-        level = default;
-        return false;
-    }
+    public static bool TryParse(string? value, out RepairLevel level) => EnumWireNames.TryParse(value, ToWireName, out level);
 }

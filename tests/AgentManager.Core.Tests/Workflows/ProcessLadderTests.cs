@@ -17,14 +17,7 @@ public sealed class ProcessLadderTests : IDisposable
         }
     }
 
-    private static ProcessAgentRunner Shell(string script)
-    {
-        var options = new ProcessAgentOptions();
-        options.Command.Add("sh");
-        options.Command.Add("-c");
-        options.Command.Add(script);
-        return new ProcessAgentRunner(options);
-    }
+    private static ProcessAgentRunner Shell(string script) => new(Execution.TestAgents.Script(script));
 
     /// <summary>A writer whose work never passes the check, and a repair agent that reads the failure from its
     /// environment and fixes the file.</summary>

@@ -293,8 +293,8 @@ public sealed class RepairLadderTests
         Assert.Contains("InboxPollInterval is 00:00:00; it must be positive.", ex.Failures);
     }
 
-    [Fact]
-    public async Task Resume_InterruptedRepairAttempt_ContinuesOnTheSameLevelWithTheRepairAgent()
+    /// <summary>Runs the workflow until its repair agent is working, then stops the engine as a crash would.</summary>
+    private static async Task<InMemoryStateStore> CrashWhileRepairingAsync(Func<IAgentRunner, WorkflowDefinition> definition)
     {
         var store = new InMemoryStateStore();
         var repairing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -304,6 +304,16 @@ public sealed class RepairLadderTests
             await System.Threading.Tasks.Task.Delay(Timeout.Infinite, ct);
             return AgentResult.Success();
         });
+        await using var first = new EngineFixture(store: store);
+        await first.Engine.CreateAsync(definition(hanging));
+        await first.Engine.StartAsync("ladder");
+        await repairing.Task.WaitAsync(Patience);
+        return store;
+    }
+
+    [Fact]
+    public async Task Resume_InterruptedRepairAttempt_ContinuesOnTheSameLevelWithTheRepairAgent()
+    {
         WorkflowDefinition Definition(IAgentRunner supervisor)
         {
             var task = Task("a");
@@ -311,12 +321,7 @@ public sealed class RepairLadderTests
             return Ladder(Failing(_worker), supervisor, null, new RepairPolicy { UseRepairAgent = true, RepairAttempts = 2 }, task);
         }
 
-        await using (var first = new EngineFixture(store: store))
-        {
-            await first.Engine.CreateAsync(Definition(hanging));
-            await first.Engine.StartAsync("ladder");
-            await repairing.Task.WaitAsync(Patience);
-        }
+        var store = await CrashWhileRepairingAsync(Definition);
 
         var stored = (await store.GetTaskAsync("ladder", "a", CancellationToken.None))!;
         Assert.Equal((TaskState.Implementing, RepairLevel.Repair, 1, "supervisor"), (stored.State, stored.Level, stored.LevelAttempts, stored.CurrentAgentId));
@@ -336,14 +341,6 @@ public sealed class RepairLadderTests
     [Fact]
     public async Task Resume_InterruptedLastRepairAttempt_ClimbsToTheNextLevel()
     {
-        var store = new InMemoryStateStore();
-        var repairing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var hanging = EngineFixture.Agent(async (inv, ct) =>
-        {
-            repairing.TrySetResult();
-            await System.Threading.Tasks.Task.Delay(Timeout.Infinite, ct);
-            return AgentResult.Success();
-        });
         WorkflowDefinition Definition(IAgentRunner supervisor)
         {
             var task = Task("a");
@@ -351,12 +348,7 @@ public sealed class RepairLadderTests
             return Ladder(Failing(_worker), supervisor, Succeeding(_manager), new RepairPolicy { UseRepairAgent = true, UseEscalation = true }, task);
         }
 
-        await using (var first = new EngineFixture(store: store))
-        {
-            await first.Engine.CreateAsync(Definition(hanging));
-            await first.Engine.StartAsync("ladder");
-            await repairing.Task.WaitAsync(Patience);
-        }
+        var store = await CrashWhileRepairingAsync(Definition);
 
         await using var second = new EngineFixture(store: store);
         await second.Engine.ResumeAsync(Definition(Succeeding(_supervisor)));
