@@ -54,8 +54,18 @@ public sealed class InboxCommandTests : IDisposable
         };
         run.BeginErrorReadLine();
         var stdout = run.StandardOutput.ReadToEndAsync();
-        await Task.WhenAny(blocked.Task, run.WaitForExitAsync()).WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.True(blocked.Task.IsCompleted, "the run did not block on sign-off: " + lines);
+        try
+        {
+            await Task.WhenAny(blocked.Task, run.WaitForExitAsync()).WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.True(blocked.Task.IsCompleted, "the run did not block on sign-off: " + lines);
+        }
+        catch
+        {
+            Stop(run);
+            run.Dispose();
+            throw;
+        }
+
         var stderr = run.WaitForExitAsync().ContinueWith(_ => { lock (lines) { return lines.ToString(); } }, TaskScheduler.Default);
         return (run, stdout, stderr);
     }
@@ -64,7 +74,8 @@ public sealed class InboxCommandTests : IDisposable
     public async Task Inbox_CompleteFromASecondProcess_UnblocksTheRunningRun()
     {
         var (run, runStdout, runStderr) = await StartBlockedRunAsync();
-        using (run)
+        using var running = run;
+        try
         {
             var (listCode, listOut, _) = await InboxAsync("list", "--json", "--db", Db);
             Assert.Equal(0, listCode);
@@ -91,6 +102,10 @@ public sealed class InboxCommandTests : IDisposable
             Assert.Contains("task_escalated", log, StringComparison.Ordinal);
             Assert.Contains("L2 repair: agent 'fixer' takes over", log, StringComparison.Ordinal);
         }
+        finally
+        {
+            Stop(run);
+        }
 
         var (historyCode, history, _) = await RunHistoryAsync("sign-off");
         Assert.Equal(0, historyCode);
@@ -103,7 +118,7 @@ public sealed class InboxCommandTests : IDisposable
         var (run, _, _) = await StartBlockedRunAsync();
         using (run)
         {
-            run.Kill(entireProcessTree: true);
+            Stop(run);
             await run.WaitForExitAsync();
         }
 
@@ -179,6 +194,15 @@ public sealed class InboxCommandTests : IDisposable
         Assert.Contains("repair.human_deadline_seconds: -1 is not positive.", text, StringComparison.Ordinal);
         Assert.Contains("items[0].repair.escalation_agent: 'ghost' is not an agent_id of agents[] (a).", text, StringComparison.Ordinal);
         Assert.Contains("items[0].repair: EscalationAttempts is 0; it must be at least 1.", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Kills a run this test started, if it still runs (a failed assertion must not leave it waiting for a human).</summary>
+    private static void Stop(Process run)
+    {
+        if (!run.HasExited)
+        {
+            run.Kill(entireProcessTree: true);
+        }
     }
 
     private async Task<(int Code, string Stdout, string Stderr)> RunHistoryAsync(string task)
