@@ -1,4 +1,5 @@
 using AgentManager.Scheduling;
+using AgentManager.Workflows;
 
 namespace AgentManager;
 
@@ -19,6 +20,16 @@ public sealed class AgentManagerOptions
 
     /// <summary>Gets the retry policy of failed attempts; a task's own <c>MaxAttempts</c> overrides its attempt count.</summary>
     public RetryPolicy Retry { get; } = new();
+
+    /// <summary>Gets the repair ladder of tasks whose workflow and definition set none.</summary>
+    /// <remarks>By default only L1 (the retries above) is on: a task fails once its attempts are used. Switch on
+    /// L2 (repair agent), L3 (escalation agent) and L4 (block for a human) here; see <see cref="RepairPolicy"/>.</remarks>
+    public RepairPolicy Repair { get; } = new();
+
+    /// <summary>Gets or sets how often the engine looks in the store for human decisions taken in other processes,
+    /// while it runs a task blocked for a human.</summary>
+    /// <value>The default is 1 second. Must be positive.</value>
+    public TimeSpan InboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets the capacity of resource keys: how many running tasks may hold the key at once.</summary>
     /// <remarks>Keys not listed here have <see cref="DefaultResourceCapacity"/>.</remarks>

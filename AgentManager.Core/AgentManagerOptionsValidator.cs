@@ -23,6 +23,11 @@ internal sealed class AgentManagerOptionsValidator : IValidateOptions<AgentManag
             errors.Add($"VerificationTimeout is {options.VerificationTimeout}; it must be positive.");
         }
 
+        if (options.InboxPollInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"InboxPollInterval is {options.InboxPollInterval}; it must be positive.");
+        }
+
         if (options.DefaultResourceCapacity < 1)
         {
             errors.Add($"DefaultResourceCapacity is {options.DefaultResourceCapacity}; it must be at least 1.");
@@ -56,6 +61,7 @@ internal sealed class AgentManagerOptionsValidator : IValidateOptions<AgentManag
         }
 
         errors.AddRange(options.Retry.Validate("Retry."));
+        errors.AddRange(options.Repair.Validate("Repair."));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

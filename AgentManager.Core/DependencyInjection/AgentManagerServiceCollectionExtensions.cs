@@ -1,6 +1,7 @@
 using AgentManager;
 using AgentManager.Agents;
 using AgentManager.Events;
+using AgentManager.Inbox;
 using AgentManager.Persistence;
 using AgentManager.Workflows;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +34,7 @@ public static class AgentManagerServiceCollectionExtensions
             services.TryAddSingleton<AgentRegistry>();
             services.TryAddSingleton<WorkflowEngine>();
             services.TryAddSingleton<IWorkflowEngine>(sp => sp.GetRequiredService<WorkflowEngine>());
+            services.TryAddSingleton<IHumanInbox>(sp => sp.GetRequiredService<WorkflowEngine>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AgentManagerHostedService>());
         }
 

@@ -32,6 +32,18 @@ public static class EventTypes
     /// <summary>The task moved to Cancelled.</summary>
     public const string TaskCancelled = "task_cancelled";
 
+    /// <summary>A failing task climbed the repair ladder: handed to the repair or escalation agent, or blocked for a
+    /// human; see <see cref="TaskEscalatedEvent"/>.</summary>
+    public const string TaskEscalated = "task_escalated";
+
+    /// <summary>A human decision taken from the store could not be applied, for example because its task was no
+    /// longer blocked; see <see cref="HumanInboxEvent"/>.</summary>
+    public const string HumanDecisionRejected = "human_decision_rejected";
+
+    /// <summary>A task blocked for a human reached its deadline and the deadline's action was applied; see
+    /// <see cref="HumanInboxEvent"/>.</summary>
+    public const string HumanDeadlinePassed = "human_deadline_passed";
+
     /// <summary>A workflow was created.</summary>
     public const string WorkflowCreated = "workflow_created";
 
@@ -78,6 +90,9 @@ public static class EventTypes
 
     /// <summary>Tells whether <paramref name="type"/> is one of the <c>hook_*</c> constants.</summary>
     internal static bool IsHookType(string? type) => type is HookSucceeded or HookFailed;
+
+    /// <summary>Tells whether <paramref name="type"/> is one of the <c>human_*</c> constants.</summary>
+    internal static bool IsHumanInboxType(string? type) => type is HumanDecisionRejected or HumanDeadlinePassed;
 
     /// <summary>Tells whether <paramref name="type"/> is snake_case: lower-case letters and digits in
     /// words joined by single underscores.</summary>

@@ -63,6 +63,10 @@ public sealed class AgentInvocation
     /// on the first attempt.</summary>
     public string? PreviousError { get; init; }
 
+    /// <summary>Gets the tail of the previous attempt's agent output, so a repair can see what was produced;
+    /// <see langword="null"/> on the first attempt.</summary>
+    public string? PreviousOutput { get; init; }
+
     /// <summary>Gets free-form values attached to the task; empty by default.</summary>
     public IReadOnlyDictionary<string, string> Metadata
     {

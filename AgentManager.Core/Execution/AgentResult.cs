@@ -24,6 +24,20 @@ public sealed class AgentResult
     /// <summary>Gets the process exit code, when the agent was a process that exited.</summary>
     public int? ExitCode { get; }
 
+    /// <summary>Gets what the run consumed, when the agent reports it; counted against budgets whether the run
+    /// succeeded or failed.</summary>
+    public AgentUsage? Usage { get; private init; }
+
+    /// <summary>Returns a copy of this result that reports <paramref name="usage"/>.</summary>
+    /// <param name="usage">What the run consumed.</param>
+    /// <returns>The copy.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="usage"/> is null.</exception>
+    public AgentResult WithUsage(AgentUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        return new(Succeeded, Output, Error, ExitCode) { Usage = usage };
+    }
+
     /// <summary>Creates a successful result.</summary>
     /// <param name="output">What the agent produced; <see langword="null"/> means empty.</param>
     /// <param name="exitCode">The process exit code, if any.</param>

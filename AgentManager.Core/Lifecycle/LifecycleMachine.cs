@@ -34,8 +34,10 @@ internal static class LifecycleMachine
             .Permit(TaskTrigger.Block, TaskState.BlockedHitl)
             .Permit(TaskTrigger.Cancel, TaskState.Cancelled);
 
+        // GiveUp from Ready: a spent budget stops a task before its next attempt.
         machine.Configure(TaskState.Ready)
             .Permit(TaskTrigger.Start, TaskState.Implementing)
+            .Permit(TaskTrigger.GiveUp, TaskState.Failed)
             .Permit(TaskTrigger.Block, TaskState.BlockedHitl)
             .Permit(TaskTrigger.Cancel, TaskState.Cancelled);
 
@@ -59,7 +61,10 @@ internal static class LifecycleMachine
             .Permit(TaskTrigger.Block, TaskState.BlockedHitl)
             .Permit(TaskTrigger.Cancel, TaskState.Cancelled);
 
+        // Retry and GiveUp from BlockedHitl: the engine applies a human deadline that passed.
         machine.Configure(TaskState.BlockedHitl)
+            .Permit(TaskTrigger.Retry, TaskState.Ready)
+            .Permit(TaskTrigger.GiveUp, TaskState.Failed)
             .Permit(TaskTrigger.HumanRetry, TaskState.Ready)
             .Permit(TaskTrigger.HumanComplete, TaskState.Completed)
             .Permit(TaskTrigger.HumanFail, TaskState.Failed)

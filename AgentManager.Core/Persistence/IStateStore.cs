@@ -45,8 +45,30 @@ public interface IStateStore
     /// <returns>The transitions.</returns>
     Task<IReadOnlyList<TaskTransition>> GetTransitionsAsync(string workflowId, string? taskId, CancellationToken cancellationToken);
 
+    /// <summary>Queues a human decision for the engine that runs its workflow, which resolves it through
+    /// <see cref="StateChanges.Decisions"/> in the commit that applies it.</summary>
+    /// <param name="decision">A decision with <see cref="HumanDecisionStatus.Pending"/> status and an id new to the store.</param>
+    /// <param name="cancellationToken">Cancels the write before it is applied.</param>
+    /// <returns>A task that completes when the decision is stored.</returns>
+    /// <exception cref="ArgumentException">The decision is not pending.</exception>
+    /// <exception cref="InvalidOperationException">Its workflow was never committed, or its id is already used;
+    /// nothing was stored.</exception>
+    Task EnqueueDecisionAsync(HumanDecisionRecord decision, CancellationToken cancellationToken);
+
+    /// <summary>Reads the pending human decisions, oldest first.</summary>
+    /// <param name="workflowIds">Only these workflows' decisions, or all when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The decisions.</returns>
+    Task<IReadOnlyList<HumanDecisionRecord>> GetPendingDecisionsAsync(IReadOnlyCollection<string>? workflowIds, CancellationToken cancellationToken);
+
+    /// <summary>Reads one human decision.</summary>
+    /// <param name="decisionId">The decision id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The record, or <see langword="null"/> when there is none.</returns>
+    Task<HumanDecisionRecord?> GetDecisionAsync(string decisionId, CancellationToken cancellationToken);
+
     /// <summary>Deletes finished workflows (completed, failed or cancelled) that finished before a time,
-    /// with their tasks, transitions and events.</summary>
+    /// with their tasks, transitions, events and human decisions.</summary>
     /// <param name="finishedBefore">Workflows that finished earlier than this are deleted.</param>
     /// <param name="cancellationToken">Cancels the purge before it is applied.</param>
     /// <returns>The ids of the deleted workflows.</returns>

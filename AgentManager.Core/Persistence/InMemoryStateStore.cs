@@ -9,6 +9,8 @@ internal sealed class InMemoryStateStore : IStateStore
     private readonly object _sync = new();
     private readonly Dictionary<string, WorkflowState> _workflows = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
+    private readonly Dictionary<string, HumanDecisionRecord> _decisions = new(StringComparer.Ordinal);
+    private readonly List<string> _decisionOrder = [];
 
     public Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
     {
@@ -39,9 +41,63 @@ internal sealed class InMemoryStateStore : IStateStore
             {
                 Find(transition.WorkflowId).Transitions.Add(transition);
             }
+
+            foreach (var decision in changes.Decisions)
+            {
+                if (_decisions.TryAdd(decision.DecisionId, decision))
+                {
+                    _decisionOrder.Add(decision.DecisionId);
+                }
+                else
+                {
+                    _decisions[decision.DecisionId] = decision;
+                }
+            }
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task EnqueueDecisionAsync(HumanDecisionRecord decision, CancellationToken cancellationToken)
+    {
+        StateStoreChecks.ThrowIfNotPending(decision);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_sync)
+        {
+            if (!_workflows.ContainsKey(decision.WorkflowId))
+            {
+                throw new InvalidOperationException($"Workflow '{decision.WorkflowId}' must be committed before a decision about it; nothing was stored.");
+            }
+
+            if (!_decisions.TryAdd(decision.DecisionId, decision))
+            {
+                throw new InvalidOperationException($"Decision id '{decision.DecisionId}' is already stored; nothing was stored.");
+            }
+
+            _decisionOrder.Add(decision.DecisionId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<HumanDecisionRecord>> GetPendingDecisionsAsync(IReadOnlyCollection<string>? workflowIds, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            IReadOnlyList<HumanDecisionRecord> result = _decisionOrder
+                .Select(id => _decisions[id])
+                .Where(d => d.Status == HumanDecisionStatus.Pending && (workflowIds is null || workflowIds.Contains(d.WorkflowId, StringComparer.Ordinal)))
+                .ToArray();
+            return Task.FromResult(result);
+        }
+    }
+
+    public Task<HumanDecisionRecord?> GetDecisionAsync(string decisionId, CancellationToken cancellationToken)
+    {
+        lock (_sync)
+        {
+            return Task.FromResult(_decisions.GetValueOrDefault(decisionId));
+        }
     }
 
     public Task<WorkflowRecord?> GetWorkflowAsync(string workflowId, CancellationToken cancellationToken)
@@ -113,6 +169,13 @@ internal sealed class InMemoryStateStore : IStateStore
                 _order.Remove(id);
             }
 
+            var gone = purged.ToHashSet(StringComparer.Ordinal);
+            foreach (var decisionId in _decisionOrder.Where(d => gone.Contains(_decisions[d].WorkflowId)).ToArray())
+            {
+                _decisions.Remove(decisionId);
+                _decisionOrder.Remove(decisionId);
+            }
+
             return Task.FromResult<IReadOnlyList<string>>(purged);
         }
     }
@@ -120,12 +183,12 @@ internal sealed class InMemoryStateStore : IStateStore
     private void ThrowIfOrphaned(StateChanges changes)
     {
         var known = changes.Workflows.Select(w => w.WorkflowId).ToHashSet(StringComparer.Ordinal);
-        var ids = changes.Tasks.Select(t => t.WorkflowId).Concat(changes.Transitions.Select(t => t.WorkflowId));
+        var ids = changes.Tasks.Select(t => t.WorkflowId).Concat(changes.Transitions.Select(t => t.WorkflowId)).Concat(changes.Decisions.Select(d => d.WorkflowId));
         foreach (var id in ids)
         {
             if (!known.Contains(id) && !_workflows.ContainsKey(id))
             {
-                throw new InvalidOperationException($"Workflow '{id}' must be committed before its tasks and transitions; nothing was stored.");
+                throw new InvalidOperationException($"Workflow '{id}' must be committed before its tasks, transitions and decisions; nothing was stored.");
             }
         }
     }

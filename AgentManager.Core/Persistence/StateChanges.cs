@@ -16,11 +16,15 @@ public sealed class StateChanges
     /// <summary>Gets the transitions, in the order they happened.</summary>
     public List<TaskTransition> Transitions { get; } = [];
 
+    /// <summary>Gets human decisions applied or rejected by this batch; each replaces the stored decision of the
+    /// same id, or is added when there is none (a decision applied in the process that took it).</summary>
+    public List<HumanDecisionRecord> Decisions { get; } = [];
+
     /// <summary>Gets the events, in the order they are to be published.</summary>
     public List<AgentManagerEvent> Events { get; } = [];
 
     /// <summary>Gets whether there is nothing to commit.</summary>
-    public bool IsEmpty => Workflows.Count == 0 && Tasks.Count == 0 && Transitions.Count == 0 && Events.Count == 0;
+    public bool IsEmpty => Workflows.Count == 0 && Tasks.Count == 0 && Transitions.Count == 0 && Decisions.Count == 0 && Events.Count == 0;
 
     /// <summary>Empties the batch for reuse.</summary>
     public void Clear()
@@ -28,6 +32,7 @@ public sealed class StateChanges
         Workflows.Clear();
         Tasks.Clear();
         Transitions.Clear();
+        Decisions.Clear();
         Events.Clear();
     }
 }

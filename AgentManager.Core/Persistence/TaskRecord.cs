@@ -1,4 +1,6 @@
+using AgentManager.Execution;
 using AgentManager.Lifecycle;
+using AgentManager.Workflows;
 
 namespace AgentManager.Persistence;
 
@@ -49,4 +51,21 @@ public sealed record TaskRecord
 
     /// <summary>Gets when the task reached a final state.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Gets the rung of the repair ladder the task is on; a resumed workflow continues there.</summary>
+    public RepairLevel Level { get; init; } = RepairLevel.Retry;
+
+    /// <summary>Gets how many attempts were started on <see cref="Level"/>.</summary>
+    public int LevelAttempts { get; init; }
+
+    /// <summary>Gets the agent that runs the task's attempts on <see cref="Level"/> when it is not the task's own
+    /// <see cref="AgentId"/> (the repair or escalation agent); <see langword="null"/> otherwise.</summary>
+    public string? CurrentAgentId { get; init; }
+
+    /// <summary>Gets when the human deadline of a task blocked for a human passes; <see langword="null"/> when it
+    /// has none or is not blocked.</summary>
+    public DateTimeOffset? DeadlineAt { get; init; }
+
+    /// <summary>Gets what the task's attempts consumed, as their agents reported it.</summary>
+    public AgentUsage Usage { get; init; } = AgentUsage.Zero;
 }

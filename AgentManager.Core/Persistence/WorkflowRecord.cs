@@ -1,3 +1,4 @@
+using AgentManager.Execution;
 using AgentManager.Workflows;
 
 namespace AgentManager.Persistence;
@@ -31,4 +32,7 @@ public sealed record WorkflowRecord
 
     /// <summary>Gets free-form metadata.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Gets what the workflow's attempts consumed, as their agents reported it.</summary>
+    public AgentUsage Usage { get; init; } = AgentUsage.Zero;
 }

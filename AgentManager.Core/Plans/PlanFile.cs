@@ -32,6 +32,28 @@ public sealed class PlanFile
     /// <summary>Gets the runner of each agent of the file's <c>agents</c> array, by agent id.</summary>
     public IReadOnlyDictionary<string, IAgentRunner> Agents { get; }
 
+    /// <summary>Gets the repair ladder of the file's top-level <c>repair</c> object, or <see langword="null"/>
+    /// for the engine's policy.</summary>
+    public RepairPolicy? Repair { get; init; }
+
+    /// <summary>Gets the repair ladder of items that have their own <c>repair</c> object, by item id.</summary>
+    public IReadOnlyDictionary<string, RepairPolicy> ItemRepairs { get; init; } = new Dictionary<string, RepairPolicy>(StringComparer.Ordinal);
+
+    /// <summary>Puts the file's repair policies on a workflow built from this plan (by item id).</summary>
+    /// <param name="definition">The workflow, e.g. from <see cref="PlanWorkflowBuilder.Build"/>.</param>
+    public void ApplyRepairPolicies(WorkflowDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        definition.Repair ??= Repair;
+        foreach (var task in definition.Tasks)
+        {
+            if (ItemRepairs.TryGetValue(task.Id, out var policy))
+            {
+                task.Repair ??= policy;
+            }
+        }
+    }
+
     /// <summary>Reads and checks a plan file.</summary>
     /// <param name="path">The file.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
@@ -90,6 +112,7 @@ public sealed class PlanFile
             definition.Agents[agentId] = runner;
         }
 
+        ApplyRepairPolicies(definition);
         return definition;
     }
 }

@@ -24,6 +24,9 @@ internal sealed class PlanFileJson
     [JsonPropertyName("agents")]
     public List<PlanAgentJson>? Agents { get; set; }
 
+    [JsonPropertyName("repair")]
+    public PlanRepair? Repair { get; set; }
+
     [JsonPropertyName("metadata")]
     public Dictionary<string, JsonElement>? Metadata { get; set; }
 
@@ -72,6 +75,9 @@ internal sealed class PlanItemJson
     [JsonPropertyName("timeout_seconds")]
     public double? TimeoutSeconds { get; set; }
 
+    [JsonPropertyName("repair")]
+    public PlanRepair? Repair { get; set; }
+
     [JsonPropertyName("metadata")]
     public Dictionary<string, JsonElement>? Metadata { get; set; }
 
@@ -116,4 +122,29 @@ internal sealed class PlanRunnerJson
 
     [JsonPropertyName("prompt_delivery")]
     public string? PromptDelivery { get; set; }
+}
+
+/// <summary>The repair ladder of a plan (top level) or of one item: naming an agent switches its level on.</summary>
+internal sealed class PlanRepair
+{
+    [JsonPropertyName("repair_agent")]
+    public string? RepairAgent { get; set; }
+
+    [JsonPropertyName("repair_attempts")]
+    public int? RepairAttempts { get; set; }
+
+    [JsonPropertyName("escalation_agent")]
+    public string? EscalationAgent { get; set; }
+
+    [JsonPropertyName("escalation_attempts")]
+    public int? EscalationAttempts { get; set; }
+
+    [JsonPropertyName("block_for_human")]
+    public bool BlockForHuman { get; set; }
+
+    [JsonPropertyName("human_deadline_seconds")]
+    public double? HumanDeadlineSeconds { get; set; }
+
+    [JsonPropertyName("deadline_action")]
+    public string? DeadlineAction { get; set; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentManager.Execution;
+using AgentManager.Workflows;
 
 namespace AgentManager.Plans;
 
@@ -82,6 +83,8 @@ internal static class PlanFileParser
             AddAgent(agentList[i], $"agents[{i}]", agents, agentTimeouts, errors);
         }
 
+        var repair = ToRepair(document.Repair, "repair", agents, errors);
+        var itemRepairs = new Dictionary<string, RepairPolicy>(StringComparer.Ordinal);
         var itemList = document.Items ?? [];
         if (itemList.Count == 0)
         {
@@ -94,6 +97,10 @@ internal static class PlanFileParser
             if (ToItem(itemList[i], $"items[{i}]", agents, agentTimeouts, errors) is { } item)
             {
                 items.Add(item);
+                if (ToRepair(itemList[i].Repair, $"items[{i}].repair", agents, errors) is { } itemRepair)
+                {
+                    itemRepairs[item.Id] = itemRepair;
+                }
             }
         }
 
@@ -117,7 +124,7 @@ internal static class PlanFileParser
             Items = items,
             Metadata = ToStrings(document.Metadata),
         };
-        return new PlanFile(source, plan, agents);
+        return new PlanFile(source, plan, agents) { Repair = repair, ItemRepairs = itemRepairs };
     }
 
     private static void AddAgent(PlanAgentJson agent, string field, Dictionary<string, IAgentRunner> agents, Dictionary<string, TimeSpan?> timeouts, List<string> errors)
@@ -255,6 +262,54 @@ internal static class PlanFileParser
                 : agentTimeouts.GetValueOrDefault(item.Assignee!),
             Metadata = ToStrings(item.Metadata),
         };
+    }
+
+    /// <summary>Reads a <c>repair</c> object: naming a repair or escalation agent (one of agents[]) switches that level on.</summary>
+    private static RepairPolicy? ToRepair(PlanRepair? repair, string field, Dictionary<string, IAgentRunner> agents, List<string> errors)
+    {
+        if (repair is null)
+        {
+            return null;
+        }
+
+        var policy = new RepairPolicy
+        {
+            UseRepairAgent = repair.RepairAgent is not null,
+            RepairAgentId = repair.RepairAgent ?? RepairPolicy.DefaultRepairAgentId,
+            RepairAttempts = repair.RepairAttempts ?? 1,
+            UseEscalation = repair.EscalationAgent is not null,
+            EscalationAgentId = repair.EscalationAgent ?? RepairPolicy.DefaultEscalationAgentId,
+            EscalationAttempts = repair.EscalationAttempts ?? 1,
+            BlockForHuman = repair.BlockForHuman,
+            HumanDeadline = repair.HumanDeadlineSeconds is { } seconds and > 0 ? TimeSpan.FromSeconds(seconds) : null,
+        };
+        foreach (var (agent, name) in new[] { (repair.RepairAgent, "repair_agent"), (repair.EscalationAgent, "escalation_agent") })
+        {
+            if (agent is not null && !agents.ContainsKey(agent))
+            {
+                errors.Add($"{field}.{name}: '{agent}' is not an agent_id of agents[] ({string.Join(", ", agents.Keys)}).");
+            }
+        }
+
+        if (repair.HumanDeadlineSeconds is <= 0)
+        {
+            errors.Add($"{field}.human_deadline_seconds: {repair.HumanDeadlineSeconds} is not positive.");
+        }
+
+        if (repair.DeadlineAction is not null)
+        {
+            if (Enum.TryParse<DeadlineAction>(repair.DeadlineAction, ignoreCase: true, out var action) && Enum.IsDefined(action))
+            {
+                policy.DeadlineAction = action;
+            }
+            else
+            {
+                errors.Add($"{field}.deadline_action: '{repair.DeadlineAction}' is not one of fail, cancel, retry.");
+            }
+        }
+
+        errors.AddRange(policy.Validate(field + ": ").Where(e => !e.Contains("AgentId", StringComparison.Ordinal)));
+        return policy;
     }
 
     private static Dictionary<string, string> ToStrings(Dictionary<string, JsonElement>? values)

@@ -16,21 +16,22 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
         {
             WorkflowId = task.Run.Id,
             TaskId = task.Id,
-            AgentId = task.AgentId,
+            AgentId = task.AttemptAgentId,
             Title = task.Title,
             Prompt = task.Prompt,
             Attempt = task.Attempt,
             Workdir = task.Workdir,
             PreviousError = task.LastError,
-            Metadata = task.Metadata,
+            PreviousOutput = task.LastOutput,
+            Metadata = task.AttemptMetadata(),
         };
         ThreadPool.UnsafeQueueUserWorkItem(
-            static state => _ = state.Worker.RunAsync(state.Task, state.Invocation, state.Cancelled),
-            (Worker: this, Task: task, Invocation: invocation, Cancelled: workflowCancelled),
+            static state => _ = state.Worker.RunAsync(state.Task, state.Runner, state.Invocation, state.Cancelled),
+            (Worker: this, Task: task, Runner: task.AttemptRunner, Invocation: invocation, Cancelled: workflowCancelled),
             preferLocal: false);
     }
 
-    private async Task RunAsync(TaskRuntime task, AgentInvocation invocation, CancellationToken cancelled)
+    private async Task RunAsync(TaskRuntime task, IAgentRunner runner, AgentInvocation invocation, CancellationToken cancelled)
     {
         var attempt = invocation.Attempt;
         using var activity = AgentManagerDiagnostics.ActivitySource.StartActivity("task.attempt", ActivityKind.Internal, task.Run.Activity?.Context ?? default);
@@ -39,18 +40,18 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
         activity?.SetTag("agentmanager.task.attempt", attempt);
         activity?.SetTag("agentmanager.agent.id", invocation.AgentId);
 
-        var agent = await RunAgentAsync(task, invocation, cancelled).ConfigureAwait(false);
+        var agent = await RunAgentAsync(task, runner, invocation, cancelled).ConfigureAwait(false);
         if (agent.Outcome != AttemptOutcome.Succeeded || task.Verifier is null)
         {
             await CheckpointAsync(task, invocation, agent, null, cancelled).ConfigureAwait(false);
-            Report(activity, new AttemptFinishedCommand(task, attempt, agent.Outcome, agent.Error, agent.Output));
+            Report(activity, new AttemptFinishedCommand(task, attempt, agent.Outcome, agent.Error, agent.Output, agent.Usage));
             return;
         }
 
         post(new ImplementationSucceededCommand(task, attempt));
         var verification = await VerifyAsync(task.Verifier, invocation, agent.Result!, cancelled).ConfigureAwait(false);
         await CheckpointAsync(task, invocation, agent, verification, cancelled).ConfigureAwait(false);
-        Report(activity, new AttemptFinishedCommand(task, attempt, verification.Outcome, verification.Error, agent.Output));
+        Report(activity, new AttemptFinishedCommand(task, attempt, verification.Outcome, verification.Error, agent.Output, agent.Usage));
     }
 
     /// <summary>Keeps the attempt's outputs and declared artifacts, when a checkpoint store is configured,
@@ -96,20 +97,20 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
         post(command);
     }
 
-    private Task<StepResult> RunAgentAsync(TaskRuntime task, AgentInvocation invocation, CancellationToken cancelled) =>
-        RunStepAsync($"Agent '{task.AgentId}'", task.Timeout, async token =>
+    private Task<StepResult> RunAgentAsync(TaskRuntime task, IAgentRunner runner, AgentInvocation invocation, CancellationToken cancelled) =>
+        RunStepAsync($"Agent '{invocation.AgentId}'", task.Timeout, async token =>
         {
             if (task.Workdir is not null)
             {
                 Directory.CreateDirectory(task.Workdir);
             }
 
-            var result = await task.Runner.RunAsync(invocation, token).ConfigureAwait(false);
+            var result = await runner.RunAsync(invocation, token).ConfigureAwait(false);
             return result switch
             {
-                null => StepResult.Failed($"Agent '{task.AgentId}' returned no result.", null),
+                null => StepResult.Failed($"Agent '{invocation.AgentId}' returned no result.", null),
                 { Succeeded: true } => new StepResult(AttemptOutcome.Succeeded, null, result.Output, result),
-                _ => StepResult.Failed(result.Error ?? "The agent failed.", result.Output),
+                _ => StepResult.Failed(result.Error ?? "The agent failed.", result.Output) with { Usage = result.Usage },
             };
         },
         cancelled);
@@ -154,6 +155,9 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
 
     private sealed record StepResult(AttemptOutcome Outcome, string? Error, string? Output, AgentResult? Result)
     {
+        /// <summary>Gets what the agent reported it consumed.</summary>
+        public AgentUsage? Usage { get; init; } = Result?.Usage;
+
         public static StepResult Failed(string error, string? output) => new(AttemptOutcome.Failed, error, output, null);
     }
 }

@@ -1,3 +1,4 @@
+using AgentManager.Execution;
 using AgentManager.Persistence;
 
 namespace AgentManager.Workflows;
@@ -61,8 +62,11 @@ internal sealed class ImplementationSucceededCommand(TaskRuntime task, int attem
 }
 
 /// <summary>A worker's news that an attempt ended.</summary>
-internal sealed class AttemptFinishedCommand(TaskRuntime task, int attempt, AttemptOutcome outcome, string? error, string? output) : EngineCommand
+internal sealed class AttemptFinishedCommand(TaskRuntime task, int attempt, AttemptOutcome outcome, string? error, string? output, AgentUsage? usage = null) : EngineCommand
 {
+    /// <summary>Gets what the agent reported it consumed, failed or not.</summary>
+    public AgentUsage? Usage { get; } = usage;
+
     public TaskRuntime Task { get; } = task;
 
     public int Attempt { get; } = attempt;

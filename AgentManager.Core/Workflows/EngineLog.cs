@@ -26,6 +26,24 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "The outcome of task {WorkflowId}/{TaskId} could not be written to agent memory")]
     public static partial void OutcomeNotRemembered(ILogger logger, string workflowId, string taskId, Exception exception);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Task {WorkflowId}/{TaskId} escalated to {Level}: agent {AgentId} takes over")]
+    public static partial void TaskEscalated(ILogger logger, string workflowId, string taskId, RepairLevel level, string agentId);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Task {WorkflowId}/{TaskId} is blocked and waits for a human")]
+    public static partial void TaskBlockedForHuman(ILogger logger, string workflowId, string taskId);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Task {WorkflowId}/{TaskId}: human decision {Action} by {Actor} applied")]
+    public static partial void HumanDecisionApplied(ILogger logger, string workflowId, string taskId, AgentManager.Inbox.HumanAction action, string actor);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Task {WorkflowId}/{TaskId}: human decision {Action} by {Actor} rejected: {Reason}")]
+    public static partial void HumanDecisionRejected(ILogger logger, string workflowId, string taskId, AgentManager.Inbox.HumanAction action, string actor, string reason);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Reading pending human decisions from the store failed; the next poll tries again")]
+    public static partial void DecisionPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Task {WorkflowId}/{TaskId}: the human deadline passed; applying {Action}")]
+    public static partial void HumanDeadlinePassed(ILogger logger, string workflowId, string taskId, DeadlineAction action);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "The engine loop failed and stopped")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 }

@@ -38,7 +38,8 @@ public sealed class TaskDefinition
     /// <remarks>A task with a <see cref="Workdir"/> also holds the key <c>workdir:&lt;full path&gt;</c>.</remarks>
     public IList<string> Resources { get; } = new List<string>();
 
-    /// <summary>Gets or sets how many attempts the task gets in all.</summary>
+    /// <summary>Gets or sets how many attempts the task's own agent gets (level L1 of the repair ladder); the
+    /// repair levels of <see cref="Repair"/> add theirs.</summary>
     /// <value>The default, <see langword="null"/>, uses the engine's retry policy.</value>
     public int? MaxAttempts { get; set; }
 
@@ -56,6 +57,15 @@ public sealed class TaskDefinition
     /// <summary>Gets or sets the check that decides whether the agent's work is accepted.</summary>
     /// <value>The default, <see langword="null"/>, accepts every successful agent run.</value>
     public IVerifier? Verifier { get; set; }
+
+    /// <summary>Gets or sets the repair ladder of this task, replacing the workflow's and the engine's as a whole.</summary>
+    /// <value>The default, <see langword="null"/>, uses <see cref="WorkflowDefinition.Repair"/>, else
+    /// <c>AgentManagerOptions.Repair</c>.</value>
+    public RepairPolicy? Repair { get; set; }
+
+    /// <summary>Gets or sets the most this task's attempts may consume, counted from the usage its agents report.</summary>
+    /// <value>The default, <see langword="null"/>, sets no limit for the task (the workflow's <see cref="WorkflowDefinition.Budget"/> still applies).</value>
+    public UsageBudget? Budget { get; set; }
 
     /// <summary>Gets free-form metadata handed to the agent.</summary>
     public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);

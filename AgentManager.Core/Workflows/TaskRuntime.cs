@@ -42,6 +42,50 @@ internal sealed class TaskRuntime
 
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
 
+    /// <summary>Gets the task's own copy of its repair policy.</summary>
+    public required RepairPolicy Repair { get; init; }
+
+    /// <summary>Gets the runner of the L2 agent, when L2 is on.</summary>
+    public IAgentRunner? RepairRunner { get; init; }
+
+    /// <summary>Gets the runner of the L3 agent, when L3 is on.</summary>
+    public IAgentRunner? EscalationRunner { get; init; }
+
+    /// <summary>Gets the task's own copy of its budget, if it has one.</summary>
+    public UsageBudget? Budget { get; init; }
+
+    /// <summary>Gets or sets what the task's attempts consumed.</summary>
+    public AgentUsage Usage { get; set; } = AgentUsage.Zero;
+
+    /// <summary>Gets or sets when the human deadline of the blocked task passes.</summary>
+    public DateTimeOffset? DeadlineAt { get; set; }
+
+    public ITimer? DeadlineTimer { get; set; }
+
+    /// <summary>Gets or sets whether a passed deadline already retried the task, so that it is not armed again.</summary>
+    public bool DeadlineRetried { get; set; }
+
+    /// <summary>Gets or sets whether a human granted the next attempt, which then starts even over a spent budget.</summary>
+    public bool GrantedByHuman { get; set; }
+
+    /// <summary>Gets or sets the rung of the repair ladder the task is on.</summary>
+    public RepairLevel Level { get; set; } = RepairLevel.Retry;
+
+    /// <summary>Gets or sets how many attempts were started on the current level.</summary>
+    public int LevelAttempts { get; set; }
+
+    /// <summary>Gets or sets the agent that runs the next attempt when it is not the task's own (L2, L3).</summary>
+    public string? CurrentAgentId { get; set; }
+
+    /// <summary>Gets or sets the runner of <see cref="CurrentAgentId"/>.</summary>
+    public IAgentRunner? CurrentRunner { get; set; }
+
+    /// <summary>Gets the agent of the attempt being started or run.</summary>
+    public string AttemptAgentId => CurrentAgentId ?? AgentId;
+
+    /// <summary>Gets the runner of the attempt being started or run; it changes only between attempts.</summary>
+    public IAgentRunner AttemptRunner => CurrentRunner ?? Runner;
+
     public TaskState State { get; set; } = TaskState.Pending;
 
     public int Attempt { get; set; }
@@ -82,5 +126,32 @@ internal sealed class TaskRuntime
         LastOutput = LastOutput,
         StartedAt = StartedAt,
         FinishedAt = FinishedAt,
+        Level = Level,
+        LevelAttempts = LevelAttempts,
+        CurrentAgentId = CurrentAgentId,
+        DeadlineAt = DeadlineAt,
+        Usage = Usage,
     };
+
+    /// <summary>The metadata handed to the agent: the task's, plus the ladder level past L1 so that a repair or
+    /// escalation agent knows it is taking over (<c>repair_level</c>, <c>task_agent_id</c>).</summary>
+    public IReadOnlyDictionary<string, string> AttemptMetadata()
+    {
+        if (Level == RepairLevel.Retry)
+        {
+            return Metadata;
+        }
+
+        return new Dictionary<string, string>(Metadata, StringComparer.Ordinal)
+        {
+            [RepairLevelKey] = Level.ToWireName(),
+            [TaskAgentKey] = AgentId,
+        };
+    }
+
+    /// <summary>The metadata key naming the repair level of an attempt past L1.</summary>
+    public const string RepairLevelKey = "repair_level";
+
+    /// <summary>The metadata key naming the task's own agent, on attempts past L1.</summary>
+    public const string TaskAgentKey = "task_agent_id";
 }

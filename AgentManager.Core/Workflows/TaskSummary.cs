@@ -1,3 +1,4 @@
+using AgentManager.Execution;
 using AgentManager.Lifecycle;
 
 namespace AgentManager.Workflows;
@@ -25,4 +26,17 @@ public sealed class TaskSummary
 
     /// <summary>Gets the last error: a failed attempt's message, or why the task was cancelled.</summary>
     public string? LastError { get; init; }
+
+    /// <summary>Gets the rung of the repair ladder the task is on.</summary>
+    public RepairLevel Level { get; init; } = RepairLevel.Retry;
+
+    /// <summary>Gets the agent that took the task over on <see cref="Level"/> (repair or escalation agent), or
+    /// <see langword="null"/> while its own agent runs it.</summary>
+    public string? CurrentAgentId { get; init; }
+
+    /// <summary>Gets when the human deadline of the blocked task passes, if it has one.</summary>
+    public DateTimeOffset? DeadlineAt { get; init; }
+
+    /// <summary>Gets what the task's attempts consumed, as their agents reported it.</summary>
+    public AgentUsage Usage { get; init; } = AgentUsage.Zero;
 }

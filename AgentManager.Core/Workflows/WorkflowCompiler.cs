@@ -69,6 +69,11 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
             specs.Add(CompileTask(definition, task, workRoot, errors));
         }
 
+        if (definition.Budget is { } budget)
+        {
+            errors.AddRange(budget.Validate("WorkflowDefinition.Budget."));
+        }
+
         var graph = new TaskGraph();
         if (errors.Count == 0)
         {
@@ -84,7 +89,8 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
 
         if (errors.Count > 0)
         {
-            throw new WorkflowValidationException(errors);
+            // A workflow-wide policy that names an unknown agent is reported once, not once per task.
+            throw new WorkflowValidationException(errors.Distinct(StringComparer.Ordinal).ToArray());
         }
 
         var run = new WorkflowRun(
@@ -93,7 +99,10 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
             workRoot,
             graph,
             new Dictionary<string, string>(definition.Metadata, StringComparer.Ordinal),
-            createdAt ?? time.GetUtcNow());
+            createdAt ?? time.GetUtcNow())
+        {
+            Budget = definition.Budget?.Clone(),
+        };
         var tasks = new TaskRuntime[specs.Count];
         var byIndex = new TaskRuntime[specs.Count == 0 ? 0 : specs.Max(s => graph.IndexOf(s.Definition.Id)) + 1];
         for (var ordinal = 0; ordinal < specs.Count; ordinal++)
@@ -119,6 +128,10 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
                 Verifier = task.Verifier,
                 Artifacts = task.Artifacts.ToArray(),
                 Metadata = new Dictionary<string, string>(task.Metadata, StringComparer.Ordinal),
+                Repair = spec.Repair.Policy,
+                RepairRunner = spec.Repair.RepairRunner,
+                EscalationRunner = spec.Repair.EscalationRunner,
+                Budget = task.Budget?.Clone(),
             };
             tasks[ordinal] = runtime;
             byIndex[runtime.Index] = runtime;
@@ -137,15 +150,19 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
         {
             errors.Add($"Task '{task.Id}' names no agent and the workflow has no DefaultAgentId.");
         }
-        else if (!definition.Agents.TryGetValue(agentId, out runner) && !agents.TryGet(agentId, out runner))
+        else if (!TryResolve(definition, agentId, out runner))
         {
-            var known = definition.Agents.Keys.Concat(agents.AgentIds).Distinct().Order(StringComparer.Ordinal).ToArray();
-            errors.Add($"Task '{task.Id}' names agent '{agentId}', which is not registered; known agents: {(known.Length == 0 ? "none" : string.Join(", ", known))}.");
+            errors.Add($"Task '{task.Id}' names agent '{agentId}', which is not registered; known agents: {KnownAgents(definition)}.");
         }
 
         if (task.MaxAttempts is < 1)
         {
             errors.Add($"Task '{task.Id}' has MaxAttempts {task.MaxAttempts}; it must be at least 1.");
+        }
+
+        if (task.Budget is { } budget)
+        {
+            errors.AddRange(budget.Validate($"Task '{task.Id}' Budget."));
         }
 
         if (task.Timeout is { } timeout && timeout <= TimeSpan.Zero)
@@ -193,8 +210,55 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
             }
         }
 
-        return new TaskSpec(task, agentId, runner, resources.ToArray(), workdir);
+        return new TaskSpec(task, agentId, runner, resources.ToArray(), workdir, CompileRepair(definition, task, errors));
     }
 
-    private sealed record TaskSpec(TaskDefinition Definition, string? AgentId, IAgentRunner? Runner, string[] Resources, string? Workdir);
+    /// <summary>Picks the task's repair policy (its own, else the workflow's, else the engine's), copies it and
+    /// finds the runners of the agents it names.</summary>
+    private LadderSpec CompileRepair(WorkflowDefinition definition, TaskDefinition task, List<string> errors)
+    {
+        var (policy, source) = task.Repair is { } own ? (own, $"Task '{task.Id}' Repair")
+            : definition.Repair is { } shared ? (shared, "WorkflowDefinition.Repair")
+            : (options.Repair, "AgentManagerOptions.Repair");
+        var problems = policy.Validate(source + ".");
+        errors.AddRange(problems);
+        var copy = policy.Clone();
+        if (problems.Count > 0)
+        {
+            return new LadderSpec(copy, null, null);
+        }
+
+        return new LadderSpec(copy, Resolve(RepairLevel.Repair), Resolve(RepairLevel.Escalation));
+
+        IAgentRunner? Resolve(RepairLevel level)
+        {
+            if (!copy.Uses(level))
+            {
+                return null;
+            }
+
+            var agentId = copy.AgentOf(level)!;
+            if (TryResolve(definition, agentId, out var runner))
+            {
+                return runner;
+            }
+
+            var property = level == RepairLevel.Repair ? nameof(RepairPolicy.RepairAgentId) : nameof(RepairPolicy.EscalationAgentId);
+            errors.Add($"{source}.{property} names agent '{agentId}', which is not registered; known agents: {KnownAgents(definition)}.");
+            return null;
+        }
+    }
+
+    private bool TryResolve(WorkflowDefinition definition, string agentId, out IAgentRunner runner) =>
+        definition.Agents.TryGetValue(agentId, out runner!) || agents.TryGet(agentId, out runner);
+
+    private string KnownAgents(WorkflowDefinition definition)
+    {
+        var known = definition.Agents.Keys.Concat(agents.AgentIds).Distinct().Order(StringComparer.Ordinal).ToArray();
+        return known.Length == 0 ? "none" : string.Join(", ", known);
+    }
+
+    private sealed record TaskSpec(TaskDefinition Definition, string? AgentId, IAgentRunner? Runner, string[] Resources, string? Workdir, LadderSpec Repair);
+
+    private sealed record LadderSpec(RepairPolicy Policy, IAgentRunner? RepairRunner, IAgentRunner? EscalationRunner);
 }

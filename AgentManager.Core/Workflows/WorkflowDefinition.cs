@@ -25,6 +25,15 @@ public sealed class WorkflowDefinition
     /// <value>The default, <see langword="null"/>, uses <c>AgentManagerOptions.WorkRoot</c>/&lt;workflow id&gt;.</value>
     public string? WorkRoot { get; set; }
 
+    /// <summary>Gets or sets the repair ladder of the workflow's tasks that set none of their own.</summary>
+    /// <value>The default, <see langword="null"/>, uses <c>AgentManagerOptions.Repair</c>.</value>
+    public RepairPolicy? Repair { get; set; }
+
+    /// <summary>Gets or sets the most all the workflow's attempts together may consume; once spent, no attempt of any
+    /// of its tasks starts.</summary>
+    /// <value>The default, <see langword="null"/>, sets no limit.</value>
+    public UsageBudget? Budget { get; set; }
+
     /// <summary>Gets free-form metadata kept with the workflow.</summary>
     public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }

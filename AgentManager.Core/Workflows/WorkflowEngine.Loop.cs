@@ -25,6 +25,7 @@ internal sealed partial class WorkflowEngine
     private async Task RunLoopAsync(CancellationToken stopping)
     {
         var reader = _inbox.Reader;
+        StartDecisionPolling();
         try
         {
             while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
@@ -59,6 +60,10 @@ internal sealed partial class WorkflowEngine
 
             throw;
         }
+        finally
+        {
+            StopDecisionPolling();
+        }
     }
 
     private void Handle(EngineCommand command)
@@ -87,6 +92,15 @@ internal sealed partial class WorkflowEngine
                     break;
                 case RetryDueCommand retry:
                     OnRetryDue(retry);
+                    break;
+                case HumanDecisionCommand decision:
+                    OnHumanDecision(decision);
+                    break;
+                case StoredDecisionsCommand stored:
+                    OnStoredDecisions(stored);
+                    break;
+                case DeadlineDueCommand deadline:
+                    OnDeadlineDue(deadline);
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown engine command {command.GetType().Name}.");
@@ -156,16 +170,23 @@ internal sealed partial class WorkflowEngine
             throw new WorkflowStateException(run.Id, WorkflowStatus.Running, $"Workflow '{run.Id}' is already run by this engine.");
         }
 
+        run.Usage = command.Stored.Usage;
         var records = command.Tasks.ToDictionary(t => t.TaskId, StringComparer.Ordinal);
         foreach (var task in run.Tasks)
         {
             var record = records[task.Id];
             (task.State, task.Attempt, task.LastError, task.LastOutput, task.StartedAt, task.FinishedAt) =
                 (record.State, record.Attempt, record.LastError, record.LastOutput, record.StartedAt, record.FinishedAt);
+            RestoreLadder(task, record);
             if (task.State.IsTerminal())
             {
                 run.TerminalCount++;
                 run.FailedCount += task.State == TaskState.Failed ? 1 : 0;
+            }
+            else if (task.State == TaskState.BlockedHitl)
+            {
+                Interlocked.Increment(ref _blockedTasks);
+                ArmDeadline(task);
             }
         }
 
@@ -180,6 +201,7 @@ internal sealed partial class WorkflowEngine
         }
 
         _replies.Add(command);
+        PollDecisions(force: true);
         if (command.Stored.Status == WorkflowStatus.Created)
         {
             return;
@@ -197,14 +219,14 @@ internal sealed partial class WorkflowEngine
         {
             switch (task.State)
             {
-                case TaskState.Implementing or TaskState.Verifying when task.Attempt < task.MaxAttempts:
+                case TaskState.Implementing or TaskState.Verifying when task.LevelAttempts < AttemptsAllowed(task):
                     MakeReady(task, TaskTrigger.LeaseExpired, $"Attempt {task.Attempt} was interrupted by a restart; it counts as used.");
                     break;
                 case TaskState.Implementing or TaskState.Verifying:
                     FailAttempt(task, $"Attempt {task.Attempt} was interrupted by a restart and was the last one allowed.");
                     break;
                 case TaskState.BlockedRepair:
-                    RetryOrGiveUp(task, task.LastError ?? "The previous attempt failed.");
+                    ClimbLadder(task, task.LastError ?? "The previous attempt failed.");
                     break;
                 case TaskState.Ready:
                     _queue.Enqueue(task, task.Priority, task.Resources);
@@ -278,6 +300,7 @@ internal sealed partial class WorkflowEngine
         AgentManagerDiagnostics.Running.Add(-1);
         AgentManagerDiagnostics.Duration.Record(_time.GetElapsedTime(task.AttemptStartedTimestamp).TotalSeconds);
 
+        AddUsage(task, command.Usage);
         if (task.State is TaskState.Implementing or TaskState.Verifying)
         {
             task.LastOutput = Tail(command.Output);
@@ -304,7 +327,7 @@ internal sealed partial class WorkflowEngine
         task.RetryTimer = null;
         if (task.State == TaskState.BlockedRepair && task.Attempt == command.Attempt)
         {
-            MakeReady(task, TaskTrigger.Retry, $"Attempt {task.Attempt + 1} of {task.MaxAttempts} after: {task.LastError}");
+            MakeReady(task, TaskTrigger.Retry, RetryReason(task, task.LastError));
         }
     }
 
@@ -317,6 +340,12 @@ internal sealed partial class WorkflowEngine
 
         Fire(task, TaskTrigger.VerificationPassed);
         AgentManagerDiagnostics.Completed.Add(1);
+        ReleaseDependents(task);
+    }
+
+    /// <summary>Marks a completed task in the graph and makes the dependents whose dependencies are all met ready.</summary>
+    private void ReleaseDependents(TaskRuntime task)
+    {
         var run = task.Run;
         _indexBuffer.Clear();
         run.Graph.MarkCompleted(task.Index, _indexBuffer);
@@ -335,45 +364,7 @@ internal sealed partial class WorkflowEngine
         task.LastError = error;
         Fire(task, TaskTrigger.AttemptFailed, error);
         EngineLog.AttemptFailed(_logger, task.Run.Id, task.Id, task.Attempt, error);
-        RetryOrGiveUp(task, error);
-    }
-
-    /// <summary>Decides what follows a failed attempt of a task in <see cref="TaskState.BlockedRepair"/>:
-    /// a retry after the policy's delay while attempts remain, else failure and the cancellation of its dependents.</summary>
-    private void RetryOrGiveUp(TaskRuntime task, string error)
-    {
-        if (task.Attempt < task.MaxAttempts && !task.Run.CancelRequested)
-        {
-            AgentManagerDiagnostics.Retried.Add(1);
-            var delay = _options.Retry.GetDelay(task.Attempt, Random.Shared.NextDouble());
-            if (delay <= TimeSpan.Zero)
-            {
-                MakeReady(task, TaskTrigger.Retry, $"Attempt {task.Attempt + 1} of {task.MaxAttempts} after: {error}");
-            }
-            else
-            {
-                var attempt = task.Attempt;
-                task.RetryTimer = _time.CreateTimer(_ => Post(new RetryDueCommand(task, attempt)), null, delay, Timeout.InfiniteTimeSpan);
-            }
-
-            return;
-        }
-
-        var reason = $"Failed after {task.Attempt} attempt(s): {error}";
-        task.LastError = reason;
-        Fire(task, TaskTrigger.GiveUp, reason);
-        AgentManagerDiagnostics.Failed.Add(1);
-        var run = task.Run;
-        _indexBuffer.Clear();
-        run.Graph.CollectDescendants(task.Index, _indexBuffer);
-        foreach (var index in _indexBuffer)
-        {
-            var dependent = run.TasksByIndex[index];
-            if (!dependent.State.IsTerminal())
-            {
-                CancelTask(dependent, $"Dependency '{task.Id}' failed.");
-            }
-        }
+        ClimbLadder(task, error);
     }
 
     private void CancelTask(TaskRuntime task, string reason)
@@ -394,7 +385,7 @@ internal sealed partial class WorkflowEngine
     {
         while (_running < _options.MaxConcurrency && _queue.TryDequeue(out var task, out var resources))
         {
-            if (task.State != TaskState.Ready || task.Run.CancelRequested)
+            if (task.State != TaskState.Ready || task.Run.CancelRequested || StopsForBudget(task))
             {
                 _queue.Release(resources);
                 continue;
@@ -402,6 +393,8 @@ internal sealed partial class WorkflowEngine
 
             var run = task.Run;
             task.Attempt++;
+            task.LevelAttempts++;
+            task.GrantedByHuman = false;
             task.StartedAt ??= _time.GetUtcNow();
             task.InFlight = true;
             task.HeldResources = resources;
@@ -435,6 +428,13 @@ internal sealed partial class WorkflowEngine
             run.Reason = $"{run.FailedCount} task(s) failed: " + string.Join(", ", run.Tasks.Where(t => t.State == TaskState.Failed).Select(t => $"'{t.Id}'"));
             type = EventTypes.WorkflowFailed;
         }
+        else if (run.Tasks.Where(t => t.State == TaskState.Cancelled).Select(t => $"'{t.Id}'").ToArray() is { Length: > 0 } cancelled)
+        {
+            // Only a human cancels a task of a workflow that was not cancelled and had no failure.
+            run.Status = WorkflowStatus.Cancelled;
+            run.Reason = $"{cancelled.Length} task(s) cancelled: " + string.Join(", ", cancelled);
+            type = EventTypes.WorkflowCancelled;
+        }
         else
         {
             run.Status = WorkflowStatus.Completed;
@@ -450,9 +450,10 @@ internal sealed partial class WorkflowEngine
         _finishedRuns.Add(run);
     }
 
-    private void Fire(TaskRuntime task, TaskTrigger trigger, string? reason = null)
+    private void Fire(TaskRuntime task, TaskTrigger trigger, string? reason = null, string actor = TaskLifecycle.EngineActor)
     {
-        var transition = TaskLifecycle.Transition(task.Run.Id, task.Id, task.State, trigger, task.Attempt, _time.GetUtcNow(), TaskLifecycle.EngineActor, reason);
+        var transition = TaskLifecycle.Transition(task.Run.Id, task.Id, task.State, trigger, task.Attempt, _time.GetUtcNow(), actor, reason);
+        TrackBlocked(task, transition);
         task.State = transition.To;
         if (transition.To.IsTerminal())
         {
@@ -500,6 +501,8 @@ internal sealed partial class WorkflowEngine
 
             _changes.Clear();
         }
+
+        ReleaseDecisionPoll();
 
         foreach (var task in _ended)
         {

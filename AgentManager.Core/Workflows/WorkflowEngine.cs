@@ -215,7 +215,12 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
                 StartedAt = t.StartedAt,
                 FinishedAt = t.FinishedAt,
                 LastError = t.LastError,
+                Level = t.Level,
+                CurrentAgentId = t.CurrentAgentId,
+                DeadlineAt = t.DeadlineAt,
+                Usage = t.Usage,
             }).ToArray(),
+            Usage = record.Usage,
         };
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AgentManager.Execution;
 using AgentManager.Graph;
 using AgentManager.Persistence;
 
@@ -54,6 +55,12 @@ internal sealed class WorkflowRun
 
     public bool CancelRequested { get; set; }
 
+    /// <summary>Gets the workflow's own copy of its budget, if it has one.</summary>
+    public UsageBudget? Budget { get; init; }
+
+    /// <summary>Gets or sets what all the workflow's attempts consumed.</summary>
+    public AgentUsage Usage { get; set; } = AgentUsage.Zero;
+
     public CancellationTokenSource? Cancellation { get; set; }
 
     public Activity? Activity { get; set; }
@@ -77,5 +84,6 @@ internal sealed class WorkflowRun
         FinishedAt = FinishedAt,
         WorkRoot = WorkRoot,
         Metadata = Metadata,
+        Usage = Usage,
     };
 }

@@ -26,18 +26,5 @@ public static class WorkflowStatusNames
     /// <param name="value">The wire name, e.g. <c>running</c>.</param>
     /// <param name="status">The status, when the name is known.</param>
     /// <returns><see langword="true"/> when the name is known.</returns>
-    public static bool TryParse(string? value, out WorkflowStatus status)
-    {
-        foreach (var candidate in Enum.GetValues<WorkflowStatus>())
-        {
-            if (candidate.ToWireName() == value)
-            {
-                status = candidate;
-                return true;
-            }
-        }
-
-        status = default;
-        return false;
-    }
+    public static bool TryParse(string? value, out WorkflowStatus status) => EnumWireNames.TryParse(value, ToWireName, out status);
 }

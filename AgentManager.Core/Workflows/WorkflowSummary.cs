@@ -1,3 +1,5 @@
+using AgentManager.Execution;
+
 namespace AgentManager.Workflows;
 
 /// <summary>Counts, timings and task states of one workflow.</summary>
@@ -27,6 +29,9 @@ public sealed class WorkflowSummary
     /// <summary>Gets the time from start to finish, or zero.</summary>
     public TimeSpan Duration => StartedAt is { } start && FinishedAt is { } end ? end - start : TimeSpan.Zero;
 
+    /// <summary>Gets what all the workflow's attempts consumed, as their agents reported it.</summary>
+    public AgentUsage Usage { get; init; } = AgentUsage.Zero;
+
     /// <summary>Gets every task's summary, in the order the tasks were defined.</summary>
     public required IReadOnlyList<TaskSummary> Tasks { get; init; }
 
@@ -38,6 +43,10 @@ public sealed class WorkflowSummary
 
     /// <summary>Gets how many tasks were cancelled.</summary>
     public int Cancelled => Count(Lifecycle.TaskState.Cancelled);
+
+    /// <summary>Gets how many tasks are blocked and wait for a human (<c>blocked_hitl</c>); the workflow keeps
+    /// running meanwhile.</summary>
+    public int Blocked => Count(Lifecycle.TaskState.BlockedHitl);
 
     private int Count(Lifecycle.TaskState state)
     {

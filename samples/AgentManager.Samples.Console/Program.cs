@@ -14,6 +14,7 @@ return args switch
     ["purge", .. var rest] => await MaintenanceCommands.PurgeAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["history", .. var rest] => await MaintenanceCommands.HistoryAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["status", .. var rest] => await StatusCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
+    ["inbox", .. var rest] => await InboxCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["quickstart"] => await QuickStart.RunAsync(interrupt.Token),
     _ => Usage(),
 };
@@ -24,6 +25,8 @@ static int Usage()
     Console.Error.WriteLine("       agentmanager-console resume [--db PATH] [--concurrency N]");
     Console.Error.WriteLine("       agentmanager-console status [--json] [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console history TASK [--workflow ID] [--db PATH]");
+    Console.Error.WriteLine("       agentmanager-console inbox [list] [--workflow ID] [--json] [--db PATH]");
+    Console.Error.WriteLine("       agentmanager-console inbox retry|complete|fail|cancel TASK --reason TEXT [--workflow ID] [--actor NAME] [--wait SECONDS] [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console purge --older-than AGE [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console quickstart");
     return RunCommand.BadInput;

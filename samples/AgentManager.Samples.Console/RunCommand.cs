@@ -157,9 +157,16 @@ internal static class RunCommand
             TaskEvent t when t.Transition.To is TaskState.Implementing => $"{t.Type,-20} {t.TaskId} (attempt {t.Transition.Attempt})",
             TaskEvent t when t.Transition.Reason is { } reason => $"{t.Type,-20} {t.TaskId}: {reason}",
             TaskEvent t => $"{t.Type,-20} {t.TaskId}",
+            TaskEscalatedEvent t => $"{t.Type,-20} {t.TaskId}: {t.Reason}",
+            HumanInboxEvent h => $"{h.Type,-20} {h.TaskId}: {h.Reason}",
             WorkflowEvent w when w.Reason is { } reason => $"{w.Type,-20} {w.WorkflowId}: {reason}",
             _ => $"{e.Type,-20} {e.WorkflowId}",
         };
+        if (e is TaskEvent { Transition.To: TaskState.BlockedHitl } blocked)
+        {
+            line += $"{Environment.NewLine}    waiting for a human: agentmanager-console inbox complete|retry|fail|cancel {blocked.TaskId} --reason TEXT --workflow {blocked.WorkflowId}";
+        }
+
         return new ValueTask(stderr.WriteLineAsync($"[{e.Timestamp:HH:mm:ss.fff}] {line}"));
     }
 }

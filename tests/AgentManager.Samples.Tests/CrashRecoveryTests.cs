@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
@@ -82,7 +81,7 @@ public sealed class CrashRecoveryTests : IDisposable
     /// delay, unless it exits first.</summary>
     private static async Task<(int Code, string Stdout)?> RunAndMaybeKillAsync(string[] args, Random random, Action killed)
     {
-        using var process = Start(args);
+        using var process = ConsoleProcess.Start(args);
         var working = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.ErrorDataReceived += (_, e) =>
         {
@@ -114,30 +113,8 @@ public sealed class CrashRecoveryTests : IDisposable
 
     private static async Task<(int Code, string Stdout)> RunToEndAsync(string[] args)
     {
-        using var process = Start(args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        _ = await stderr;
-        return (process.ExitCode, await stdout);
-    }
-
-    private static Process Start(string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "agentmanager-console.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
+        var (code, stdout, _) = await ConsoleProcess.RunToEndAsync(args);
+        return (code, stdout);
     }
 
     private static async Task<long> ScalarAsync(SqliteConnection connection, string sql)

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
+using AgentManager.Execution;
 using AgentManager.Events;
+using AgentManager.Inbox;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
 using Microsoft.Data.Sqlite;
@@ -15,25 +18,35 @@ internal sealed partial class SqliteStateStore
         private readonly SqliteCommand _task;
         private readonly SqliteCommand _transition;
         private readonly SqliteCommand _event;
+        private readonly SqliteCommand _decision;
+        private readonly SqliteCommand _newDecision;
 
         public Statements(SqliteConnection connection)
         {
             _workflow = Create(connection, """
-                INSERT INTO workflows (workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata)
-                VALUES ($workflow_id, $name, $status, $reason, $created_ticks, $created_offset, $started_ticks, $started_offset, $finished_ticks, $finished_offset, $work_root, $metadata)
+                INSERT INTO workflows (workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata,
+                    input_tokens, output_tokens, cost)
+                VALUES ($workflow_id, $name, $status, $reason, $created_ticks, $created_offset, $started_ticks, $started_offset, $finished_ticks, $finished_offset, $work_root, $metadata,
+                    $input_tokens, $output_tokens, $cost)
                 ON CONFLICT (workflow_id) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
                     started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
                     finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
-                    work_root = excluded.work_root, metadata = excluded.metadata
+                    work_root = excluded.work_root, metadata = excluded.metadata,
+                    input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost
                 """);
             _task = Create(connection, """
-                INSERT INTO tasks (workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset)
-                VALUES ($workflow_id, $task_id, $ordinal, $title, $state, $attempt, $priority, $agent_id, $dependencies, $resources, $workdir, $last_error, $last_output, $started_ticks, $started_offset, $finished_ticks, $finished_offset)
+                INSERT INTO tasks (workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset,
+                    repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost)
+                VALUES ($workflow_id, $task_id, $ordinal, $title, $state, $attempt, $priority, $agent_id, $dependencies, $resources, $workdir, $last_error, $last_output, $started_ticks, $started_offset, $finished_ticks, $finished_offset,
+                    $repair_level, $level_attempts, $current_agent_id, $deadline_ticks, $deadline_offset, $input_tokens, $output_tokens, $cost)
                 ON CONFLICT (workflow_id, task_id) DO UPDATE SET ordinal = excluded.ordinal, title = excluded.title, state = excluded.state,
                     attempt = excluded.attempt, priority = excluded.priority, agent_id = excluded.agent_id, dependencies = excluded.dependencies,
                     resources = excluded.resources, workdir = excluded.workdir, last_error = excluded.last_error, last_output = excluded.last_output,
                     started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
-                    finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset
+                    finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
+                    repair_level = excluded.repair_level, level_attempts = excluded.level_attempts, current_agent_id = excluded.current_agent_id,
+                    deadline_ticks = excluded.deadline_ticks, deadline_offset = excluded.deadline_offset,
+                    input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost
                 """);
             _transition = Create(connection, """
                 INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset)
@@ -43,6 +56,16 @@ internal sealed partial class SqliteStateStore
                 INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset)
                 VALUES ($workflow_id, $type, $task_id, $reason, $at_ticks, $at_offset)
                 """);
+            _decision = Create(connection, """
+                INSERT INTO human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset)
+                VALUES ($decision_id, $workflow_id, $task_id, $action, $actor, $reason, $status, $outcome, $requested_ticks, $requested_offset, $resolved_ticks, $resolved_offset)
+                ON CONFLICT (decision_id) DO UPDATE SET status = excluded.status, outcome = excluded.outcome,
+                    resolved_ticks = excluded.resolved_ticks, resolved_offset = excluded.resolved_offset
+                """);
+            _newDecision = Create(connection, """
+                INSERT INTO human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset)
+                VALUES ($decision_id, $workflow_id, $task_id, $action, $actor, $reason, $status, $outcome, $requested_ticks, $requested_offset, $resolved_ticks, $resolved_offset)
+                """);
         }
 
         public void Enlist(SqliteTransaction transaction)
@@ -51,6 +74,8 @@ internal sealed partial class SqliteStateStore
             _task.Transaction = transaction;
             _transition.Transaction = transaction;
             _event.Transaction = transaction;
+            _decision.Transaction = transaction;
+            _newDecision.Transaction = transaction;
         }
 
         public void UpsertWorkflow(WorkflowRecord w)
@@ -65,6 +90,7 @@ internal sealed partial class SqliteStateStore
             SqliteTime.Bind(p["$finished_ticks"], p["$finished_offset"], w.FinishedAt);
             Set(p, "$work_root", w.WorkRoot);
             Set(p, "$metadata", JsonSerializer.Serialize(new Dictionary<string, string>(w.Metadata), SqliteJson.Default.DictionaryStringString));
+            BindUsage(p, w.Usage);
             _workflow.ExecuteNonQuery();
         }
 
@@ -86,6 +112,11 @@ internal sealed partial class SqliteStateStore
             Set(p, "$last_output", t.LastOutput);
             SqliteTime.Bind(p["$started_ticks"], p["$started_offset"], t.StartedAt);
             SqliteTime.Bind(p["$finished_ticks"], p["$finished_offset"], t.FinishedAt);
+            Set(p, "$repair_level", t.Level.ToWireName());
+            Set(p, "$level_attempts", t.LevelAttempts);
+            Set(p, "$current_agent_id", t.CurrentAgentId);
+            SqliteTime.Bind(p["$deadline_ticks"], p["$deadline_offset"], t.DeadlineAt);
+            BindUsage(p, t.Usage);
             _task.ExecuteNonQuery();
         }
 
@@ -115,12 +146,41 @@ internal sealed partial class SqliteStateStore
             _event.ExecuteNonQuery();
         }
 
+        public void UpsertDecision(HumanDecisionRecord d) => Execute(_decision, d);
+
+        public void InsertDecision(HumanDecisionRecord d) => Execute(_newDecision, d);
+
+        private static void Execute(SqliteCommand command, HumanDecisionRecord d)
+        {
+            var p = command.Parameters;
+            Set(p, "$decision_id", d.DecisionId);
+            Set(p, "$workflow_id", d.WorkflowId);
+            Set(p, "$task_id", d.TaskId);
+            Set(p, "$action", d.Action.ToWireName());
+            Set(p, "$actor", d.Actor);
+            Set(p, "$reason", d.Reason);
+            Set(p, "$status", StatusName(d.Status));
+            Set(p, "$outcome", d.Outcome);
+            SqliteTime.Bind(p["$requested_ticks"], p["$requested_offset"], d.RequestedAt);
+            SqliteTime.Bind(p["$resolved_ticks"], p["$resolved_offset"], d.ResolvedAt);
+            command.ExecuteNonQuery();
+        }
+
         public void Dispose()
         {
+            _decision.Dispose();
+            _newDecision.Dispose();
             _workflow.Dispose();
             _task.Dispose();
             _transition.Dispose();
             _event.Dispose();
+        }
+
+        private static void BindUsage(SqliteParameterCollection p, AgentUsage usage)
+        {
+            Set(p, "$input_tokens", usage.InputTokens);
+            Set(p, "$output_tokens", usage.OutputTokens);
+            Set(p, "$cost", usage.Cost.ToString(CultureInfo.InvariantCulture));
         }
 
         private static void Set(SqliteParameterCollection parameters, string name, object? value) =>

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using AgentManager.Events;
+using AgentManager.Execution;
+using AgentManager.Inbox;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
 using Microsoft.Data.Sqlite;
@@ -11,6 +13,7 @@ namespace AgentManager.Persistence.Sqlite;
 internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, IDisposable
 {
     private const int ForeignKeyViolation = 787;
+    private const int PrimaryKeyViolation = 1555;
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
@@ -56,6 +59,11 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
                     statements.InsertTransition(transition);
                 }
 
+                foreach (var decision in changes.Decisions)
+                {
+                    statements.UpsertDecision(decision);
+                }
+
                 foreach (var @event in changes.Events)
                 {
                     statements.InsertEvent(@event);
@@ -66,7 +74,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == ForeignKeyViolation)
             {
                 transaction.Rollback();
-                throw new InvalidOperationException("A task, transition or event names a workflow that was never committed; nothing was stored.", ex);
+                throw new InvalidOperationException("A task, transition, decision or event names a workflow that was never committed; nothing was stored.", ex);
             }
         }
         finally
@@ -105,6 +113,52 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         return taskId is null
             ? await QueryAsync(TransitionSelect + " WHERE workflow_id = $id ORDER BY id", ReadTransition, cancellationToken, ("$id", workflowId)).ConfigureAwait(false)
             : await QueryAsync(TransitionSelect + " WHERE workflow_id = $id AND task_id = $task ORDER BY id", ReadTransition, cancellationToken, ("$id", workflowId), ("$task", taskId)).ConfigureAwait(false);
+    }
+
+    public async Task EnqueueDecisionAsync(HumanDecisionRecord decision, CancellationToken cancellationToken)
+    {
+        StateStoreChecks.ThrowIfNotPending(decision);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var statements = await GetStatementsAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = _writer!.BeginTransaction();
+            statements.Enlist(transaction);
+            try
+            {
+                statements.InsertDecision(decision);
+                transaction.Commit();
+            }
+            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is ForeignKeyViolation or PrimaryKeyViolation)
+            {
+                transaction.Rollback();
+                throw new InvalidOperationException(
+                    ex.SqliteExtendedErrorCode == ForeignKeyViolation
+                        ? $"Workflow '{decision.WorkflowId}' must be committed before a decision about it; nothing was stored."
+                        : $"Decision id '{decision.DecisionId}' is already stored; nothing was stored.",
+                    ex);
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<HumanDecisionRecord>> GetPendingDecisionsAsync(IReadOnlyCollection<string>? workflowIds, CancellationToken cancellationToken) =>
+        workflowIds is null
+            ? await QueryAsync(DecisionSelect + " WHERE status = 'pending' ORDER BY rowid", ReadDecision, cancellationToken).ConfigureAwait(false)
+            : await QueryAsync(
+                DecisionSelect + " WHERE status = 'pending' AND workflow_id IN (SELECT value FROM json_each($ids)) ORDER BY rowid",
+                ReadDecision,
+                cancellationToken,
+                ("$ids", JsonSerializer.Serialize(workflowIds.ToArray(), SqliteJson.Default.StringArray))).ConfigureAwait(false);
+
+    public async Task<HumanDecisionRecord?> GetDecisionAsync(string decisionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decisionId);
+        var rows = await QueryAsync(DecisionSelect + " WHERE decision_id = $id", ReadDecision, cancellationToken, ("$id", decisionId)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
     }
 
     public async Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken)
@@ -253,11 +307,43 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
     }
 
-    private const string WorkflowSelect = "SELECT workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata FROM workflows";
+    private const string WorkflowSelect = "SELECT workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata, input_tokens, output_tokens, cost FROM workflows";
 
-    private const string TaskSelect = "SELECT workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset FROM tasks";
+    private const string TaskSelect = "SELECT workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset, repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost FROM tasks";
 
     private const string TransitionSelect = "SELECT workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset FROM transitions";
+
+    private const string DecisionSelect = "SELECT decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset FROM human_decisions";
+
+    private static HumanDecisionRecord ReadDecision(SqliteDataReader r) => new()
+    {
+        DecisionId = r.GetString(0),
+        WorkflowId = r.GetString(1),
+        TaskId = r.GetString(2),
+        Action = HumanActionNames.TryParse(r.GetString(3), out var action) ? action : throw Unknown("human action", r.GetString(3)),
+        Actor = r.GetString(4),
+        Reason = r.GetString(5),
+        Status = ParseDecisionStatus(r.GetString(6)),
+        Outcome = r.IsDBNull(7) ? null : r.GetString(7),
+        RequestedAt = SqliteTime.Read(r, 8)!.Value,
+        ResolvedAt = SqliteTime.Read(r, 10),
+    };
+
+    private static string StatusName(HumanDecisionStatus status) => status switch
+    {
+        HumanDecisionStatus.Pending => "pending",
+        HumanDecisionStatus.Applied => "applied",
+        HumanDecisionStatus.Rejected => "rejected",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a defined HumanDecisionStatus."),
+    };
+
+    private static HumanDecisionStatus ParseDecisionStatus(string value) => value switch
+    {
+        "pending" => HumanDecisionStatus.Pending,
+        "applied" => HumanDecisionStatus.Applied,
+        "rejected" => HumanDecisionStatus.Rejected,
+        _ => throw Unknown("decision status", value),
+    };
 
     private static WorkflowRecord ReadWorkflow(SqliteDataReader r) => new()
     {
@@ -270,6 +356,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         FinishedAt = SqliteTime.Read(r, 8),
         WorkRoot = r.IsDBNull(10) ? null : r.GetString(10),
         Metadata = JsonSerializer.Deserialize(r.GetString(11), SqliteJson.Default.DictionaryStringString)!,
+        Usage = ReadUsage(r, 12),
     };
 
     private static TaskRecord ReadTask(SqliteDataReader r) => new()
@@ -289,6 +376,18 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         LastOutput = r.IsDBNull(12) ? null : r.GetString(12),
         StartedAt = SqliteTime.Read(r, 13),
         FinishedAt = SqliteTime.Read(r, 15),
+        Level = RepairLevelNames.TryParse(r.GetString(17), out var level) ? level : throw Unknown("repair level", r.GetString(17)),
+        LevelAttempts = r.GetInt32(18),
+        CurrentAgentId = r.IsDBNull(19) ? null : r.GetString(19),
+        DeadlineAt = SqliteTime.Read(r, 20),
+        Usage = ReadUsage(r, 22),
+    };
+
+    private static AgentUsage ReadUsage(SqliteDataReader r, int first) => new()
+    {
+        InputTokens = r.GetInt64(first),
+        OutputTokens = r.GetInt64(first + 1),
+        Cost = decimal.Parse(r.GetString(first + 2), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture),
     };
 
     private static TaskTransition ReadTransition(SqliteDataReader r) => new(
@@ -311,11 +410,19 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     private static InvalidOperationException Unknown(string what, string value) =>
         new($"The database holds the {what} '{value}', which this version of AgentManager does not know.");
 
-    internal static string? TaskIdOf(AgentManagerEvent @event) => @event is TaskEvent task ? task.TaskId : null;
+    internal static string? TaskIdOf(AgentManagerEvent @event) => @event switch
+    {
+        TaskEvent task => task.TaskId,
+        TaskEscalatedEvent escalated => escalated.TaskId,
+        HumanInboxEvent inbox => inbox.TaskId,
+        _ => null,
+    };
 
     internal static string? ReasonOf(AgentManagerEvent @event) => @event switch
     {
         TaskEvent task => task.Transition.Reason,
+        TaskEscalatedEvent escalated => escalated.Reason,
+        HumanInboxEvent inbox => inbox.Reason,
         WorkflowEvent workflow => workflow.Reason,
         _ => null,
     };

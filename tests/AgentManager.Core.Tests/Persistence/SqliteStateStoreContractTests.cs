@@ -75,6 +75,30 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
     }
 
     [Fact]
+    public async Task Open_Version1Database_IsMigratedAndItsTasksStayOnL1WithTheirAttempts()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = File.ReadAllText(RepositoryFiles.PathOf("AgentManager.Core/Persistence/Sqlite/Migrations/001_initial.sql")) + """
+
+                PRAGMA user_version = 1;
+                INSERT INTO workflows (workflow_id, status, created_ticks, created_offset, metadata) VALUES ('old', 'running', 0, 0, '{}');
+                INSERT INTO tasks (workflow_id, task_id, ordinal, state, attempt, priority, dependencies, resources)
+                VALUES ('old', 't0', 0, 'blocked_repair', 2, 0, '[]', '[]');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var store = Open();
+
+        var task = (await store.GetTaskAsync("old", "t0", CancellationToken.None))!;
+        Assert.Equal((TaskState.BlockedRepair, 2, RepairLevel.Retry, 2, null), (task.State, task.Attempt, task.Level, task.LevelAttempts, task.CurrentAgentId));
+    }
+
+    [Fact]
     public async Task Purge_ManyRunsOfASchedule_KeepTheDatabaseFromGrowing()
     {
         var store = Open();

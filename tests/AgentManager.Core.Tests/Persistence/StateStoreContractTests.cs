@@ -1,4 +1,6 @@
 using AgentManager.Events;
+using AgentManager.Execution;
+using AgentManager.Inbox;
 using AgentManager.Lifecycle;
 using AgentManager.Persistence;
 using AgentManager.Workflows;
@@ -101,6 +103,112 @@ public abstract class StateStoreContractTests
         var workflow = await store.GetWorkflowAsync("wf-1", CancellationToken.None);
         Assert.Equal((WorkflowStatus.Failed, "1 task(s) failed", finished), (workflow!.Status, workflow.Reason, workflow.FinishedAt!.Value));
         Assert.Single(await store.GetTasksAsync("wf-1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Commit_RepairLadderFields_ReadBack()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()], [Task("t0", 0)]), CancellationToken.None);
+
+        var deadline = Created.AddHours(8);
+        var usage = new AgentUsage { InputTokens = 12_345_678_901, OutputTokens = 42, Cost = 0.000123m };
+
+        await store.CommitAsync(
+            Changes(
+                [Workflow(status: WorkflowStatus.Running) with { Usage = usage }],
+                [Task("t0", 0, state: TaskState.BlockedHitl) with { Attempt = 4, Level = RepairLevel.Escalation, LevelAttempts = 1, CurrentAgentId = "manager", DeadlineAt = deadline, Usage = usage }]),
+            CancellationToken.None);
+
+        var task = (await store.GetTaskAsync("wf-1", "t0", CancellationToken.None))!;
+        Assert.Equal((RepairLevel.Escalation, 1, "manager"), (task.Level, task.LevelAttempts, task.CurrentAgentId));
+        Assert.Equal((deadline, deadline.Offset), (task.DeadlineAt!.Value, task.DeadlineAt.Value.Offset));
+        Assert.Equal(usage, task.Usage);
+        Assert.Equal(usage, (await store.GetWorkflowAsync("wf-1", CancellationToken.None))!.Usage);
+        var fresh = Task("t1", 1);
+        Assert.Equal((RepairLevel.Retry, 0, null, null, AgentUsage.Zero), (fresh.Level, fresh.LevelAttempts, fresh.CurrentAgentId, fresh.DeadlineAt, fresh.Usage));
+    }
+
+    protected static HumanDecisionRecord Decision(string id, string workflowId = "wf-1", HumanAction action = HumanAction.Complete) => new()
+    {
+        DecisionId = id,
+        WorkflowId = workflowId,
+        TaskId = "t0",
+        Action = action,
+        Actor = "alice",
+        Reason = "checked by hand",
+        Status = HumanDecisionStatus.Pending,
+        RequestedAt = Created.AddMinutes(3),
+    };
+
+    [Fact]
+    public async Task EnqueueDecision_ReadsBackPendingByWorkflowOldestFirst()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow("wf-1"), Workflow("wf-2")]), CancellationToken.None);
+
+        await store.EnqueueDecisionAsync(Decision("d-2", action: HumanAction.Retry), CancellationToken.None);
+        await store.EnqueueDecisionAsync(Decision("d-1", "wf-2", HumanAction.Cancel), CancellationToken.None);
+        await store.EnqueueDecisionAsync(Decision("d-3", action: HumanAction.Fail), CancellationToken.None);
+
+        Assert.Equal(["d-2", "d-1", "d-3"], (await store.GetPendingDecisionsAsync(null, CancellationToken.None)).Select(d => d.DecisionId));
+        Assert.Equal(["d-2", "d-3"], (await store.GetPendingDecisionsAsync(["wf-1", "other"], CancellationToken.None)).Select(d => d.DecisionId));
+        Assert.Empty(await store.GetPendingDecisionsAsync([], CancellationToken.None));
+        var read = await store.GetDecisionAsync("d-1", CancellationToken.None);
+        Assert.Equal(Decision("d-1", "wf-2", HumanAction.Cancel), read);
+        Assert.Equal(Created.AddMinutes(3).Offset, read!.RequestedAt.Offset);
+        Assert.Null(await store.GetDecisionAsync("nope", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Commit_ResolvesQueuedDecisions_AndStoresDecisionsTakenInProcess()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()], [Task("t0", 0)]), CancellationToken.None);
+        await store.EnqueueDecisionAsync(Decision("queued"), CancellationToken.None);
+        var resolvedAt = Created.AddMinutes(4);
+        var changes = Changes(tasks: [Task("t0", 0, state: TaskState.Completed)]);
+        changes.Decisions.Add(Decision("queued") with { Status = HumanDecisionStatus.Rejected, Outcome = "not blocked", ResolvedAt = resolvedAt });
+        changes.Decisions.Add(Decision("direct") with { Status = HumanDecisionStatus.Applied, Outcome = "completed", ResolvedAt = resolvedAt });
+
+        await store.CommitAsync(changes, CancellationToken.None);
+
+        Assert.Empty(await store.GetPendingDecisionsAsync(null, CancellationToken.None));
+        var queued = await store.GetDecisionAsync("queued", CancellationToken.None);
+        Assert.Equal((HumanDecisionStatus.Rejected, "not blocked", resolvedAt), (queued!.Status, queued.Outcome, queued.ResolvedAt!.Value));
+        Assert.Equal(HumanDecisionStatus.Applied, (await store.GetDecisionAsync("direct", CancellationToken.None))!.Status);
+        Assert.Equal(TaskState.Completed, (await store.GetTaskAsync("wf-1", "t0", CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task EnqueueDecision_NotPendingUnknownWorkflowOrRepeatedId_IsRefusedAndStoresNothing()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()]), CancellationToken.None);
+        await store.EnqueueDecisionAsync(Decision("d-1"), CancellationToken.None);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.EnqueueDecisionAsync(Decision("d-2") with { Status = HumanDecisionStatus.Applied }, CancellationToken.None));
+        var orphan = await Assert.ThrowsAsync<InvalidOperationException>(() => store.EnqueueDecisionAsync(Decision("d-3", "ghost"), CancellationToken.None));
+        var repeated = await Assert.ThrowsAsync<InvalidOperationException>(() => store.EnqueueDecisionAsync(Decision("d-1") with { Reason = "again" }, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => store.EnqueueDecisionAsync(null!, CancellationToken.None));
+
+        Assert.Contains("'ghost'", orphan.Message, StringComparison.Ordinal);
+        Assert.Contains("'d-1'", repeated.Message, StringComparison.Ordinal);
+        var pending = Assert.Single(await store.GetPendingDecisionsAsync(null, CancellationToken.None));
+        Assert.Equal("checked by hand", pending.Reason);
+    }
+
+    [Fact]
+    public async Task Commit_DecisionOfUnknownWorkflow_ThrowsAndStoresNothingOfTheBatch()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        var changes = Changes([Workflow()]);
+        changes.Decisions.Add(Decision("d-1", "ghost") with { Status = HumanDecisionStatus.Applied });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync(changes, CancellationToken.None));
+
+        Assert.Null(await store.GetWorkflowAsync("wf-1", CancellationToken.None));
+        Assert.Null(await store.GetDecisionAsync("d-1", CancellationToken.None));
     }
 
     [Fact]
@@ -224,9 +332,14 @@ public abstract class StateStoreContractTests
                 CancellationToken.None);
         }
 
+        await store.EnqueueDecisionAsync(Decision("old", "old-done"), CancellationToken.None);
+        await store.EnqueueDecisionAsync(Decision("new", "new-done"), CancellationToken.None);
+
         var purged = await store.PurgeAsync(cutoff, CancellationToken.None);
 
         Assert.Equal(["old-done", "old-failed"], purged);
+        Assert.Null(await store.GetDecisionAsync("old", CancellationToken.None));
+        Assert.NotNull(await store.GetDecisionAsync("new", CancellationToken.None));
         Assert.Equal(["new-done", "old-running"], (await store.ListWorkflowsAsync(CancellationToken.None)).Select(w => w.WorkflowId));
         Assert.Empty(await store.GetTasksAsync("old-done", CancellationToken.None));
         Assert.Empty(await store.GetTransitionsAsync("old-done", null, CancellationToken.None));

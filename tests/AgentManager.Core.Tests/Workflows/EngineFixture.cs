@@ -41,6 +41,8 @@ internal sealed class EngineFixture : IAsyncDisposable
 
     public IEventBus Bus { get; }
 
+    public AgentManager.Inbox.IHumanInbox Inbox => _provider.GetRequiredService<AgentManager.Inbox.IHumanInbox>();
+
     public static IAgentRunner Agent(Func<AgentInvocation, CancellationToken, ValueTask<AgentResult>> run) => new DelegateAgentRunner(run);
 
     public static IAgentRunner NoOp { get; } = new DelegateAgentRunner((_, _) => ValueTask.FromResult(AgentResult.Success()));
