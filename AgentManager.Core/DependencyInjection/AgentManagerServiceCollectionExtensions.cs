@@ -44,6 +44,7 @@ public static class AgentManagerServiceCollectionExtensions
             services.TryAddSingleton(sp => AgentCatalog.Create(sp.GetRequiredService<IOptions<AgentCatalogOptions>>().Value));
             services.AddOptions<HookOptions>();
             services.TryAddSingleton<IHookRunner, HookRunner>();
+            services.TryAddSingleton<WorkflowHooks>();
             services.TryAddSingleton<ITaskPlanStore, InMemoryTaskPlanStore>();
             services.TryAddSingleton(CreatePlanService);
             services.TryAddSingleton<WorkflowEngine>();
