@@ -45,6 +45,7 @@ public static class AgentManagerServiceCollectionExtensions
             services.AddOptions<HookOptions>();
             services.TryAddSingleton<IHookRunner, HookRunner>();
             services.TryAddSingleton<WorkflowHooks>();
+            services.TryAddSingleton<AttemptPreparer>();
             services.TryAddSingleton<ITaskPlanStore, InMemoryTaskPlanStore>();
             services.TryAddSingleton(CreatePlanService);
             services.TryAddSingleton<WorkflowEngine>();

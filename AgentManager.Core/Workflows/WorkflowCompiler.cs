@@ -6,7 +6,7 @@ namespace AgentManager.Workflows;
 
 /// <summary>Validates a <see cref="WorkflowDefinition"/> and turns it into a <see cref="WorkflowRun"/>,
 /// collecting every broken rule before it gives up.</summary>
-internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistry agents, TimeProvider time)
+internal sealed partial class WorkflowCompiler(AgentManagerOptions options, AgentRegistry agents, TimeProvider time, AgentCatalog? catalog = null)
 {
     public WorkflowRun Compile(WorkflowDefinition definition, DateTimeOffset? createdAt = null)
     {
@@ -115,7 +115,7 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
                 Resources = spec.Resources,
                 Workdir = spec.Workdir,
                 MaxAttempts = task.MaxAttempts ?? options.Retry.MaxAttempts,
-                Timeout = task.Timeout ?? options.DefaultTaskTimeout,
+                Timeout = task.Timeout ?? spec.ProfileTimeout ?? options.DefaultTaskTimeout,
                 Verifier = task.Verifier,
                 Artifacts = task.Artifacts.ToArray(),
                 Metadata = new Dictionary<string, string>(task.Metadata, StringComparer.Ordinal),
@@ -137,10 +137,10 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
         {
             errors.Add($"Task '{task.Id}' names no agent and the workflow has no DefaultAgentId.");
         }
-        else if (!definition.Agents.TryGetValue(agentId, out runner) && !agents.TryGet(agentId, out runner))
+        else if (!definition.Agents.TryGetValue(agentId, out runner) && !agents.TryGet(agentId, out runner) && !TryGetProfileRunner(agentId, out runner))
         {
-            var known = definition.Agents.Keys.Concat(agents.AgentIds).Distinct().Order(StringComparer.Ordinal).ToArray();
-            errors.Add($"Task '{task.Id}' names agent '{agentId}', which is not registered; known agents: {(known.Length == 0 ? "none" : string.Join(", ", known))}.");
+            var known = definition.Agents.Keys.Concat(agents.AgentIds).Concat(ProfileRunnerIds()).Distinct().Order(StringComparer.Ordinal).ToArray();
+            errors.Add($"Task '{task.Id}' names agent '{agentId}', which is not registered{NoRunnerHint(agentId)}; known agents: {(known.Length == 0 ? "none" : string.Join(", ", known))}.");
         }
 
         if (task.MaxAttempts is < 1)
@@ -180,6 +180,7 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
             }
         }
 
+        var profileTimeout = agentId is null ? null : CheckProfile(task, agentId, workRoot, resources, errors);
         if (task.Artifacts.Count > 0 && task.Workdir is null)
         {
             errors.Add($"Task '{task.Id}' declares artifacts but no workdir; artifacts are paths relative to the workdir.");
@@ -193,8 +194,8 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
             }
         }
 
-        return new TaskSpec(task, agentId, runner, resources.ToArray(), workdir);
+        return new TaskSpec(task, agentId, runner, resources.ToArray(), workdir, profileTimeout);
     }
 
-    private sealed record TaskSpec(TaskDefinition Definition, string? AgentId, IAgentRunner? Runner, string[] Resources, string? Workdir);
+    private sealed record TaskSpec(TaskDefinition Definition, string? AgentId, IAgentRunner? Runner, string[] Resources, string? Workdir, TimeSpan? ProfileTimeout);
 }

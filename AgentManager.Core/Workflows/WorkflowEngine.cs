@@ -43,7 +43,8 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         ILogger<WorkflowEngine>? logger = null,
         ICheckpointStore? checkpoints = null,
         TaskOutcomeMemory? outcomeMemory = null,
-        WorkflowHooks? hooks = null)
+        WorkflowHooks? hooks = null,
+        AttemptPreparer? preparer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -51,11 +52,11 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         _bus = bus;
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _compiler = new WorkflowCompiler(_options, agents, time);
+        _compiler = new WorkflowCompiler(_options, agents, time, preparer?.Catalog);
         _queue = new DispatchQueue<TaskRuntime>(new ResourcePool(
             new Dictionary<string, int>(_options.ResourceCapacities, StringComparer.Ordinal),
             _options.DefaultResourceCapacity));
-        _worker = new AttemptWorker(_options, time, checkpoints, _logger, Post);
+        _worker = new AttemptWorker(_options, time, checkpoints, _logger, Post, preparer);
         _outcomes = outcomeMemory is null ? null : new OutcomeRecorder(outcomeMemory, _logger);
         _hooks = hooks;
     }
