@@ -47,6 +47,11 @@ public sealed class AgentManagerOptions
     /// <value>The default is <c>agentmanager-runs</c>, relative to the current directory.</value>
     public string WorkRoot { get; set; } = "agentmanager-runs";
 
+    /// <summary>Gets or sets the longest prompt, in characters, built for an agent that has a profile in the
+    /// <c>AgentCatalog</c>; longer prompts are cut at paragraph boundaries and say so (see <c>PromptBuilder</c>).</summary>
+    /// <value>The default is 16000. Must be at least 200.</value>
+    public int MaxPromptChars { get; set; } = Agents.PromptBuilder.DefaultMaxChars;
+
     /// <summary>Gets or sets how many characters of agent output are kept with a task record.</summary>
     /// <value>The default is 4096. Must not be negative.</value>
     public int OutputTailChars { get; set; } = 4096;

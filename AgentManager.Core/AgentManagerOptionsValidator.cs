@@ -55,6 +55,11 @@ internal sealed class AgentManagerOptionsValidator : IValidateOptions<AgentManag
             errors.Add("WorkRoot is blank; it must name a directory.");
         }
 
+        if (options.MaxPromptChars < Agents.PromptBuilder.MinMaxChars)
+        {
+            errors.Add($"MaxPromptChars is {options.MaxPromptChars}; it must be at least {Agents.PromptBuilder.MinMaxChars}.");
+        }
+
         if (options.OutputTailChars < 0)
         {
             errors.Add($"OutputTailChars is {options.OutputTailChars}; it must not be negative.");

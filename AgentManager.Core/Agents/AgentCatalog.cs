@@ -76,6 +76,39 @@ public sealed class AgentCatalog
     public static AgentCatalog Load(string configDirectory)
     {
         ArgumentNullException.ThrowIfNull(configDirectory);
+        return LoadOver(BuiltInAgents.All, configDirectory);
+    }
+
+    /// <summary>Creates the catalog that <see cref="AgentCatalogOptions"/> describe: the built-ins, replaced
+    /// by the options' profiles of the same agent id, replaced in turn by the configuration directory's
+    /// files.</summary>
+    /// <exception cref="AgentConfigurationException">A profile of the options is null, invalid or repeated,
+    /// the directory is blank or missing, or a file is bad; every problem is listed.</exception>
+    internal static AgentCatalog Create(AgentCatalogOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        var profiles = Unique(options.Profiles.Where(profile => profile is not null), profile => profile.AgentId, "AgentCatalogOptions.Profiles: agent", errors);
+        if (options.Profiles.Any(profile => profile is null))
+        {
+            errors.Add("AgentCatalogOptions.Profiles: an entry is null");
+        }
+
+        errors.AddRange(profiles.SelectMany(profile => profile.Problems().Select(problem => $"AgentCatalogOptions.Profiles: agent '{profile.AgentId}': {problem}")));
+        if (options.ConfigDirectory is { } blank && string.IsNullOrWhiteSpace(blank))
+        {
+            errors.Add("AgentCatalogOptions.ConfigDirectory is blank; set it to a directory or leave it null");
+        }
+
+        ThrowIfAny(errors);
+        var defaults = Merge(BuiltInAgents.All, profiles.Select(profile => ((AgentProfile?)profile, "")), profile => profile.AgentId);
+        return options.ConfigDirectory is { } directory
+            ? LoadOver(defaults, directory)
+            : new AgentCatalog(defaults, BuiltInTemplates.Skills, BuiltInTemplates.McpServers);
+    }
+
+    private static AgentCatalog LoadOver(IReadOnlyList<AgentProfile> defaults, string configDirectory)
+    {
         var directory = Path.GetFullPath(configDirectory);
         if (!Directory.Exists(directory))
         {
@@ -89,14 +122,16 @@ public sealed class AgentCatalog
 
         var skillList = Merge(BuiltInTemplates.Skills, skills.Values, skill => skill.Name);
         var mcpList = Merge(BuiltInTemplates.McpServers, mcpServers.Values, server => server.Name);
-        var profileList = Merge(BuiltInAgents.All, profiles.Values, profile => profile.AgentId);
+        var profileList = Merge(defaults, profiles.Values, profile => profile.AgentId);
         var files = profiles.Values.ToDictionary(file => (object)file.Value!, file => file.Path, ReferenceEqualityComparer.Instance);
 
         // Templates whose file is bad but whose name was read are not reported again as missing references.
         var badTemplates = skills.Failed.Select(name => (TemplateKind.Skill, name))
             .Concat(mcpServers.Failed.Select(name => (TemplateKind.Mcp, name)))
             .ToHashSet();
-        var where = (AgentProfile profile) => files.TryGetValue(profile, out var path) ? path : $"built-in agent '{profile.AgentId}'";
+        var where = (AgentProfile profile) => files.TryGetValue(profile, out var path)
+            ? path
+            : BuiltInAgents.All.Contains(profile) ? $"built-in agent '{profile.AgentId}'" : $"agent '{profile.AgentId}'";
         var agents = Build(profileList, skillList, mcpList, where, badTemplates, errors);
         ThrowIfAny(errors);
         return new AgentCatalog(agents, profileList, skillList, mcpList);

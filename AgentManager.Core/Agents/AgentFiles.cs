@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using AgentManager.Execution;
+using AgentManager.Memory;
 
 namespace AgentManager.Agents;
 
@@ -9,10 +10,11 @@ namespace AgentManager.Agents;
 internal static class AgentFiles
 {
     private static readonly string[] ProfileFields =
-        ["agent_id", "name", "role", "layer", "description", "capabilities", "skills", "mcp_servers", "workdir", "runner", "metadata"];
+        ["agent_id", "name", "role", "layer", "description", "capabilities", "skills", "mcp_servers", "workdir", "runner", "memory", "metadata"];
 
     private static readonly string[] ReferenceFields = ["kind", "name", "version", "required"];
     private static readonly string[] WorkdirFields = ["root", "mode", "create_if_missing"];
+    private static readonly string[] MemoryFields = ["top_k", "min_score", "max_chars", "namespace", "tags"];
     private static readonly string[] RunnerFields = ["kind", "command", "timeout_seconds", "env", "prompt_delivery", "max_output_chars"];
     private static readonly string[] SkillFields = ["name", "version", "description"];
     private static readonly string[] McpFields = ["name", "version", "description", "command", "args", "env", "url"];
@@ -57,6 +59,7 @@ internal static class AgentFiles
                 Workdir = ReadWorkdir(fields, errors),
                 Runner = runner,
                 RunnerTimeout = timeout,
+                Memory = ReadMemory(fields, errors),
                 Metadata = fields.Map("metadata") ?? [],
             };
 
@@ -230,6 +233,53 @@ internal static class AgentFiles
             Mode = mode,
             CreateIfMissing = workdir.Bool("create_if_missing") ?? true,
         };
+    }
+
+    private static MemoryContextOptions? ReadMemory(JsonFields fields, List<FieldError> errors)
+    {
+        if (fields.Object("memory") is not { } element)
+        {
+            return null;
+        }
+
+        var memory = new JsonFields(element, "memory.", errors, MemoryFields);
+        var defaults = new MemoryContextOptions();
+        var topK = memory.Int("top_k") ?? defaults.TopK;
+        if (topK < 1)
+        {
+            memory.Error("top_k", $"{topK} is less than 1");
+            topK = defaults.TopK;
+        }
+
+        var minScore = memory.Number("min_score") ?? defaults.MinScore;
+        if (minScore is not (>= -1 and <= 1))
+        {
+            memory.Error("min_score", $"{minScore.ToString(CultureInfo.InvariantCulture)} is not from -1 to 1");
+            minScore = defaults.MinScore;
+        }
+
+        var maxChars = memory.Int("max_chars") ?? defaults.MaxCharsPerMemory;
+        if (maxChars < 20)
+        {
+            memory.Error("max_chars", $"{maxChars} is less than 20");
+            maxChars = defaults.MaxCharsPerMemory;
+        }
+
+        var space = memory.String("namespace");
+        if (space is not null && !Ids.IsValid(space))
+        {
+            memory.Error("namespace", Ids.Describe(space));
+            space = null;
+        }
+
+        var tags = memory.Strings("tags") ?? [];
+        if (tags.Any(string.IsNullOrWhiteSpace))
+        {
+            memory.Error("tags", "tags must not be blank");
+            tags = [];
+        }
+
+        return new MemoryContextOptions { TopK = topK, MinScore = minScore, MaxCharsPerMemory = maxChars, Namespace = space, Tags = tags };
     }
 
     private static (ProcessAgentOptions? Runner, TimeSpan? Timeout) ReadRunner(JsonFields fields, List<FieldError> errors)

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using AgentManager.Execution;
+using AgentManager.Memory;
 
 namespace AgentManager.Agents;
 
@@ -10,7 +11,7 @@ namespace AgentManager.Agents;
 /// every problem at once. <see cref="AgentCatalog"/> validates the profiles it holds.</para>
 /// <para>In a configuration directory a profile is <c>&lt;dir&gt;/&lt;any&gt;.md</c>: a JSON front matter with the
 /// snake_case fields <c>agent_id</c>, <c>name</c>, <c>role</c>, <c>layer</c>, <c>description</c>,
-/// <c>capabilities</c>, <c>skills</c>, <c>mcp_servers</c>, <c>workdir</c>, <c>runner</c> and
+/// <c>capabilities</c>, <c>skills</c>, <c>mcp_servers</c>, <c>workdir</c>, <c>runner</c>, <c>memory</c> and
 /// <c>metadata</c>, and the Markdown body as <see cref="Prompt"/> (see <c>docs/agents.md</c>).</para>
 /// </remarks>
 public sealed class AgentProfile
@@ -110,6 +111,12 @@ public sealed class AgentProfile
     /// <summary>Gets the time limit for each attempt of this agent's tasks (<c>runner.timeout_seconds</c> in
     /// files); <see langword="null"/> leaves the engine's default.</summary>
     public TimeSpan? RunnerTimeout { get; init; }
+
+    /// <summary>Gets which long-term memories the engine adds to the context of this agent's prompts
+    /// (<c>memory</c> in files: <c>top_k</c>, <c>min_score</c>, <c>max_chars</c>, <c>namespace</c>,
+    /// <c>tags</c>); <see langword="null"/> (the default) adds none. Used only when agent memory is registered
+    /// (<c>AddAgentMemory()</c>).</summary>
+    public MemoryContextOptions? Memory { get; init; }
 
     /// <summary>Gets free-form values for the host; empty by default.</summary>
     public IReadOnlyDictionary<string, string> Metadata

@@ -41,6 +41,19 @@ public static class AgentManagerBuilderExtensions
         return builder;
     }
 
+    /// <summary>Adds an agent profile to the <see cref="AgentCatalog"/>: it replaces a built-in profile of the
+    /// same agent id and is replaced by a profile file of the same agent id in the configuration directory.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="profile">The profile; checked with the catalog when the host starts.</param>
+    /// <returns>The builder.</returns>
+    public static IAgentManagerBuilder AddAgentProfile(this IAgentManagerBuilder builder, AgentProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(profile);
+        builder.Services.Configure<AgentCatalogOptions>(o => o.Profiles.Add(profile));
+        return builder;
+    }
+
     /// <summary>Registers an agent that runs a command (no shell) with the task's prompt.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="agentId">The agent id; unique, matching <see cref="Ids.Pattern"/>.</param>

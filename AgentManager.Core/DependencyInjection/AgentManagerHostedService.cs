@@ -1,12 +1,25 @@
+using AgentManager.Agents;
+using AgentManager.Hooks;
 using AgentManager.Workflows;
 using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Runs the engine loop for the lifetime of a generic host.</summary>
-internal sealed class AgentManagerHostedService(WorkflowEngine engine) : IHostedService
+internal sealed class AgentManagerHostedService : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => engine.StartAsync(cancellationToken);
+    private readonly WorkflowEngine _engine;
 
-    public Task StopAsync(CancellationToken cancellationToken) => engine.StopAsync(cancellationToken);
+    /// <summary>Takes the catalog and the hook runner only so that the host builds them when it starts: bad
+    /// profile or hook files then stop the start with their typed errors instead of failing a later call.</summary>
+    public AgentManagerHostedService(WorkflowEngine engine, AgentCatalog catalog, IHookRunner hooks)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(hooks);
+        _engine = engine;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => _engine.StartAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => _engine.StopAsync(cancellationToken);
 }

@@ -23,18 +23,31 @@ public static class AgentEnvironment
     /// <summary>The agent id.</summary>
     public const string AgentId = "AGENTMANAGER_AGENT_ID";
 
+    /// <summary>The path of the attempt's MCP configuration file; set only when the agent's profile has MCP
+    /// servers (see <see cref="AgentInvocation.McpConfigPath"/>).</summary>
+    public const string McpConfig = Agents.McpConfigWriter.EnvironmentVariable;
+
     /// <summary>The directory a process for <paramref name="invocation"/> runs in.</summary>
     internal static string WorkdirOf(AgentInvocation invocation) =>
         invocation.Workdir ?? Environment.CurrentDirectory;
 
     /// <summary>The variables above for <paramref name="invocation"/>.</summary>
-    internal static Dictionary<string, string> VariablesOf(AgentInvocation invocation) => new(StringComparer.Ordinal)
+    internal static Dictionary<string, string> VariablesOf(AgentInvocation invocation)
     {
-        [TaskId] = invocation.TaskId,
-        [WorkflowId] = invocation.WorkflowId,
-        [Attempt] = invocation.Attempt.ToString(CultureInfo.InvariantCulture),
-        [Workdir] = WorkdirOf(invocation),
-        [PreviousError] = invocation.PreviousError ?? "",
-        [AgentId] = invocation.AgentId,
-    };
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [TaskId] = invocation.TaskId,
+            [WorkflowId] = invocation.WorkflowId,
+            [Attempt] = invocation.Attempt.ToString(CultureInfo.InvariantCulture),
+            [Workdir] = WorkdirOf(invocation),
+            [PreviousError] = invocation.PreviousError ?? "",
+            [AgentId] = invocation.AgentId,
+        };
+        if (invocation.McpConfigPath is { } mcpConfig)
+        {
+            variables[McpConfig] = mcpConfig;
+        }
+
+        return variables;
+    }
 }

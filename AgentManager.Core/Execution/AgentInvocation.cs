@@ -66,6 +66,10 @@ public sealed class AgentInvocation
     /// <summary>Gets the tail of the previous attempt's agent output, so a repair can see what was produced;
     /// <see langword="null"/> on the first attempt.</summary>
     public string? PreviousOutput { get; init; }
+    /// <summary>Gets the path of the MCP configuration file written for this attempt (a JSON object
+    /// <c>{"mcpServers": {...}}</c>) when the agent's profile has MCP servers; <see langword="null"/>
+    /// otherwise. Process agents receive it as <see cref="AgentEnvironment.McpConfig"/>.</summary>
+    public string? McpConfigPath { get; init; }
 
     /// <summary>Gets free-form values attached to the task; empty by default.</summary>
     public IReadOnlyDictionary<string, string> Metadata

@@ -28,6 +28,11 @@ public sealed class HookOptions
     /// <value>The default is 16384. Must be at least 1.</value>
     public int MaxOutputChars { get; set; } = DefaultMaxOutputChars;
 
+    /// <summary>Gets or sets how many runs of the non-blocking workflow hook points (<c>after_workflow_run</c>,
+    /// <c>task_failed</c>, <c>task_blocked</c>) the engine makes at once; further ones wait their turn.</summary>
+    /// <value>The default is 4. Must be at least 1.</value>
+    public int MaxConcurrentRuns { get; set; } = 4;
+
     /// <summary>Gets or sets the longest context value passed to a hook; longer values are cut.</summary>
     /// <value>The default is 4096. Must be at least 1.</value>
     public int MaxContextValueChars { get; set; } = DefaultMaxContextValueChars;

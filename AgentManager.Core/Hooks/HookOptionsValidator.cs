@@ -71,6 +71,11 @@ internal sealed class HookOptionsValidator : IValidateOptions<HookOptions>
             yield return $"HookOptions.MaxOutputChars is {options.MaxOutputChars}; it must be at least 1.";
         }
 
+        if (options.MaxConcurrentRuns < 1)
+        {
+            yield return $"HookOptions.MaxConcurrentRuns is {options.MaxConcurrentRuns}; it must be at least 1.";
+        }
+
         if (options.MaxContextValueChars < 1)
         {
             yield return $"HookOptions.MaxContextValueChars is {options.MaxContextValueChars}; it must be at least 1.";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentManager.Agents;
 using AgentManager.Execution;
 using AgentManager.Workflows;
 
@@ -13,11 +14,12 @@ namespace AgentManager.Plans;
 /// hooks, confirm) or straight to a workflow with <see cref="ToWorkflow"/>.</remarks>
 public sealed class PlanFile
 {
-    internal PlanFile(string source, NewTaskPlan plan, IReadOnlyDictionary<string, IAgentRunner> agents)
+    internal PlanFile(string source, NewTaskPlan plan, IReadOnlyDictionary<string, IAgentRunner> agents, IReadOnlyList<AgentProfile> profiles)
     {
         Source = source;
         Plan = plan;
         Agents = agents;
+        Profiles = profiles;
     }
 
     /// <summary>Gets where the plan was read from: the path given to <see cref="LoadAsync"/> or the source
@@ -53,6 +55,12 @@ public sealed class PlanFile
             }
         }
     }
+    /// <summary>Gets a profile for each agent of the file's <c>agents</c> array, in file order: its
+    /// <c>agent_id</c>, <c>name</c>, <c>role</c>, <c>layer</c> and runner timeout, and nothing else, so it adds
+    /// nothing to its agent's prompts. Add them to the catalog (<c>AddAgentProfile</c>) to make the file's
+    /// agents known assignees for <see cref="TaskPlanService.ConfirmAsync"/>; a configuration directory's
+    /// profile of the same id replaces one and gives that agent a prompt, skills and MCP servers.</summary>
+    public IReadOnlyList<AgentProfile> Profiles { get; }
 
     /// <summary>Reads and checks a plan file.</summary>
     /// <param name="path">The file.</param>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentManager.Agents;
 using AgentManager.Execution;
 using AgentManager.Workflows;
 
@@ -77,10 +78,15 @@ internal static class PlanFileParser
 
         var agents = new Dictionary<string, IAgentRunner>(StringComparer.Ordinal);
         var agentTimeouts = new Dictionary<string, TimeSpan?>(StringComparer.Ordinal);
+        var profiles = new List<AgentProfile>();
         var agentList = document.Agents ?? [];
         for (var i = 0; i < agentList.Count; i++)
         {
             AddAgent(agentList[i], $"agents[{i}]", agents, agentTimeouts, errors);
+            if (agents.ContainsKey(agentList[i].AgentId ?? "") && profiles.TrueForAll(p => p.AgentId != agentList[i].AgentId))
+            {
+                profiles.Add(ToProfile(agentList[i], $"agents[{i}]", agentTimeouts[agentList[i].AgentId!], errors));
+            }
         }
 
         var repair = ToRepair(document.Repair, "repair", agents, errors);
@@ -124,7 +130,38 @@ internal static class PlanFileParser
             Items = items,
             Metadata = ToStrings(document.Metadata),
         };
-        return new PlanFile(source, plan, agents) { Repair = repair, ItemRepairs = itemRepairs };
+        return new PlanFile(source, plan, agents, profiles) { Repair = repair, ItemRepairs = itemRepairs };
+    }
+
+    /// <summary>The profile of a file's agent: who it is, for the catalog; how it runs stays in the runner.</summary>
+    private static AgentProfile ToProfile(PlanAgentJson agent, string field, TimeSpan? timeout, List<string> errors)
+    {
+        var layer = AgentLayer.Low;
+        if (agent.Layer is { } text)
+        {
+            if (WireNames.ParseLayer(text) is { } parsed)
+            {
+                layer = parsed;
+            }
+            else
+            {
+                errors.Add($"{field}.layer: '{text}' is not a layer; use \"high\" or \"low\".");
+            }
+        }
+
+        if (agent.Name is { } name && string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add($"{field}.name: must not be blank; omit it to use the agent_id.");
+        }
+
+        return new AgentProfile
+        {
+            AgentId = agent.AgentId!,
+            Name = string.IsNullOrWhiteSpace(agent.Name) ? null : agent.Name,
+            Role = agent.Role ?? "",
+            Layer = layer,
+            RunnerTimeout = timeout,
+        };
     }
 
     private static void AddAgent(PlanAgentJson agent, string field, Dictionary<string, IAgentRunner> agents, Dictionary<string, TimeSpan?> timeouts, List<string> errors)

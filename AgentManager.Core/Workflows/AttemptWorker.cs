@@ -8,7 +8,7 @@ namespace AgentManager.Workflows;
 
 /// <summary>Runs one task attempt off the engine loop: the agent under its timeout, then the verifier,
 /// reporting each step back to the loop as a command.</summary>
-internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider time, ICheckpointStore? checkpoints, ILogger logger, Action<EngineCommand> post)
+internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider time, ICheckpointStore? checkpoints, ILogger logger, Action<EngineCommand> post, AttemptPreparer? preparer = null)
 {
     public void Launch(TaskRuntime task, CancellationToken workflowCancelled)
     {
@@ -40,6 +40,37 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
         activity?.SetTag("agentmanager.task.attempt", attempt);
         activity?.SetTag("agentmanager.agent.id", invocation.AgentId);
 
+        PreparedAttempt? prepared = null;
+        if (preparer is not null)
+        {
+            try
+            {
+                prepared = await preparer.PrepareAsync(task, invocation, cancelled).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
+            {
+                Report(activity, new AttemptFinishedCommand(task, attempt, AttemptOutcome.Cancelled, "Cancelled.", null));
+                return;
+            }
+
+            if (prepared.Error is { } error)
+            {
+                Report(activity, new AttemptFinishedCommand(task, attempt, AttemptOutcome.Failed, error, null));
+                return;
+            }
+
+            invocation = prepared.Invocation;
+        }
+
+        using (prepared)
+        {
+            await RunPreparedAsync(task, runner, invocation, activity, cancelled).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunPreparedAsync(TaskRuntime task, IAgentRunner runner, AgentInvocation invocation, Activity? activity, CancellationToken cancelled)
+    {
+        var attempt = invocation.Attempt;
         var agent = await RunAgentAsync(task, runner, invocation, cancelled).ConfigureAwait(false);
         if (agent.Outcome != AttemptOutcome.Succeeded || task.Verifier is null)
         {
@@ -100,9 +131,9 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
     private Task<StepResult> RunAgentAsync(TaskRuntime task, IAgentRunner runner, AgentInvocation invocation, CancellationToken cancelled) =>
         RunStepAsync($"Agent '{invocation.AgentId}'", task.Timeout, async token =>
         {
-            if (task.Workdir is not null)
+            if (invocation.Workdir is not null)
             {
-                Directory.CreateDirectory(task.Workdir);
+                Directory.CreateDirectory(invocation.Workdir);
             }
 
             var result = await runner.RunAsync(invocation, token).ConfigureAwait(false);

@@ -12,12 +12,16 @@ public interface IWorkflowEngine
     /// <exception cref="WorkflowValidationException">The definition breaks a rule; every broken rule is listed.</exception>
     Task<string> CreateAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default);
 
-    /// <summary>Starts a created workflow: tasks without dependencies become ready and are dispatched.</summary>
+    /// <summary>Starts a created workflow: the blocking <c>before_workflow_run</c> hooks run first, on the
+    /// caller; then tasks without dependencies become ready and are dispatched.</summary>
     /// <param name="workflowId">The workflow id.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="cancellationToken">Cancels the wait, or the hooks while they run (the workflow then stays
+    /// created).</param>
     /// <returns>A task that completes once the start is recorded.</returns>
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
     /// <exception cref="WorkflowStateException">The workflow was already started.</exception>
+    /// <exception cref="WorkflowStartBlockedException">A <c>before_workflow_run</c> hook failed without
+    /// <c>allow_failure</c>; the workflow stays created and a <c>hook_failed</c> event says why.</exception>
     Task StartAsync(string workflowId, CancellationToken cancellationToken = default);
 
     /// <summary>Cancels a workflow: running agents are stopped and every unfinished task ends cancelled.</summary>

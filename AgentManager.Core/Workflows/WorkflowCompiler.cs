@@ -6,7 +6,7 @@ namespace AgentManager.Workflows;
 
 /// <summary>Validates a <see cref="WorkflowDefinition"/> and turns it into a <see cref="WorkflowRun"/>,
 /// collecting every broken rule before it gives up.</summary>
-internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistry agents, TimeProvider time)
+internal sealed partial class WorkflowCompiler(AgentManagerOptions options, AgentRegistry agents, TimeProvider time, AgentCatalog? catalog = null)
 {
     public WorkflowRun Compile(WorkflowDefinition definition, DateTimeOffset? createdAt = null)
     {
@@ -124,7 +124,7 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
                 Resources = spec.Resources,
                 Workdir = spec.Workdir,
                 MaxAttempts = task.MaxAttempts ?? options.Retry.MaxAttempts,
-                Timeout = task.Timeout ?? options.DefaultTaskTimeout,
+                Timeout = task.Timeout ?? spec.ProfileTimeout ?? options.DefaultTaskTimeout,
                 Verifier = task.Verifier,
                 Artifacts = task.Artifacts.ToArray(),
                 Metadata = new Dictionary<string, string>(task.Metadata, StringComparer.Ordinal),
@@ -152,7 +152,7 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
         }
         else if (!TryResolve(definition, agentId, out runner))
         {
-            errors.Add($"Task '{task.Id}' names agent '{agentId}', which is not registered; known agents: {KnownAgents(definition)}.");
+            errors.Add($"Task '{task.Id}' names agent '{agentId}', which is not registered{NoRunnerHint(agentId)}; known agents: {KnownAgents(definition)}.");
         }
 
         if (task.MaxAttempts is < 1)
@@ -197,6 +197,7 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
             }
         }
 
+        var profileTimeout = agentId is null ? null : CheckProfile(task, agentId, workRoot, resources, errors);
         if (task.Artifacts.Count > 0 && task.Workdir is null)
         {
             errors.Add($"Task '{task.Id}' declares artifacts but no workdir; artifacts are paths relative to the workdir.");
@@ -210,7 +211,7 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
             }
         }
 
-        return new TaskSpec(task, agentId, runner, resources.ToArray(), workdir, CompileRepair(definition, task, errors));
+        return new TaskSpec(task, agentId, runner, resources.ToArray(), workdir, profileTimeout, CompileRepair(definition, task, errors));
     }
 
     /// <summary>Picks the task's repair policy (its own, else the workflow's, else the engine's), copies it and
@@ -250,15 +251,15 @@ internal sealed class WorkflowCompiler(AgentManagerOptions options, AgentRegistr
     }
 
     private bool TryResolve(WorkflowDefinition definition, string agentId, out IAgentRunner runner) =>
-        definition.Agents.TryGetValue(agentId, out runner!) || agents.TryGet(agentId, out runner);
+        definition.Agents.TryGetValue(agentId, out runner!) || agents.TryGet(agentId, out runner) || TryGetProfileRunner(agentId, out runner!);
 
     private string KnownAgents(WorkflowDefinition definition)
     {
-        var known = definition.Agents.Keys.Concat(agents.AgentIds).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var known = definition.Agents.Keys.Concat(agents.AgentIds).Concat(ProfileRunnerIds()).Distinct().Order(StringComparer.Ordinal).ToArray();
         return known.Length == 0 ? "none" : string.Join(", ", known);
     }
 
-    private sealed record TaskSpec(TaskDefinition Definition, string? AgentId, IAgentRunner? Runner, string[] Resources, string? Workdir, LadderSpec Repair);
+    private sealed record TaskSpec(TaskDefinition Definition, string? AgentId, IAgentRunner? Runner, string[] Resources, string? Workdir, TimeSpan? ProfileTimeout, LadderSpec Repair);
 
     private sealed record LadderSpec(RepairPolicy Policy, IAgentRunner? RepairRunner, IAgentRunner? EscalationRunner);
 }

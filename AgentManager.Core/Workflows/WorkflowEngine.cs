@@ -30,6 +30,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     private readonly DispatchQueue<TaskRuntime> _queue;
     private readonly AttemptWorker _worker;
     private readonly OutcomeRecorder? _outcomes;
+    private readonly WorkflowHooks? _hooks;
     private Task? _loop;
     private bool _stopped;
 
@@ -41,7 +42,9 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         TimeProvider time,
         ILogger<WorkflowEngine>? logger = null,
         ICheckpointStore? checkpoints = null,
-        TaskOutcomeMemory? outcomeMemory = null)
+        TaskOutcomeMemory? outcomeMemory = null,
+        WorkflowHooks? hooks = null,
+        AttemptPreparer? preparer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -49,12 +52,13 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         _bus = bus;
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _compiler = new WorkflowCompiler(_options, agents, time);
+        _compiler = new WorkflowCompiler(_options, agents, time, preparer?.Catalog);
         _queue = new DispatchQueue<TaskRuntime>(new ResourcePool(
             new Dictionary<string, int>(_options.ResourceCapacities, StringComparer.Ordinal),
             _options.DefaultResourceCapacity));
-        _worker = new AttemptWorker(_options, time, checkpoints, _logger, Post);
+        _worker = new AttemptWorker(_options, time, checkpoints, _logger, Post, preparer);
         _outcomes = outcomeMemory is null ? null : new OutcomeRecorder(outcomeMemory, _logger);
+        _hooks = hooks;
     }
 
     /// <summary>Starts the engine loop; API calls start it on demand too.</summary>
@@ -64,7 +68,8 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops the loop and every running attempt. Unfinished workflows stay as stored.</summary>
+    /// <summary>Stops the loop and every running attempt, then waits for the hooks of the events already
+    /// published. Unfinished workflows stay as stored.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         var loop = SignalStop();
@@ -74,6 +79,10 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         }
 
         AbandonPending();
+        if (_hooks is not null)
+        {
+            await _hooks.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
@@ -83,6 +92,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     {
         SignalStop();
         AbandonPending();
+        _hooks?.Abort();
     }
 
     private Task? SignalStop()
@@ -164,6 +174,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     public async Task StartAsync(string workflowId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
+        await RunBeforeStartHooksAsync(workflowId, cancellationToken).ConfigureAwait(false);
         await SendToRunAsync(workflowId, "start", new StartWorkflowCommand(workflowId), cancellationToken).ConfigureAwait(false);
     }
 
@@ -288,6 +299,11 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             if (_loop is null && _outcomes is not null)
             {
                 _ = Task.Run(() => _outcomes.RunAsync(_stopping.Token));
+            }
+
+            if (_loop is null)
+            {
+                _hooks?.Start();
             }
 
             _loop ??= Task.Run(() => RunLoopAsync(_stopping.Token));

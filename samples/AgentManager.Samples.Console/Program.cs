@@ -15,14 +15,16 @@ return args switch
     ["history", .. var rest] => await MaintenanceCommands.HistoryAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["status", .. var rest] => await StatusCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["inbox", .. var rest] => await InboxCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
+    ["agents", .. var rest] => await AgentsCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["quickstart"] => await QuickStart.RunAsync(interrupt.Token),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: agentmanager-console run <plan.json> [--workdir DIR] [--concurrency N] [--db PATH | --in-memory]");
-    Console.Error.WriteLine("       agentmanager-console resume [--db PATH] [--concurrency N]");
+    Console.Error.WriteLine("usage: agentmanager-console run <plan.json> [--workdir DIR] [--concurrency N] [--config DIR] [--db PATH | --in-memory]");
+    Console.Error.WriteLine("       agentmanager-console resume [--db PATH] [--concurrency N] [--config DIR]");
+    Console.Error.WriteLine("       agentmanager-console agents [--config DIR] [--plan PLAN] [--json]");
     Console.Error.WriteLine("       agentmanager-console status [--json] [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console history TASK [--workflow ID] [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console inbox [list] [--workflow ID] [--json] [--db PATH]");

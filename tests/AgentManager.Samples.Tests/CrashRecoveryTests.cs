@@ -62,6 +62,7 @@ public sealed class CrashRecoveryTests : IDisposable
                     title = $"Task {layer}-{j}",
                     assignee = "sleeper",
                     max_attempts = 10,
+                    verification = "true",
                     dependencies = layer == 0 ? Array.Empty<string>() : [$"t{layer - 1}-{j}"],
                 });
             }

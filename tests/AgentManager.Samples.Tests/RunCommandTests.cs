@@ -93,8 +93,8 @@ public sealed class RunCommandTests : IDisposable
               "plan_id": "failing",
               "agents": [ { "agent_id": "w", "runner": { "kind": "process", "command": ["sh", "-c", "exit 3"] } } ],
               "items": [
-                { "id": "a", "title": "A", "assignee": "w", "max_attempts": 1 },
-                { "id": "b", "title": "B", "assignee": "w", "dependencies": ["a"] }
+                { "id": "a", "title": "A", "assignee": "w", "max_attempts": 1, "verification": "true" },
+                { "id": "b", "title": "B", "assignee": "w", "dependencies": ["a"], "verification": "true" }
               ]
             }
             """);

@@ -217,6 +217,13 @@ public sealed class AgentCatalogTests : IDisposable
     [InlineData("---\n{\"agent_id\": \"x\", \"runner\": {\"command\": [\"a\"], \"timeout_seconds\": 0}}\n---\n", "runner.timeout_seconds: 0 is not a positive number")]
     [InlineData("---\n{\"agent_id\": \"x\", \"runner\": {\"command\": [\"a\"], \"prompt_delivery\": \"pipe\"}}\n---\n", "runner.prompt_delivery: 'pipe' is not a prompt delivery")]
     [InlineData("---\n{\"agent_id\": \"x\", \"metadata\": {\"n\": 1}}\n---\n", "metadata.n: must be a string, not a number")]
+    [InlineData("---\n{\"agent_id\": \"x\", \"memory\": {\"top_k\": 0}}\n---\n", "memory.top_k: 0 is less than 1")]
+    [InlineData("---\n{\"agent_id\": \"x\", \"memory\": {\"min_score\": 2}}\n---\n", "memory.min_score: 2 is not from -1 to 1")]
+    [InlineData("---\n{\"agent_id\": \"x\", \"memory\": {\"max_chars\": 5}}\n---\n", "memory.max_chars: 5 is less than 20")]
+    [InlineData("---\n{\"agent_id\": \"x\", \"memory\": {\"namespace\": \"a b\"}}\n---\n", "memory.namespace: 'a b' is not a valid id")]
+    [InlineData("---\n{\"agent_id\": \"x\", \"memory\": {\"tags\": [\" \"]}}\n---\n", "memory.tags: tags must not be blank")]
+    [InlineData("---\n{\"agent_id\": \"x\", \"memory\": {\"top\": 1}}\n---\n", "memory.top: unknown field; the known fields are top_k, min_score, max_chars, namespace, tags")]
+    [InlineData("---\n{\"agent_id\": \"x\", \"memory\": 3}\n---\n", "memory: must be an object, not a number")]
     [InlineData("---\n{\"agent_id\": \"x\", \"skills\": [\"nope\"]}\n---\n", "skills[0]: required skill 'nope' does not resolve: no such template exists; available: code-review@1.0.0")]
     public void Load_BadProfileFile_ErrorNamesFileAndRule(string content, string expected)
     {
@@ -309,6 +316,25 @@ public sealed class AgentCatalogTests : IDisposable
         var worker = AgentCatalog.Load(config.Path).Resolve("worker");
 
         Assert.Equal("Ours.", Assert.Single(worker.Skills).Prompt);
+    }
+
+    [Fact]
+    public void Load_ProfileWithMemory_ReadsTheMemoryContextOptions()
+    {
+        config.Write("rememberer.md", Md("""
+            { "agent_id": "rememberer",
+              "memory": { "top_k": 5, "min_score": 0.35, "max_chars": 300, "namespace": "task-outcomes", "tags": ["ops"] } }
+            """));
+        config.Write("plain.md", Md("""{ "agent_id": "plain", "memory": {} }"""));
+
+        var catalog = AgentCatalog.Load(config.Path);
+
+        var memory = catalog.Resolve("rememberer").Profile.Memory!;
+        Assert.Equal((5, 0.35, 300, "task-outcomes"), (memory.TopK, memory.MinScore, memory.MaxCharsPerMemory, memory.Namespace));
+        Assert.Equal(["ops"], memory.Tags);
+        var defaults = catalog.Resolve("plain").Profile.Memory!;
+        Assert.Equal((3, 0.2, 1000, null), (defaults.TopK, defaults.MinScore, defaults.MaxCharsPerMemory, defaults.Namespace));
+        Assert.Null(catalog.Resolve("worker").Profile.Memory);
     }
 
     [Fact]

@@ -71,6 +71,7 @@ public sealed class AgentManagerServiceCollectionExtensionsTests
         Assert.Equal(1024, options.EventSubscriberCapacity);
         Assert.Equal("agentmanager-runs", options.WorkRoot);
         Assert.Equal(4096, options.OutputTailChars);
+        Assert.Equal(16000, options.MaxPromptChars);
         Assert.Empty(options.ResourceCapacities);
     }
 
@@ -83,6 +84,7 @@ public sealed class AgentManagerServiceCollectionExtensionsTests
             o.MaxConcurrency = 0;
             o.ResourceCapacities["model:x"] = 0;
             o.Retry.MaxAttempts = 0;
+            o.MaxPromptChars = 199;
         });
         using var host = builder.Build();
 
@@ -91,6 +93,7 @@ public sealed class AgentManagerServiceCollectionExtensionsTests
         Assert.Contains(ex.Failures, f => f.Contains("MaxConcurrency is 0", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("ResourceCapacities['model:x'] is 0", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("Retry.MaxAttempts is 0", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("MaxPromptChars is 199; it must be at least 200.", StringComparison.Ordinal));
     }
 
     [Fact]

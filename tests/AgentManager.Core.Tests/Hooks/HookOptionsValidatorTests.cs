@@ -20,6 +20,17 @@ public sealed class HookOptionsValidatorTests : IDisposable
         Assert.Null(options.ConfigDirectory);
         Assert.Equal(16384, options.MaxOutputChars);
         Assert.Equal(4096, options.MaxContextValueChars);
+        Assert.Equal(4, options.MaxConcurrentRuns);
+    }
+
+    [Fact]
+    public void Validate_NoConcurrentRuns_IsAnError()
+    {
+        var options = new HookOptions { MaxConcurrentRuns = 0 };
+
+        var result = new HookOptionsValidator().Validate(null, options);
+
+        Assert.Equal(["HookOptions.MaxConcurrentRuns is 0; it must be at least 1."], result.Failures);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using AgentManager.Agents;
 using AgentManager.Execution;
 using AgentManager.Plans;
 
@@ -45,6 +46,43 @@ public sealed class PlanFileTests
             p => Assert.StartsWith("items[0].assignee: 'ghost' is not an agent_id of agents[] (w)", p, StringComparison.Ordinal),
             p => Assert.StartsWith("items[1].priority: -2 is negative", p, StringComparison.Ordinal));
         Assert.StartsWith("p.json: the plan has 4 problems:", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_Agents_BecomeProfilesThatAddNothingToPrompts()
+    {
+        var file = PlanFile.Parse("""
+            {
+              "plan_id": "p",
+              "items": [ { "id": "a", "title": "A", "assignee": "w" } ],
+              "agents": [
+                { "agent_id": "w", "name": "Writer", "role": "writes", "layer": "high", "runner": { "kind": "process", "command": ["true"], "timeout_seconds": 7 } },
+                { "agent_id": "plain", "runner": { "kind": "process", "command": ["true"] } }
+              ]
+            }
+            """, "inline");
+
+        Assert.Equal(["w", "plain"], file.Profiles.Select(p => p.AgentId));
+        var writer = file.Profiles[0];
+        Assert.Equal(("Writer", "writes", AgentLayer.High, TimeSpan.FromSeconds(7)), (writer.Name, writer.Role, writer.Layer, writer.RunnerTimeout));
+        Assert.Equal(("", "", 0, 0, null), (writer.Prompt, writer.Description, writer.Skills.Count, writer.McpServers.Count, writer.Runner));
+        var plain = file.Profiles[1];
+        Assert.Equal(("plain", AgentLayer.Low, (TimeSpan?)null), (plain.Name, plain.Layer, plain.RunnerTimeout));
+        var catalog = new AgentCatalog(file.Profiles, [], []);
+        Assert.Empty(catalog.Resolve("w").Skills);
+    }
+
+    [Fact]
+    public void Parse_AgentWithUnknownLayerOrBlankName_NamesTheField()
+    {
+        var ex = Assert.Throws<PlanFileException>(() => PlanFile.Parse("""
+            { "plan_id": "p", "items": [ { "id": "a", "title": "A", "assignee": "w" } ],
+              "agents": [ { "agent_id": "w", "name": " ", "layer": "middle", "runner": { "kind": "process", "command": ["true"] } } ] }
+            """, "p.json"));
+
+        Assert.Equal(
+            ["agents[0].layer: 'middle' is not a layer; use \"high\" or \"low\".", "agents[0].name: must not be blank; omit it to use the agent_id."],
+            ex.Problems);
     }
 
     [Fact]

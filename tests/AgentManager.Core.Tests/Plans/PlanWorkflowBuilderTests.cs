@@ -137,7 +137,9 @@ public sealed class PlanWorkflowBuilderTests
         Assert.Equal("book", summary.WorkflowId);
         Assert.Equal(WorkflowStatus.Failed, summary.Status);
         Assert.Equal(["outline", "chapter", "assemble"], seen.Select(run => run.Task));
-        Assert.Equal(("outline it", "worker"), (seen.First().Prompt, seen.First().AgentId));
+        Assert.Equal("worker", seen.First().AgentId);
+        Assert.StartsWith("# Agent: Worker", seen.First().Prompt, StringComparison.Ordinal); // the built-in profile's prompt
+        Assert.EndsWith("# Task\n\noutline it", seen.First().Prompt, StringComparison.Ordinal);
         Assert.EndsWith(Path.Combine("book", "book", "chapters"), seen.ElementAt(1).Workdir, StringComparison.Ordinal);
         var states = summary.Tasks.ToDictionary(task => task.TaskId, task => task.State);
         Assert.Equal(AgentManager.Lifecycle.TaskState.Completed, states["chapter"]);
