@@ -6,7 +6,7 @@ namespace AgentManager.Persistence;
 /// here before it publishes the change's events.</summary>
 /// <remarks>Implementations must be safe to call from several threads; <see cref="CommitAsync"/> is
 /// called by one engine loop at a time and must apply a batch atomically.</remarks>
-public interface IStateStore
+public partial interface IStateStore
 {
     /// <summary>Applies a batch of changes atomically.</summary>
     /// <param name="changes">The changes.</param>
@@ -46,7 +46,8 @@ public interface IStateStore
     Task<IReadOnlyList<TaskTransition>> GetTransitionsAsync(string workflowId, string? taskId, CancellationToken cancellationToken);
 
     /// <summary>Deletes finished workflows (completed, failed or cancelled) that finished before a time,
-    /// with their tasks, transitions and events.</summary>
+    /// with their tasks, transitions and events. A workflow that a schedule still counts as running
+    /// (<see cref="ScheduleRecord.RunningWorkflowId"/>) is kept.</summary>
     /// <param name="finishedBefore">Workflows that finished earlier than this are deleted.</param>
     /// <param name="cancellationToken">Cancels the purge before it is applied.</param>
     /// <returns>The ids of the deleted workflows.</returns>
