@@ -56,6 +56,7 @@ internal sealed class AgentManagerOptionsValidator : IValidateOptions<AgentManag
         }
 
         errors.AddRange(options.Retry.Validate("Retry."));
+        errors.AddRange(options.Retention.Validate("Retention."));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

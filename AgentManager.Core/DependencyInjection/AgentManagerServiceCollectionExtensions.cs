@@ -34,6 +34,7 @@ public static class AgentManagerServiceCollectionExtensions
             services.TryAddSingleton<WorkflowEngine>();
             services.TryAddSingleton<IWorkflowEngine>(sp => sp.GetRequiredService<WorkflowEngine>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AgentManagerHostedService>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RetentionService>());
         }
 
         return new AgentManagerBuilder(services);

@@ -24,7 +24,7 @@ internal sealed class ScheduleHarness : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _started;
 
-    public ScheduleHarness(FakeTimeProvider time, IStateStore? store = null, Action<ScheduleOptions>? configure = null, string? workRoot = null)
+    public ScheduleHarness(FakeTimeProvider time, IStateStore? store = null, Action<ScheduleOptions>? configure = null, string? workRoot = null, Action<AgentManagerOptions>? engine = null)
     {
         Time = time;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -35,6 +35,7 @@ internal sealed class ScheduleHarness : IAsyncDisposable
             o.Retry.JitterRatio = 0;
             o.DefaultTaskTimeout = TimeSpan.FromDays(40);
             o.WorkRoot = workRoot ?? Path.Combine(Path.GetTempPath(), "agentmanager-schedule-tests", Guid.NewGuid().ToString("N"));
+            engine?.Invoke(o);
         });
         if (store is not null)
         {
@@ -70,6 +71,8 @@ internal sealed class ScheduleHarness : IAsyncDisposable
             }
         }
     }
+
+    public IServiceProvider Services => _host.Services;
 
     private ScheduleRunner Runner => _host.Services.GetServices<IHostedService>().OfType<ScheduleRunner>().Single();
 
