@@ -16,7 +16,7 @@ public sealed class ScheduleConfigurationException : AgentManagerException
     /// <exception cref="ArgumentNullException"><paramref name="errors"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="errors"/> is empty.</exception>
     public ScheduleConfigurationException(IEnumerable<string> errors, string? scheduleId = null)
-        : this(Freeze(errors), scheduleId)
+        : this(ErrorList.Freeze(errors, nameof(errors)), scheduleId)
     {
     }
 
@@ -34,13 +34,4 @@ public sealed class ScheduleConfigurationException : AgentManagerException
 
     /// <summary>Gets the schedule the problems are about, when they are about one.</summary>
     public string? ScheduleId { get; }
-
-    private static ReadOnlyCollection<string> Freeze(IEnumerable<string> errors)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        var list = errors.ToList();
-        return list.Count == 0
-            ? throw new ArgumentException("At least one error is required.", nameof(errors))
-            : list.AsReadOnly();
-    }
 }

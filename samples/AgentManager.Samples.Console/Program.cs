@@ -14,6 +14,8 @@ return args switch
     ["purge", .. var rest] => await MaintenanceCommands.PurgeAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["history", .. var rest] => await MaintenanceCommands.HistoryAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["status", .. var rest] => await StatusCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
+    ["serve", .. var rest] => await ServeCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
+    ["schedules", .. var rest] => await SchedulesCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["quickstart"] => await QuickStart.RunAsync(interrupt.Token),
     _ => Usage(),
 };
@@ -25,6 +27,8 @@ static int Usage()
     Console.Error.WriteLine("       agentmanager-console status [--json] [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console history TASK [--workflow ID] [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console purge --older-than AGE [--db PATH]");
+    Console.Error.WriteLine("       agentmanager-console serve --config DIR [--db PATH | --in-memory] [--workdir DIR] [--concurrency N] [--retention AGE]");
+    Console.Error.WriteLine("       agentmanager-console schedules list [--json] [--db PATH] | schedules pause|resume|delete ID [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console quickstart");
     return RunCommand.BadInput;
 }

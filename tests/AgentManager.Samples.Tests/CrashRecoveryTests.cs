@@ -123,22 +123,7 @@ public sealed class CrashRecoveryTests : IDisposable
         return (process.ExitCode, await stdout);
     }
 
-    private static Process Start(string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "agentmanager-console.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
-    }
+    private static Process Start(string[] args) => Process.Start(ConsoleProcess.StartInfo(args))!;
 
     private static async Task<long> ScalarAsync(SqliteConnection connection, string sql)
     {

@@ -65,15 +65,7 @@ public sealed class RetentionTests : IAsyncLifetime
 
             await Poll.UntilAsync(() => retention.Passes > passes, "a retention pass");
             stored.Add((await store.ListWorkflowsAsync(CancellationToken.None)).Count);
-            await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
-            {
-                await connection.OpenAsync();
-                using var checkpoint = connection.CreateCommand();
-                checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-                await checkpoint.ExecuteNonQueryAsync();
-            }
-
-            sizes.Add(new FileInfo(DatabasePath).Length);
+            sizes.Add(await SqliteFileSize.AfterCheckpointAsync(DatabasePath));
         }
 
         Assert.Equal(60, h.ScheduleEvents.Count(e => e.Type == EventTypes.ScheduleFired));

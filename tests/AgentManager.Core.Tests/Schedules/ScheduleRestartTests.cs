@@ -41,6 +41,18 @@ public sealed class ScheduleRestartTests : IAsyncLifetime
         return store;
     }
 
+    /// <summary>Fires the schedule's first occurrence and stops the host while its run's agent still works.</summary>
+    private async Task<string> StopWhileARunIsUnfinishedAsync(FakeTimeProvider time)
+    {
+        var gated = new GatedAgent();
+        await using var before = new ScheduleHarness(time, Open(), o => o.Schedules.Add(Hourly(agent: gated)));
+        await before.StartAsync();
+        await before.AdvanceToAsync(T0.AddHours(1));
+        var runId = (await before.WaitForAsync(EventTypes.ScheduleFired)).RunWorkflowId!;
+        await gated.Started;
+        return runId;
+    }
+
     private static async Task<List<WorkflowRecord>> ScheduledWorkflowsAsync(IStateStore store) =>
         [.. (await store.ListWorkflowsAsync(CancellationToken.None)).Where(w => w.Metadata.ContainsKey("schedule_id"))];
 
@@ -107,15 +119,7 @@ public sealed class ScheduleRestartTests : IAsyncLifetime
     public async Task Restart_RunUnfinishedWhenTheHostStopped_IsResumedNotStartedAgain()
     {
         var time = new FakeTimeProvider(T0);
-        var gated = new GatedAgent();
-        string runId;
-        await using (var before = new ScheduleHarness(time, Open(), o => o.Schedules.Add(Hourly(agent: gated))))
-        {
-            await before.StartAsync();
-            await before.AdvanceToAsync(T0.AddHours(1));
-            runId = (await before.WaitForAsync(EventTypes.ScheduleFired)).RunWorkflowId!;
-            await gated.Started;
-        }
+        var runId = await StopWhileARunIsUnfinishedAsync(time);
 
         await using var after = new ScheduleHarness(time, Open(), o => o.Schedules.Add(Hourly()));
         await after.StartAsync();
@@ -134,15 +138,7 @@ public sealed class ScheduleRestartTests : IAsyncLifetime
     public async Task Restart_ChangedPlanOfAnUnfinishedRun_PublishesFailedAndFreesTheSchedule()
     {
         var time = new FakeTimeProvider(T0);
-        var gated = new GatedAgent();
-        string runId;
-        await using (var before = new ScheduleHarness(time, Open(), o => o.Schedules.Add(Hourly(agent: gated))))
-        {
-            await before.StartAsync();
-            await before.AdvanceToAsync(T0.AddHours(1));
-            runId = (await before.WaitForAsync(EventTypes.ScheduleFired)).RunWorkflowId!;
-            await gated.Started;
-        }
+        var runId = await StopWhileARunIsUnfinishedAsync(time);
 
         var changed = Hourly();
         changed.WorkflowFactory = (_, _) => ValueTask.FromResult(Workflows.EngineFixture.Workflow(Workflows.EngineFixture.NoOp, Workflows.EngineFixture.Task("other")));
