@@ -50,6 +50,8 @@ public interface IScheduleService
     /// <returns>The stored schedule.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="scheduleId"/> is null.</exception>
     /// <exception cref="ScheduleNotFoundException">No schedule has that id.</exception>
+    /// <exception cref="ScheduleConfigurationException">The stored timing is no longer valid on this machine
+    /// (for example an unknown time zone); define the schedule again.</exception>
     Task<ScheduleRecord> ResumeAsync(string scheduleId, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a schedule. Its workflows, finished or running, are left alone. A schedule defined

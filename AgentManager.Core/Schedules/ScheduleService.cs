@@ -20,8 +20,10 @@ internal sealed class ScheduleService(IStateStore store, ScheduleFactories facto
         ArgumentNullException.ThrowIfNull(definition);
         var timing = ScheduleValidator.ThrowIfInvalid(definition);
         var now = time.GetUtcNow();
-        var saved = await ScheduleRecords.UpdateAsync(store, definition.Id, stored => ScheduleRecords.Define(stored, definition, timing, now), cancellationToken).ConfigureAwait(false);
+
+        // The factory is in place before the record, so the runner never finds the one without the other.
         factories.Set(definition);
+        var saved = await ScheduleRecords.UpdateAsync(store, definition.Id, stored => ScheduleRecords.Define(stored, definition, timing, now), cancellationToken).ConfigureAwait(false);
         wake.Signal();
         return saved!;
     }
