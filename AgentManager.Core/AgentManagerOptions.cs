@@ -1,3 +1,4 @@
+using AgentManager.Persistence;
 using AgentManager.Scheduling;
 using AgentManager.Workflows;
 
@@ -55,4 +56,7 @@ public sealed class AgentManagerOptions
     /// <summary>Gets or sets how many characters of agent output are kept with a task record.</summary>
     /// <value>The default is 4096. Must not be negative.</value>
     public int OutputTailChars { get; set; } = 4096;
+
+    /// <summary>Gets the automatic retention of finished workflows; off by default.</summary>
+    public RetentionOptions Retention { get; } = new();
 }

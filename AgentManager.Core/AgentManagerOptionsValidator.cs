@@ -67,6 +67,7 @@ internal sealed class AgentManagerOptionsValidator : IValidateOptions<AgentManag
 
         errors.AddRange(options.Retry.Validate("Retry."));
         errors.AddRange(options.Repair.Validate("Repair."));
+        errors.AddRange(options.Retention.Validate("Retention."));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

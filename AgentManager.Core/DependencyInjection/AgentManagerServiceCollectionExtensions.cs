@@ -53,6 +53,7 @@ public static class AgentManagerServiceCollectionExtensions
             services.TryAddSingleton<IWorkflowEngine>(sp => sp.GetRequiredService<WorkflowEngine>());
             services.TryAddSingleton<IHumanInbox>(sp => sp.GetRequiredService<WorkflowEngine>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AgentManagerHostedService>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RetentionService>());
         }
 
         return new AgentManagerBuilder(services);

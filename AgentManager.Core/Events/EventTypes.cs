@@ -80,6 +80,23 @@ public static class EventTypes
     /// <summary>A runtime hook's command failed: a non-zero exit code, a timeout, or a program that could not start.</summary>
     public const string HookFailed = "hook_failed";
 
+    /// <summary>A schedule fired: its occurrence was recorded and its run's workflow created and started.</summary>
+    public const string ScheduleFired = "schedule_fired";
+
+    /// <summary>A schedule started no run for an occurrence: it was missed under the skip policy, or the
+    /// previous run had not finished and overlap is not allowed.</summary>
+    public const string ScheduleSkipped = "schedule_skipped";
+
+    /// <summary>A schedule was paused.</summary>
+    public const string SchedulePaused = "schedule_paused";
+
+    /// <summary>A paused schedule was resumed.</summary>
+    public const string ScheduleResumed = "schedule_resumed";
+
+    /// <summary>A schedule could not start or resume a run (its plan file did not load, its workflow was
+    /// invalid, no workflow factory was registered).</summary>
+    public const string ScheduleFailed = "schedule_failed";
+
     /// <summary>Tells whether <paramref name="type"/> is one of the <c>workflow_*</c> constants.</summary>
     internal static bool IsWorkflowType(string? type) =>
         type is WorkflowCreated or WorkflowStarted or WorkflowCompleted or WorkflowFailed or WorkflowCancelled;
@@ -93,6 +110,9 @@ public static class EventTypes
 
     /// <summary>Tells whether <paramref name="type"/> is one of the <c>human_*</c> constants.</summary>
     internal static bool IsHumanInboxType(string? type) => type is HumanDecisionRejected or HumanDeadlinePassed;
+    /// <summary>Tells whether <paramref name="type"/> is one of the <c>schedule_*</c> constants.</summary>
+    internal static bool IsScheduleType(string? type) =>
+        type is ScheduleFired or ScheduleSkipped or SchedulePaused or ScheduleResumed or ScheduleFailed;
 
     /// <summary>Tells whether <paramref name="type"/> is snake_case: lower-case letters and digits in
     /// words joined by single underscores.</summary>

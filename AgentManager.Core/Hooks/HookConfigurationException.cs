@@ -14,7 +14,7 @@ public sealed class HookConfigurationException : AgentManagerException
     /// <exception cref="ArgumentNullException"><paramref name="errors"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="errors"/> is empty.</exception>
     public HookConfigurationException(IEnumerable<string> errors)
-        : this(Freeze(errors))
+        : this(ErrorList.Freeze(errors, nameof(errors)))
     {
     }
 
@@ -28,13 +28,4 @@ public sealed class HookConfigurationException : AgentManagerException
 
     /// <summary>Gets the problems found, one sentence each, in file order.</summary>
     public IReadOnlyList<string> Errors { get; }
-
-    private static ReadOnlyCollection<string> Freeze(IEnumerable<string> errors)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        var list = errors.ToList();
-        return list.Count == 0
-            ? throw new ArgumentException("At least one error is required.", nameof(errors))
-            : list.AsReadOnly();
-    }
 }

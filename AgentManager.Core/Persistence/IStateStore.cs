@@ -6,7 +6,7 @@ namespace AgentManager.Persistence;
 /// here before it publishes the change's events.</summary>
 /// <remarks>Implementations must be safe to call from several threads; <see cref="CommitAsync"/> is
 /// called by one engine loop at a time and must apply a batch atomically.</remarks>
-public interface IStateStore
+public partial interface IStateStore
 {
     /// <summary>Applies a batch of changes atomically.</summary>
     /// <param name="changes">The changes.</param>
@@ -68,7 +68,8 @@ public interface IStateStore
     Task<HumanDecisionRecord?> GetDecisionAsync(string decisionId, CancellationToken cancellationToken);
 
     /// <summary>Deletes finished workflows (completed, failed or cancelled) that finished before a time,
-    /// with their tasks, transitions, events and human decisions.</summary>
+    /// with their tasks, transitions, events and human decisions. A workflow that a schedule still counts as
+    /// running (<see cref="ScheduleRecord.RunningWorkflowId"/>) is kept.</summary>
     /// <param name="finishedBefore">Workflows that finished earlier than this are deleted.</param>
     /// <param name="cancellationToken">Cancels the purge before it is applied.</param>
     /// <returns>The ids of the deleted workflows.</returns>

@@ -4,7 +4,7 @@ using AgentManager.Workflows;
 namespace AgentManager.Persistence;
 
 /// <summary>The in-process store: fast, complete, and gone when the process ends.</summary>
-internal sealed class InMemoryStateStore : IStateStore
+internal sealed partial class InMemoryStateStore : IStateStore
 {
     private readonly object _sync = new();
     private readonly Dictionary<string, WorkflowState> _workflows = new(StringComparer.Ordinal);
@@ -160,8 +160,9 @@ internal sealed class InMemoryStateStore : IStateStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_sync)
         {
+            var scheduled = ScheduledRunsInProgress();
             var purged = _order
-                .Where(id => _workflows[id].Record is { FinishedAt: { } finished } record && record.Status.IsFinished() && finished < finishedBefore)
+                .Where(id => _workflows[id].Record is { FinishedAt: { } finished } record && record.Status.IsFinished() && finished < finishedBefore && !scheduled.Contains(id))
                 .ToArray();
             foreach (var id in purged)
             {

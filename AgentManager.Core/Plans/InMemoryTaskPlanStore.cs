@@ -14,10 +14,7 @@ internal sealed class InMemoryTaskPlanStore : ITaskPlanStore
         {
             if (_plans.TryGetValue(plan.PlanId, out var versions))
             {
-                throw new PlanConflictException(
-                    plan.PlanId,
-                    versions[^1].Version,
-                    $"Task plan '{plan.PlanId}' already exists; choose another plan id, or edit or delete that plan.");
+                throw PlanStoreErrors.AlreadyExists(plan.PlanId, versions[^1].Version);
             }
 
             _plans[plan.PlanId] = [plan];
@@ -40,10 +37,7 @@ internal sealed class InMemoryTaskPlanStore : ITaskPlanStore
             var current = versions[^1].Version;
             if (plan.Version != current + 1)
             {
-                throw new PlanConflictException(
-                    plan.PlanId,
-                    current,
-                    $"Task plan '{plan.PlanId}' is at version {current}, but the change was made to version {plan.Version - 1}; read the plan again and retry.");
+                throw PlanStoreErrors.NotNextVersion(plan.PlanId, current, plan.Version);
             }
 
             versions.Add(plan);

@@ -16,6 +16,8 @@ return args switch
     ["status", .. var rest] => await StatusCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["inbox", .. var rest] => await InboxCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["agents", .. var rest] => await AgentsCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
+    ["serve", .. var rest] => await ServeCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
+    ["schedules", .. var rest] => await SchedulesCommand.RunAsync(rest, Console.Out, Console.Error, interrupt.Token),
     ["quickstart"] => await QuickStart.RunAsync(interrupt.Token),
     _ => Usage(),
 };
@@ -30,6 +32,8 @@ static int Usage()
     Console.Error.WriteLine("       agentmanager-console inbox [list] [--workflow ID] [--json] [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console inbox retry|complete|fail|cancel TASK --reason TEXT [--workflow ID] [--actor NAME] [--wait SECONDS] [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console purge --older-than AGE [--db PATH]");
+    Console.Error.WriteLine("       agentmanager-console serve --config DIR [--db PATH | --in-memory] [--workdir DIR] [--concurrency N] [--retention AGE]");
+    Console.Error.WriteLine("       agentmanager-console schedules list [--json] [--db PATH] | schedules pause|resume|delete ID [--db PATH]");
     Console.Error.WriteLine("       agentmanager-console quickstart");
     return RunCommand.BadInput;
 }

@@ -6,22 +6,23 @@ namespace AgentManager.Persistence.Sqlite;
 /// <c>PRAGMA user_version</c>. A database newer than this code is refused rather than misread.</summary>
 internal static class SqliteMigrations
 {
-    private static readonly string[] Scripts = ["001_initial", "002_repair_and_inbox"];
+    private static readonly string[] Scripts = ["001_initial", "002_repair_and_inbox", "003_schedules"];
 
     public static int CurrentVersion => Scripts.Length;
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        var version = Convert.ToInt32(await ScalarAsync(connection, "PRAGMA user_version;", cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-        if (version > CurrentVersion)
+        for (var next = await VersionAsync(connection, null, cancellationToken).ConfigureAwait(false); next < CurrentVersion; next++)
         {
-            throw new InvalidOperationException($"The database '{connection.DataSource}' has schema version {version}, newer than {CurrentVersion} which this version of AgentManager understands; upgrade AgentManager.");
-        }
+            // BEGIN IMMEDIATE takes the write lock first, so that two connections (the state store and the
+            // plan store, or two processes) opening a new file never apply one script twice.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            if (await VersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false) > next)
+            {
+                continue;
+            }
 
-        for (var next = version; next < CurrentVersion; next++)
-        {
             var sql = await ReadScriptAsync(Scripts[next], cancellationToken).ConfigureAwait(false);
-            using var transaction = connection.BeginTransaction();
             using (var command = connection.CreateCommand())
             {
                 command.Transaction = transaction;
@@ -33,11 +34,15 @@ internal static class SqliteMigrations
         }
     }
 
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<int> VersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        var version = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        return version > CurrentVersion
+            ? throw new InvalidOperationException($"The database '{connection.DataSource}' has schema version {version}, newer than {CurrentVersion} which this version of AgentManager understands; upgrade AgentManager.")
+            : version;
     }
 
     private static async Task<string> ReadScriptAsync(string name, CancellationToken cancellationToken)

@@ -172,7 +172,8 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
             using (var select = _writer.CreateCommand())
             {
                 select.Transaction = transaction;
-                select.CommandText = "SELECT workflow_id FROM workflows WHERE status IN ('completed', 'failed', 'cancelled') AND finished_ticks < $before ORDER BY rowid";
+                select.CommandText = "SELECT workflow_id FROM workflows WHERE status IN ('completed', 'failed', 'cancelled') AND finished_ticks < $before"
+                    + " AND workflow_id NOT IN (SELECT running_workflow_id FROM schedules WHERE running_workflow_id IS NOT NULL) ORDER BY rowid";
                 select.Parameters.AddWithValue("$before", finishedBefore.UtcTicks);
                 using var reader = select.ExecuteReader();
                 while (reader.Read())

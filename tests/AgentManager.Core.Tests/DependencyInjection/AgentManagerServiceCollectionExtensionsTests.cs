@@ -23,7 +23,8 @@ public sealed class AgentManagerServiceCollectionExtensionsTests
 
         Assert.Equal(once.Count + 1, twice.Count); // the second call only adds its Configure
         Assert.Single(twice, d => d.ServiceType == typeof(IWorkflowEngine));
-        Assert.Single(twice, d => d.ServiceType == typeof(IHostedService));
+        Assert.Equal(2, twice.Count(d => d.ServiceType == typeof(IHostedService))); // the engine and retention
+        Assert.Single(twice, d => d.ImplementationType == typeof(RetentionService));
     }
 
     [Fact]

@@ -117,15 +117,7 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
             }
 
             Assert.Equal(10, (await fixture.Engine.PurgeAsync(TimeSpan.FromSeconds(1))).Count);
-            await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
-            {
-                await connection.OpenAsync();
-                using var checkpoint = connection.CreateCommand();
-                checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
-                await checkpoint.ExecuteNonQueryAsync();
-            }
-
-            sizes.Add(new FileInfo(DatabasePath).Length);
+            sizes.Add(await SqliteFileSize.AfterCheckpointAsync(DatabasePath));
         }
 
         Assert.Empty(await store.ListWorkflowsAsync(CancellationToken.None));

@@ -1,0 +1,38 @@
+namespace AgentManager.Persistence;
+
+/// <summary>Automatic retention: how long finished workflows are kept before a hosted service purges them,
+/// so that a long-running host (a schedule firing every minute, say) does not grow its store without bound.</summary>
+public sealed class RetentionOptions
+{
+    private static readonly TimeSpan MaxInterval = TimeSpan.FromDays(49);
+
+    /// <summary>Gets or sets how long after it finished (completed, failed or cancelled) a workflow is purged,
+    /// with its tasks, transitions, events, checkpoints and working memory. Task history and semantic
+    /// memory are long-term memory and are kept.</summary>
+    /// <value>The default, <see langword="null"/>, turns retention off. Must not be negative.</value>
+    public TimeSpan? FinishedWorkflowTtl { get; set; }
+
+    /// <summary>Gets or sets how often the purge runs, on the engine's <see cref="TimeProvider"/>; the first
+    /// run is one interval after the host starts.</summary>
+    /// <value>The default is 1 hour. Must be positive and at most 49 days.</value>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Checks the settings.</summary>
+    /// <param name="prefix">Put before each setting's name in the messages.</param>
+    /// <returns>One sentence per broken rule; empty when the settings are valid.</returns>
+    public IReadOnlyList<string> Validate(string prefix = "")
+    {
+        var errors = new List<string>();
+        if (FinishedWorkflowTtl < TimeSpan.Zero)
+        {
+            errors.Add($"{prefix}{nameof(FinishedWorkflowTtl)} is {FinishedWorkflowTtl}; it must not be negative.");
+        }
+
+        if (Interval <= TimeSpan.Zero || Interval > MaxInterval)
+        {
+            errors.Add($"{prefix}{nameof(Interval)} is {Interval}; it must be positive and at most {MaxInterval.TotalDays} days.");
+        }
+
+        return errors;
+    }
+}

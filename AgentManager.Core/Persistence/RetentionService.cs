@@ -1,0 +1,86 @@
+using AgentManager.Memory;
+using AgentManager.Persistence.Checkpoints;
+using AgentManager.Workflows;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AgentManager.Persistence;
+
+/// <summary>Purges finished workflows older than <see cref="RetentionOptions.FinishedWorkflowTtl"/> every
+/// <see cref="RetentionOptions.Interval"/>, with their checkpoints and working memory. Does nothing while
+/// retention is off.</summary>
+internal sealed partial class RetentionService(
+    IOptions<AgentManagerOptions> options,
+    IWorkflowEngine engine,
+    TimeProvider time,
+    ILogger<RetentionService>? logger = null,
+    ICheckpointStore? checkpoints = null,
+    IWorkingMemory? workingMemory = null) : BackgroundService
+{
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+    private long _passes;
+
+    /// <summary>Gets how many purge passes have completed, so that a test can wait for one.</summary>
+    internal long Passes => Interlocked.Read(ref _passes);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var retention = options.Value.Retention;
+        if (retention.FinishedWorkflowTtl is not { } ttl)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(retention.Interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await PurgeAsync(ttl, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    PurgeFailed(_logger, exception);
+                }
+
+                Interlocked.Increment(ref _passes);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
+    }
+
+    private async Task PurgeAsync(TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        var purged = await engine.PurgeAsync(ttl, cancellationToken).ConfigureAwait(false);
+        foreach (var workflowId in purged)
+        {
+            if (checkpoints is not null)
+            {
+                await checkpoints.DeleteWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (workingMemory is not null)
+            {
+                await workingMemory.ClearAsync(workflowId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (purged.Count > 0)
+        {
+            Purged(_logger, purged.Count, ttl);
+        }
+    }
+
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Retention purged {Count} workflow(s) that finished more than {Ttl} ago")]
+    private static partial void Purged(ILogger logger, int count, TimeSpan ttl);
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "The retention purge failed; it runs again at the next interval")]
+    private static partial void PurgeFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,174 @@
+using AgentManager.Events;
+using AgentManager.Persistence;
+using AgentManager.Persistence.Sqlite;
+using AgentManager.Tests.Execution;
+using AgentManager.Tests.Schedules;
+using AgentManager.Workflows;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using static AgentManager.Tests.Schedules.ScheduleHarness;
+
+namespace AgentManager.Tests.Persistence;
+
+public sealed class RetentionTests : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "agentmanager-retention-tests", Guid.NewGuid().ToString("N"));
+    private string DatabasePath => Path.Combine(_directory, "state.db");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await Task.Yield();
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private static RetentionService Retention(ScheduleHarness h) =>
+        h.Services.GetServices<IHostedService>().OfType<RetentionService>().Single();
+
+    [Fact]
+    public async Task ScheduleEveryMinute_WithRetention_KeepsTheDatabaseFromGrowing()
+    {
+        await using var store = new SqliteStateStore(new SqliteStoreOptions { Path = DatabasePath });
+        var schedule = Hourly("minutely");
+        schedule.Interval = TimeSpan.FromMinutes(1);
+        schedule.WorkflowFactory = (_, _) => ValueTask.FromResult(Workflows.EngineFixture.Workflow(
+            Workflows.EngineFixture.NoOp,
+            [.. Enumerable.Range(0, 20).Select(i => Workflows.EngineFixture.Task($"t{i}"))]));
+        await using var h = new ScheduleHarness(new FakeTimeProvider(T0), store, o => o.Schedules.Add(schedule), engine: o =>
+        {
+            o.Retention.FinishedWorkflowTtl = TimeSpan.FromMinutes(2);
+            o.Retention.Interval = TimeSpan.FromMinutes(5);
+        });
+        await h.StartAsync();
+        var retention = Retention(h);
+        var sizes = new List<long>();
+        var stored = new List<int>();
+        var minute = 0;
+        for (var round = 0; round < 6; round++)
+        {
+            var passes = retention.Passes;
+            for (var run = 0; run < 10; run++)
+            {
+                minute++;
+                await h.AdvanceToAsync(T0.AddMinutes(minute));
+                var fired = await h.WaitForAsync(EventTypes.ScheduleFired, e => e.Occurrence == T0.AddMinutes(minute));
+                await h.WaitForWorkflowAsync(EventTypes.WorkflowCompleted, fired.RunWorkflowId!);
+            }
+
+            await Poll.UntilAsync(() => retention.Passes > passes, "a retention pass");
+            stored.Add((await store.ListWorkflowsAsync(CancellationToken.None)).Count);
+            sizes.Add(await SqliteFileSize.AfterCheckpointAsync(DatabasePath));
+        }
+
+        Assert.Equal(60, h.ScheduleEvents.Count(e => e.Type == EventTypes.ScheduleFired));
+        // Every pass leaves at most the runs of the last TTL plus one interval (the purge runs every 5
+        // minutes and keeps 2), never the 60 that ran.
+        Assert.All(stored, count => Assert.InRange(count, 1, 8));
+        // Freed pages are reused: after the first rounds the file stays within a few pages instead of
+        // growing by a round's worth each time.
+        Assert.True(sizes[^1] <= sizes[1] * 1.1, $"the database grew across purged rounds: {string.Join(", ", sizes)} bytes");
+    }
+
+    [Fact]
+    public async Task RetentionOff_ByDefault_PurgesNothing()
+    {
+        var time = new FakeTimeProvider(T0);
+        await using var h = new ScheduleHarness(time, configure: o => o.Schedules.Add(Hourly()));
+        await h.StartAsync();
+        await h.AdvanceToAsync(T0.AddHours(1));
+        var fired = await h.WaitForAsync(EventTypes.ScheduleFired);
+        await h.WaitForWorkflowAsync(EventTypes.WorkflowCompleted, fired.RunWorkflowId!);
+
+        time.Advance(TimeSpan.FromDays(30));
+
+        Assert.Null(h.Services.GetRequiredService<IOptions<AgentManagerOptions>>().Value.Retention.FinishedWorkflowTtl);
+        Assert.True(Retention(h).ExecuteTask!.IsCompletedSuccessfully);
+        Assert.NotNull(await h.Store.GetWorkflowAsync(fired.RunWorkflowId!, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Retention_PurgesCheckpointsAndWorkingMemoryOfPurgedWorkflows_AndKeepsRecentOnes()
+    {
+        var time = new FakeTimeProvider(T0);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddAgentManager(o =>
+        {
+            o.WorkRoot = Path.Combine(_directory, "runs");
+            o.Retention.FinishedWorkflowTtl = TimeSpan.FromHours(1);
+            o.Retention.Interval = TimeSpan.FromMinutes(30);
+        }).UseFileCheckpoints(o => o.RootDirectory = Path.Combine(_directory, "checkpoints")).AddAgentMemory();
+        await using var provider = services.BuildServiceProvider();
+        var hosted = provider.GetServices<IHostedService>().ToList();
+        foreach (var service in hosted)
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+
+        var engine = provider.GetRequiredService<IWorkflowEngine>();
+        var memory = provider.GetRequiredService<AgentManager.Memory.IWorkingMemory>();
+        var checkpoints = provider.GetRequiredService<AgentManager.Persistence.Checkpoints.ICheckpointStore>();
+        var old = Workflows.EngineFixture.Workflow(Workflows.EngineFixture.NoOp, Workflows.EngineFixture.Task("a"));
+        old.Id = "old";
+        await engine.RunAsync(old);
+        await memory.SetAsync("old", "k", "v", null, CancellationToken.None);
+        time.Advance(TimeSpan.FromMinutes(90));
+        var recent = Workflows.EngineFixture.Workflow(Workflows.EngineFixture.NoOp, Workflows.EngineFixture.Task("a"));
+        recent.Id = "recent";
+        await engine.RunAsync(recent);
+        var retention = hosted.OfType<RetentionService>().Single();
+        var passes = retention.Passes;
+
+        time.Advance(TimeSpan.FromMinutes(30));
+        await Poll.UntilAsync(() => retention.Passes > passes, "a retention pass");
+
+        var store = provider.GetRequiredService<IStateStore>();
+        Assert.Null(await store.GetWorkflowAsync("old", CancellationToken.None));
+        Assert.NotNull(await store.GetWorkflowAsync("recent", CancellationToken.None));
+        Assert.Empty(await checkpoints.ListAsync("old", null, CancellationToken.None));
+        Assert.NotEmpty(await checkpoints.ListAsync("recent", null, CancellationToken.None));
+        Assert.Empty(await memory.ListAsync("old", CancellationToken.None));
+        foreach (var service in Enumerable.Reverse(hosted))
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public void Options_Defaults_AndBrokenRules()
+    {
+        var options = new RetentionOptions();
+        Assert.Equal((null, TimeSpan.FromHours(1)), (options.FinishedWorkflowTtl, options.Interval));
+        Assert.Empty(options.Validate());
+
+        options.FinishedWorkflowTtl = TimeSpan.FromSeconds(-1);
+        options.Interval = TimeSpan.Zero;
+        var errors = options.Validate("Retention.");
+
+        Assert.Equal(2, errors.Count);
+        Assert.StartsWith("Retention.FinishedWorkflowTtl is -00:00:01; it must not be negative.", errors[0], StringComparison.Ordinal);
+        Assert.Contains("Retention.Interval is 00:00:00; it must be positive and at most 49 days.", errors[1], StringComparison.Ordinal);
+        options.Interval = TimeSpan.FromDays(50);
+        Assert.Equal(2, options.Validate().Count);
+    }
+
+    [Fact]
+    public void AgentManagerOptions_InvalidRetention_AreReportedWhenRead()
+    {
+        var services = new ServiceCollection();
+        services.AddAgentManager(o => o.Retention.Interval = TimeSpan.FromSeconds(-5));
+        using var provider = services.BuildServiceProvider();
+
+        var exception = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AgentManagerOptions>>().Value);
+
+        Assert.Contains("Retention.Interval is -00:00:05", exception.Message, StringComparison.Ordinal);
+    }
+}
