@@ -9,6 +9,8 @@ internal sealed class InMemoryStateStore : IStateStore
     private readonly object _sync = new();
     private readonly Dictionary<string, WorkflowState> _workflows = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
+    private readonly List<EventLogEntry> _events = [];
+    private long _lastSequence;
 
     public Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
     {
@@ -38,6 +40,11 @@ internal sealed class InMemoryStateStore : IStateStore
             foreach (var transition in changes.Transitions)
             {
                 Find(transition.WorkflowId).Transitions.Add(transition);
+            }
+
+            foreach (var @event in changes.Events)
+            {
+                _events.Add(EventLog.Entry(++_lastSequence, @event));
             }
         }
 
@@ -99,6 +106,18 @@ internal sealed class InMemoryStateStore : IStateStore
         }
     }
 
+    public Task<IReadOnlyList<EventLogEntry>> ReadEventsAsync(EventLogQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        lock (_sync)
+        {
+            var matches = query.NewestFirst ? Enumerable.Reverse(_events).Where(query.Matches) : _events.Where(query.Matches);
+            IReadOnlyList<EventLogEntry> page = matches.Take(query.Limit).ToArray();
+            return Task.FromResult(page);
+        }
+    }
+
     public Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -113,6 +132,9 @@ internal sealed class InMemoryStateStore : IStateStore
                 _order.Remove(id);
             }
 
+            var gone = purged.ToHashSet(StringComparer.Ordinal);
+            _events.RemoveAll(e => gone.Contains(e.WorkflowId));
+
             return Task.FromResult<IReadOnlyList<string>>(purged);
         }
     }
@@ -120,12 +142,14 @@ internal sealed class InMemoryStateStore : IStateStore
     private void ThrowIfOrphaned(StateChanges changes)
     {
         var known = changes.Workflows.Select(w => w.WorkflowId).ToHashSet(StringComparer.Ordinal);
-        var ids = changes.Tasks.Select(t => t.WorkflowId).Concat(changes.Transitions.Select(t => t.WorkflowId));
+        var ids = changes.Tasks.Select(t => t.WorkflowId)
+            .Concat(changes.Transitions.Select(t => t.WorkflowId))
+            .Concat(changes.Events.Select(e => e.WorkflowId));
         foreach (var id in ids)
         {
             if (!known.Contains(id) && !_workflows.ContainsKey(id))
             {
-                throw new InvalidOperationException($"Workflow '{id}' must be committed before its tasks and transitions; nothing was stored.");
+                throw new InvalidOperationException($"Workflow '{id}' must be committed before its tasks, transitions and events; nothing was stored.");
             }
         }
     }

@@ -148,6 +148,14 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
     }
 
+    public async Task<IReadOnlyList<EventLogEntry>> ReadEventsAsync(EventLogQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var (sql, parameters) = EventLogSql.Select(query);
+        return await QueryAsync(sql, EventLogSql.Read, cancellationToken, parameters).ConfigureAwait(false);
+    }
+
     /// <summary>Reads the event log of a workflow: the type of every event committed with its change, oldest first.</summary>
     internal async Task<IReadOnlyList<(string Type, string? TaskId)>> GetEventLogAsync(string workflowId, CancellationToken cancellationToken) =>
         await QueryAsync("SELECT type, task_id FROM events WHERE workflow_id = $id ORDER BY id", r => (r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)), cancellationToken, ("$id", workflowId)).ConfigureAwait(false);
@@ -310,13 +318,4 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
 
     private static InvalidOperationException Unknown(string what, string value) =>
         new($"The database holds the {what} '{value}', which this version of AgentManager does not know.");
-
-    internal static string? TaskIdOf(AgentManagerEvent @event) => @event is TaskEvent task ? task.TaskId : null;
-
-    internal static string? ReasonOf(AgentManagerEvent @event) => @event switch
-    {
-        TaskEvent task => task.Transition.Reason,
-        WorkflowEvent workflow => workflow.Reason,
-        _ => null,
-    };
 }

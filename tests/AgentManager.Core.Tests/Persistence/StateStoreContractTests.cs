@@ -7,7 +7,7 @@ namespace AgentManager.Tests.Persistence;
 
 /// <summary>The behaviour every <see cref="IStateStore"/> must have. Each implementation gets a subclass
 /// that supplies a fresh, empty store; <see cref="StateStoreCoverageTests"/> checks none is missing.</summary>
-public abstract class StateStoreContractTests
+public abstract partial class StateStoreContractTests
 {
     private static readonly DateTimeOffset Created = new(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2));
 
