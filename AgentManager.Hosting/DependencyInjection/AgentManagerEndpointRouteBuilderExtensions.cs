@@ -32,6 +32,8 @@ public static class AgentManagerEndpointRouteBuilderExtensions
         AdhocTaskEndpoints.Map(group);
         PlanEndpoints.Map(group);
         WorkflowEndpoints.Map(group);
+        EventEndpoints.Map(group);
+        MetricsEndpoint.Map(group);
         AgentEndpoints.Map(group);
         group.MapOpenApi("/openapi/{documentName}.json");
         return group;

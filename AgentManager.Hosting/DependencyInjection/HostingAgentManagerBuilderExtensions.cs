@@ -3,6 +3,8 @@ using AgentManager.Hosting;
 using AgentManager.Hosting.Adhoc;
 using AgentManager.Hosting.Contracts;
 using AgentManager.Hosting.Endpoints;
+using AgentManager.Hosting.Events;
+using AgentManager.Hosting.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -15,6 +17,9 @@ public static class HostingAgentManagerBuilderExtensions
 {
     /// <summary>The OpenAPI document of the AgentManager endpoints, served at <c>{prefix}/openapi/agentmanager.json</c>.</summary>
     public const string OpenApiDocumentName = "agentmanager";
+
+    // Task attempts last from a fraction of a second to hours; the SDK's default buckets are meant for milliseconds.
+    private static readonly double[] TaskDurationBuckets = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200];
 
     /// <summary>Registers what <c>MapAgentManager()</c> needs: the API options (bound from
     /// <c>AgentManager:Api</c>, then <paramref name="configure"/>, checked at start), task plans
@@ -35,8 +40,13 @@ public static class HostingAgentManagerBuilderExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentManagerApiOptions>, AgentManagerApiOptionsValidator>());
             builder.AddTaskPlans();
             services.TryAddSingleton<AdhocTaskBoard>();
+            services.TryAddSingleton<EventStream>();
+            services.TryAddSingleton<ApiGate>();
             services.AddHealthChecks().AddCheck<StateStoreHealthCheck>("state_store", tags: [HealthEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(10));
-            services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(AgentManagerDiagnostics.MeterName).AddPrometheusExporter());
+            services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(AgentManagerDiagnostics.MeterName)
+                .AddView(AgentManagerDiagnostics.TaskDuration, new ExplicitBucketHistogramConfiguration { Boundaries = TaskDurationBuckets })
+                .AddPrometheusExporter());
             services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.SnakeCaseResolver));
             services.AddOpenApi(OpenApiDocumentName, o => o.ShouldInclude = d => d.GroupName == OpenApiDocumentName);
         }
