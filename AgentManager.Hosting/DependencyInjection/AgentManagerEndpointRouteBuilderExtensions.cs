@@ -34,6 +34,7 @@ public static class AgentManagerEndpointRouteBuilderExtensions
         WorkflowEndpoints.Map(group);
         EventEndpoints.Map(group);
         MetricsEndpoint.Map(group);
+        DashboardEndpoints.Map(group);
         AgentEndpoints.Map(group);
         group.MapOpenApi("/openapi/{documentName}.json");
         return group;

@@ -9,19 +9,28 @@ namespace AgentManager.Tests.Infrastructure;
 /// built-in agents (<c>worker</c>, <c>manager</c>, <c>supervisor</c>) echo too, so confirmed plans run.</summary>
 internal static class TestAgents
 {
-    public static void Register(IAgentManagerBuilder builder)
+    public static void Register(IAgentManagerBuilder builder, bool gatedWorker = false)
     {
         var echo = new DelegateAgentRunner((invocation, _) => ValueTask.FromResult(AgentResult.Success($"echo: {invocation.Prompt}")));
+        Func<IServiceProvider, IAgentRunner> gated = sp => new DelegateAgentRunner(async (invocation, cancellationToken) =>
+        {
+            await sp.GetRequiredService<Gates>().WaitAsync(invocation.WorkflowId, invocation.TaskId, cancellationToken);
+            return AgentResult.Success($"gated: {invocation.TaskId} passed its gate");
+        });
         builder.AddAgent("echo", echo)
-            .AddAgent("worker", echo)
             .AddAgent("manager", echo)
             .AddAgent("supervisor", echo)
             .AddAgent("failing", new DelegateAgentRunner((invocation, _) => ValueTask.FromResult(AgentResult.Failure($"task '{invocation.TaskId}' failed on purpose", "partial output"))))
-            .AddAgent("gated", sp => new DelegateAgentRunner(async (invocation, cancellationToken) =>
-            {
-                await sp.GetRequiredService<Gates>().WaitAsync(invocation.WorkflowId, invocation.TaskId, cancellationToken);
-                return AgentResult.Success($"gated: {invocation.TaskId} passed its gate");
-            }));
+            .AddAgent("gated", gated);
+        if (gatedWorker)
+        {
+            builder.AddAgent("worker", gated);
+        }
+        else
+        {
+            builder.AddAgent("worker", echo);
+        }
+
         builder.Services.AddSingleton<Gates>();
     }
 }

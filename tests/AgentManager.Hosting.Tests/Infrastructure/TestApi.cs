@@ -30,6 +30,9 @@ internal sealed class TestApiOptions
     /// <summary>Gets what to map on the application besides the AgentManager API.</summary>
     public Action<WebApplication>? App { get; init; }
 
+    /// <summary>Gets whether the catalog's <c>worker</c> agent waits at a gate like <c>gated</c> instead of echoing.</summary>
+    public bool GatedWorker { get; init; }
+
     /// <summary>Gets whether to listen on a real Kestrel port (127.0.0.1, port 0) instead of the in-memory TestServer.</summary>
     public bool Kestrel { get; init; }
 }
@@ -68,7 +71,7 @@ internal sealed class TestApi : IAsyncDisposable
         }
 
         var agentManager = builder.Services.AddAgentManager(o => o.WorkRoot = Path.Combine(Path.GetTempPath(), "agentmanager-hosting-tests", Guid.NewGuid().ToString("N")));
-        TestAgents.Register(agentManager);
+        TestAgents.Register(agentManager, options.GatedWorker);
         options.AgentManager?.Invoke(agentManager);
         agentManager.AddHosting(options.Api);
         options.Services?.Invoke(builder.Services);
