@@ -1,4 +1,5 @@
 using AgentManager.Hosting.Contracts;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace AgentManager.Hosting.Http;
 
@@ -35,15 +36,6 @@ internal static class Problems
         return text.Length > 0 && text[^1] is '.' or '!' or '?' ? text : text + ".";
     }
 
-    public static string TitleOf(int status) => status switch
-    {
-        StatusCodes.Status400BadRequest => "Bad request",
-        StatusCodes.Status401Unauthorized => "Unauthorized",
-        StatusCodes.Status404NotFound => "Not found",
-        StatusCodes.Status409Conflict => "Conflict",
-        StatusCodes.Status413PayloadTooLarge => "Request body too large",
-        StatusCodes.Status422UnprocessableEntity => "Malformed request",
-        StatusCodes.Status503ServiceUnavailable => "Service unavailable",
-        _ => status >= 500 ? "Server error" : "Request failed",
-    };
+    /// <summary>The title of an <c>about:blank</c> problem is the status's reason phrase (RFC 7807).</summary>
+    public static string TitleOf(int status) => ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
 }

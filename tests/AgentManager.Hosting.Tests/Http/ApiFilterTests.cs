@@ -52,6 +52,21 @@ public sealed class ApiFilterTests
         Assert.Equal(32, response.Headers.GetValues("X-Request-ID").Single().Length);
     }
 
+    [Fact]
+    public async Task RequestId_IsInTheLogScope_OfWhatTheRequestLogs()
+    {
+        var logs = new ScopeCapturingLoggerProvider();
+        await using var api = await TestApi.StartAsync(new TestApiOptions { Services = s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs) });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/tasks/nope");
+        request.Headers.Add("X-Request-ID", "scoped-1");
+
+        using var response = await api.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var refused = Assert.Single(logs.Entries, e => e.Message.StartsWith("Refused GET /tasks/nope with 404", StringComparison.Ordinal));
+        Assert.Equal("scoped-1", refused.Scope["request_id"]);
+    }
+
     [Theory]
     [InlineData("/status")]
     [InlineData("/tasks/nope")]
