@@ -73,8 +73,11 @@ public sealed class EventFilter
             return false;
         }
 
-        return _anyType || MatchesType(@event.Type);
+        return MatchesType(@event.Type);
     }
+
+    /// <summary>Tells whether an event type passes the filter's type patterns (the workflow is not checked).</summary>
+    internal bool MatchesType(string type) => _anyType || MatchesAnyPattern(type);
 
     private static void ThrowIfInvalidPattern(string? pattern, string paramName)
     {
@@ -87,7 +90,7 @@ public sealed class EventFilter
         }
     }
 
-    private bool MatchesType(string type)
+    private bool MatchesAnyPattern(string type)
     {
         foreach (var exact in _exactTypes)
         {

@@ -66,6 +66,16 @@ public partial interface IStateStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The record, or <see langword="null"/> when there is none.</returns>
     Task<HumanDecisionRecord?> GetDecisionAsync(string decisionId, CancellationToken cancellationToken);
+    /// <summary>Reads the event log: the events committed with their changes (by <see cref="CommitAsync"/>), in
+    /// commit order, each with its log <see cref="EventLogEntry.Sequence"/>. Events of a batch that failed are
+    /// not logged; events of purged workflows are removed with them.</summary>
+    /// <param name="query">The filter, the window of sequence numbers and the page size.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>At most <see cref="EventLogQuery.Limit"/> matching events, oldest first unless
+    /// <see cref="EventLogQuery.NewestFirst"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The query's window or limit is out of range.</exception>
+    Task<IReadOnlyList<EventLogEntry>> ReadEventsAsync(EventLogQuery query, CancellationToken cancellationToken);
 
     /// <summary>Deletes finished workflows (completed, failed or cancelled) that finished before a time,
     /// with their tasks, transitions, events and human decisions. A workflow that a schedule still counts as

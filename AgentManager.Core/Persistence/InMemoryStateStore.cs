@@ -11,6 +11,8 @@ internal sealed partial class InMemoryStateStore : IStateStore
     private readonly List<string> _order = [];
     private readonly Dictionary<string, HumanDecisionRecord> _decisions = new(StringComparer.Ordinal);
     private readonly List<string> _decisionOrder = [];
+    private readonly List<EventLogEntry> _events = [];
+    private long _lastSequence;
 
     public Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
     {
@@ -52,6 +54,11 @@ internal sealed partial class InMemoryStateStore : IStateStore
                 {
                     _decisions[decision.DecisionId] = decision;
                 }
+            }
+
+            foreach (var @event in changes.Events)
+            {
+                _events.Add(EventLog.Entry(++_lastSequence, @event));
             }
         }
 
@@ -155,6 +162,18 @@ internal sealed partial class InMemoryStateStore : IStateStore
         }
     }
 
+    public Task<IReadOnlyList<EventLogEntry>> ReadEventsAsync(EventLogQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        lock (_sync)
+        {
+            var matches = query.NewestFirst ? Enumerable.Reverse(_events).Where(query.Matches) : _events.Where(query.Matches);
+            IReadOnlyList<EventLogEntry> page = matches.Take(query.Limit).ToArray();
+            return Task.FromResult(page);
+        }
+    }
+
     public Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -176,6 +195,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
                 _decisions.Remove(decisionId);
                 _decisionOrder.Remove(decisionId);
             }
+            _events.RemoveAll(e => gone.Contains(e.WorkflowId));
 
             return Task.FromResult<IReadOnlyList<string>>(purged);
         }
@@ -184,12 +204,15 @@ internal sealed partial class InMemoryStateStore : IStateStore
     private void ThrowIfOrphaned(StateChanges changes)
     {
         var known = changes.Workflows.Select(w => w.WorkflowId).ToHashSet(StringComparer.Ordinal);
-        var ids = changes.Tasks.Select(t => t.WorkflowId).Concat(changes.Transitions.Select(t => t.WorkflowId)).Concat(changes.Decisions.Select(d => d.WorkflowId));
+        var ids = changes.Tasks.Select(t => t.WorkflowId)
+            .Concat(changes.Transitions.Select(t => t.WorkflowId))
+            .Concat(changes.Events.Select(e => e.WorkflowId))
+            .Concat(changes.Decisions.Select(d => d.WorkflowId));
         foreach (var id in ids)
         {
             if (!known.Contains(id) && !_workflows.ContainsKey(id))
             {
-                throw new InvalidOperationException($"Workflow '{id}' must be committed before its tasks, transitions and decisions; nothing was stored.");
+                throw new InvalidOperationException($"Workflow '{id}' must be committed before its tasks, transitions, events and decisions; nothing was stored.");
             }
         }
     }

@@ -53,8 +53,8 @@ internal sealed partial class SqliteStateStore
                 VALUES ($workflow_id, $task_id, $from_state, $to_state, $trigger_name, $reason, $actor, $attempt, $at_ticks, $at_offset)
                 """);
             _event = Create(connection, """
-                INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset)
-                VALUES ($workflow_id, $type, $task_id, $reason, $at_ticks, $at_offset)
+                INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset, correlation_id, from_state, to_state, trigger_name, actor, attempt)
+                VALUES ($workflow_id, $type, $task_id, $reason, $at_ticks, $at_offset, $correlation_id, $from_state, $to_state, $trigger_name, $actor, $attempt)
                 """);
             _decision = Create(connection, """
                 INSERT INTO human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset)
@@ -140,9 +140,16 @@ internal sealed partial class SqliteStateStore
             var p = _event.Parameters;
             Set(p, "$workflow_id", e.WorkflowId);
             Set(p, "$type", e.Type);
-            Set(p, "$task_id", TaskIdOf(e));
-            Set(p, "$reason", ReasonOf(e));
+            Set(p, "$task_id", EventLog.TaskIdOf(e));
+            Set(p, "$reason", EventLog.ReasonOf(e));
             SqliteTime.Bind(p["$at_ticks"], p["$at_offset"], e.Timestamp);
+            Set(p, "$correlation_id", e.CorrelationId);
+            var transition = (e as TaskEvent)?.Transition;
+            Set(p, "$from_state", transition?.From.ToWireName());
+            Set(p, "$to_state", transition?.To.ToWireName());
+            Set(p, "$trigger_name", transition?.Trigger.ToWireName());
+            Set(p, "$actor", transition?.Actor);
+            Set(p, "$attempt", transition?.Attempt);
             _event.ExecuteNonQuery();
         }
 

@@ -203,6 +203,14 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
     }
 
+    public async Task<IReadOnlyList<EventLogEntry>> ReadEventsAsync(EventLogQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var (sql, parameters) = EventLogSql.Select(query);
+        return await QueryAsync(sql, EventLogSql.Read, cancellationToken, parameters).ConfigureAwait(false);
+    }
+
     /// <summary>Reads the event log of a workflow: the type of every event committed with its change, oldest first.</summary>
     internal async Task<IReadOnlyList<(string Type, string? TaskId)>> GetEventLogAsync(string workflowId, CancellationToken cancellationToken) =>
         await QueryAsync("SELECT type, task_id FROM events WHERE workflow_id = $id ORDER BY id", r => (r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)), cancellationToken, ("$id", workflowId)).ConfigureAwait(false);

@@ -143,4 +143,31 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
         Assert.Single(log, e => e == ("task_completed", "b"));
         Assert.Equal(WorkflowStatus.Completed, (await store.GetWorkflowAsync("logged", CancellationToken.None))!.Status);
     }
+
+    [Fact]
+    public async Task Open_VersionOneDatabase_MigratesAndKeepsItsEventsReadable()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        using (var script = new StreamReader(typeof(SqliteStateStore).Assembly.GetManifestResourceStream("AgentManager.Sqlite.001_initial.sql")!))
+        {
+            await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = await script.ReadToEndAsync() + """
+
+                PRAGMA user_version = 1;
+                INSERT INTO workflows (workflow_id, status, created_ticks, created_offset, metadata) VALUES ('old', 'running', 0, 0, '{}');
+                INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset) VALUES ('old', 'task_ready', 't0', NULL, 0, 0);
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var store = Open();
+
+        var log = await store.ReadEventsAsync(new EventLogQuery(), CancellationToken.None);
+        var entry = Assert.Single(log);
+        Assert.Equal(("task_ready", "t0"), (entry.Type, entry.TaskId));
+        Assert.Null(entry.Transition);
+        Assert.Null(entry.CorrelationId);
+    }
 }

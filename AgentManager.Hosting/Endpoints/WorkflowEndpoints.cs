@@ -1,0 +1,129 @@
+using AgentManager.Agents;
+using AgentManager.Events;
+using AgentManager.Hosting.Adhoc;
+using AgentManager.Hosting.Contracts;
+using AgentManager.Hosting.Http;
+using AgentManager.Hosting.Mapping;
+using AgentManager.Persistence;
+using AgentManager.Plans;
+using AgentManager.Workflows;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace AgentManager.Hosting.Endpoints;
+
+/// <summary><c>/workflows</c>: create (from tasks or a confirmed plan), start, cancel, and read with task states,
+/// task details and transitions.</summary>
+internal static class WorkflowEndpoints
+{
+    public static void Map(RouteGroupBuilder group)
+    {
+        var workflows = group.MapGroup("/workflows").WithTags("Workflows");
+        workflows.MapPost("", CreateAsync).WithSummary("Creates a workflow from tasks or from a confirmed task plan, and starts it when 'start' is true.")
+            .JsonRequest<NewWorkflowRequest>().Produces<WorkflowView>(StatusCodes.Status201Created).Problems(400, 404, 409, 413, 422);
+        workflows.MapGet("", ListAsync).WithSummary("Lists workflows, oldest first, filtered by status, a page at a time.").Produces<PageView<WorkflowView>>().Problems(422);
+        workflows.MapGet("/{id}", GetAsync).WithSummary("Reads a workflow with its tasks' states and the id of its latest event.").Produces<WorkflowView>().Problems(404, 422);
+        workflows.MapPost("/{id}/start", StartAsync).WithSummary("Starts a created workflow.").Produces<WorkflowView>().Problems(404, 409, 422);
+        workflows.MapPost("/{id}/cancel", CancelAsync).WithSummary("Cancels an unfinished workflow (?reason=): running agents stop, unfinished tasks end cancelled.")
+            .Produces<WorkflowView>().Problems(404, 409, 422);
+        workflows.MapGet("/{id}/tasks/{taskId}", TaskAsync).WithSummary("Reads a task with its transitions and the tail of its last output.").Produces<TaskDetailView>().Problems(404, 422);
+        workflows.MapGet("/{id}/transitions", TransitionsAsync).WithSummary("Reads a workflow's transitions, oldest first (?task_id= for one task's).")
+            .Produces<IReadOnlyList<TransitionView>>().Problems(404, 422);
+    }
+
+    private static async Task<IResult> CreateAsync(
+        HttpContext context,
+        [FromServices] IWorkflowEngine engine,
+        [FromServices] IStateStore store,
+        [FromServices] TaskPlanService plans,
+        [FromServices] AgentCatalog catalog)
+    {
+        var body = await JsonBody.ReadAsync(context, ApiJson.Context.NewWorkflowRequest).ConfigureAwait(false);
+        var definition = await WorkflowRequests.DefinitionAsync(body, plans, catalog, context.RequestAborted).ConfigureAwait(false);
+        if (RequestId.Of(context) is { } requestId)
+        {
+            definition.Metadata.TryAdd("correlation_id", requestId);
+        }
+
+        var workflowId = await engine.CreateAsync(definition, context.RequestAborted).ConfigureAwait(false);
+        if (body.Start == true)
+        {
+            await engine.StartAsync(workflowId, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        var view = await ViewAsync(store, workflowId, context.RequestAborted).ConfigureAwait(false);
+        return ApiResults.Created($"{context.Request.PathBase}{context.Request.Path}/{workflowId}", view, ApiJson.Context.WorkflowView);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, [FromServices] IStateStore store, [FromServices] IOptions<AgentManagerApiOptions> options)
+    {
+        var status = TaskStates.ParseWorkflow(QueryValues.String(context.Request, "status"));
+        var (limit, offset) = QueryValues.Page(context.Request, options.Value.MaxPageSize);
+        var all = (await store.ListWorkflowsAsync(context.RequestAborted).ConfigureAwait(false)).Where(w => status is null || w.Status == status).ToList();
+        var page = new List<WorkflowView>();
+        foreach (var workflow in all.Skip(offset).Take(limit))
+        {
+            var tasks = await store.GetTasksAsync(workflow.WorkflowId, context.RequestAborted).ConfigureAwait(false);
+            page.Add(WorkflowViews.Workflow(workflow, tasks, withTasks: false, await LastEventIdAsync(store, workflow.WorkflowId, context.RequestAborted).ConfigureAwait(false)));
+        }
+
+        return ApiResults.Ok(new PageView<WorkflowView>(page, all.Count, limit, offset), ApiJson.Context.PageViewWorkflowView);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, string id, [FromServices] IStateStore store) =>
+        ApiResults.Ok(await ViewAsync(store, ApiIds.Require(id, "workflow id"), context.RequestAborted).ConfigureAwait(false), ApiJson.Context.WorkflowView);
+
+    private static async Task<IResult> StartAsync(HttpContext context, string id, [FromServices] IWorkflowEngine engine, [FromServices] IStateStore store, [FromServices] AdhocTaskBoard board)
+    {
+        var workflowId = RequireRunnable(id, board, "started");
+        await engine.StartAsync(workflowId, context.RequestAborted).ConfigureAwait(false);
+        return ApiResults.Ok(await ViewAsync(store, workflowId, context.RequestAborted).ConfigureAwait(false), ApiJson.Context.WorkflowView);
+    }
+
+    private static async Task<IResult> CancelAsync(HttpContext context, string id, [FromServices] IWorkflowEngine engine, [FromServices] IStateStore store, [FromServices] AdhocTaskBoard board)
+    {
+        var workflowId = RequireRunnable(id, board, "cancelled");
+        await engine.CancelAsync(workflowId, QueryValues.String(context.Request, "reason"), context.RequestAborted).ConfigureAwait(false);
+        return ApiResults.Ok(await ViewAsync(store, workflowId, context.RequestAborted).ConfigureAwait(false), ApiJson.Context.WorkflowView);
+    }
+
+    private static async Task<IResult> TaskAsync(HttpContext context, string id, string taskId, [FromServices] IStateStore store)
+    {
+        var workflowId = ApiIds.Require(id, "workflow id");
+        var task = ApiIds.Require(taskId, "task id");
+        _ = await store.GetWorkflowAsync(workflowId, context.RequestAborted).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
+        var record = await store.GetTaskAsync(workflowId, task, context.RequestAborted).ConfigureAwait(false)
+            ?? throw new TaskNotFoundException(task, $"Workflow '{workflowId}' has no task '{task}'.");
+        var transitions = await store.GetTransitionsAsync(workflowId, task, context.RequestAborted).ConfigureAwait(false);
+        return ApiResults.Ok(WorkflowViews.Detail(record, transitions), ApiJson.Context.TaskDetailView);
+    }
+
+    private static async Task<IResult> TransitionsAsync(HttpContext context, string id, [FromServices] IWorkflowEngine engine)
+    {
+        var transitions = await engine.GetTransitionsAsync(ApiIds.Require(id, "workflow id"), QueryValues.Id(context.Request, "task_id"), context.RequestAborted).ConfigureAwait(false);
+        return ApiResults.Ok<IReadOnlyList<TransitionView>>(transitions.Select(WorkflowViews.Transition).ToArray(), ApiJson.Context.IReadOnlyListTransitionView);
+    }
+
+    /// <summary>The ad-hoc workflow's tasks are moved one by one through <c>/tasks</c>; it is never started or
+    /// cancelled as a whole.</summary>
+    private static string RequireRunnable(string id, AdhocTaskBoard board, string operation)
+    {
+        var workflowId = ApiIds.Require(id, "workflow id");
+        return workflowId == board.WorkflowId
+            ? throw new ApiException(StatusCodes.Status409Conflict, $"Workflow '{workflowId}' holds the tasks of /tasks, which API calls move one by one; it is not {operation} as a whole.")
+            : workflowId;
+    }
+
+    private static async Task<WorkflowView> ViewAsync(IStateStore store, string workflowId, CancellationToken cancellationToken)
+    {
+        var workflow = await store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
+        var tasks = await store.GetTasksAsync(workflowId, cancellationToken).ConfigureAwait(false);
+        return WorkflowViews.Workflow(workflow, tasks, withTasks: true, await LastEventIdAsync(store, workflowId, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<long> LastEventIdAsync(IStateStore store, string workflowId, CancellationToken cancellationToken)
+    {
+        var newest = await store.ReadEventsAsync(new EventLogQuery { Filter = new EventFilter(workflowId), Limit = 1, NewestFirst = true }, cancellationToken).ConfigureAwait(false);
+        return newest.Count == 0 ? 0 : newest[0].Sequence;
+    }
+}

@@ -1,0 +1,22 @@
+using AgentManager.Samples.Web;
+
+// The AgentManager HTTP API on the embedded default: state in agentmanager-data/agentmanager.db (SQLite),
+// checkpoints beside it, the dashboard at /dashboard/. Demo agents stand in for the built-in profiles.
+var builder = WebApplication.CreateBuilder(args);
+var data = builder.Configuration["AgentManager:DataDirectory"] ?? "agentmanager-data";
+var demo = DemoAgents.FromConfiguration(builder.Configuration);
+builder.Services.AddAgentManager(o => o.WorkRoot = Path.Combine(data, "runs"))
+    .UseSqliteStore(o => o.Path = Path.Combine(data, "agentmanager.db"))
+    .UseFileCheckpoints(o => o.RootDirectory = Path.Combine(data, "checkpoints"))
+    .AddAgent("manager", demo)
+    .AddAgent("supervisor", demo)
+    .AddAgent("worker", demo)
+    .AddHosting();
+
+var app = builder.Build();
+app.MapGet("/", () => Results.Redirect("/dashboard/")).ExcludeFromDescription();
+app.MapAgentManager();
+app.Run();
+
+/// <summary>The web sample's entry point, named for WebApplicationFactory in the tests.</summary>
+public partial class Program;
