@@ -119,15 +119,32 @@ internal sealed class InMemoryStateStore : IStateStore
 
     private void ThrowIfOrphaned(StateChanges changes)
     {
-        var known = changes.Workflows.Select(w => w.WorkflowId).ToHashSet(StringComparer.Ordinal);
-        var ids = changes.Tasks.Select(t => t.WorkflowId).Concat(changes.Transitions.Select(t => t.WorkflowId));
-        foreach (var id in ids)
+        // A batch nearly always concerns one or two workflows: check each id once per run of equal ids.
+        string? checkedId = null;
+        foreach (var task in changes.Tasks)
         {
-            if (!known.Contains(id) && !_workflows.ContainsKey(id))
-            {
-                throw new InvalidOperationException($"Workflow '{id}' must be committed before its tasks and transitions; nothing was stored.");
-            }
+            ThrowIfUnknown(task.WorkflowId, changes, ref checkedId);
         }
+
+        foreach (var transition in changes.Transitions)
+        {
+            ThrowIfUnknown(transition.WorkflowId, changes, ref checkedId);
+        }
+    }
+
+    private void ThrowIfUnknown(string workflowId, StateChanges changes, ref string? checkedId)
+    {
+        if (string.Equals(workflowId, checkedId, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (!_workflows.ContainsKey(workflowId) && !changes.Workflows.Exists(w => string.Equals(w.WorkflowId, workflowId, StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException($"Workflow '{workflowId}' must be committed before its tasks and transitions; nothing was stored.");
+        }
+
+        checkedId = workflowId;
     }
 
     private WorkflowState Find(string workflowId) =>

@@ -1,160 +1,230 @@
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using AgentManager.Events;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace AgentManager.Persistence.Sqlite;
 
 internal sealed partial class SqliteStateStore
 {
-    /// <summary>The writer's prepared statements, created once and reused by every commit.</summary>
+    /// <summary>The writer's statements, prepared once on the connection's SQLite handle and bound by
+    /// position. A commit writes about a dozen rows per task; through <see cref="SqliteCommand"/> each row
+    /// cost a look-up of every parameter by name in SQLite and a reader object, most of a commit's time.</summary>
     private sealed class Statements : IDisposable
     {
-        private readonly SqliteCommand _workflow;
-        private readonly SqliteCommand _task;
-        private readonly SqliteCommand _transition;
-        private readonly SqliteCommand _event;
+        // Dependencies and resources of a task never change, and the engine passes the same list in every
+        // snapshot of the task: their JSON is made once per list.
+        private static readonly ConditionalWeakTable<IReadOnlyList<string>, string> JsonOfList = [];
 
-        public Statements(SqliteConnection connection)
+        private readonly RawStatement _begin;
+        private readonly RawStatement _commit;
+        private readonly RawStatement _rollback;
+        private readonly RawStatement _workflow;
+        private readonly RawStatement _task;
+        private readonly RawStatement _transition;
+        private readonly RawStatement _event;
+
+        public Statements(SqliteConnection connection, TimeSpan busyTimeout)
         {
-            _workflow = Create(connection, """
+            var db = connection.Handle!;
+            raw.sqlite3_busy_timeout(db, (int)Math.Min(int.MaxValue, busyTimeout.TotalMilliseconds));
+            _begin = new RawStatement(db, "BEGIN IMMEDIATE");
+            _commit = new RawStatement(db, "COMMIT");
+            _rollback = new RawStatement(db, "ROLLBACK");
+            _workflow = new RawStatement(db, """
                 INSERT INTO workflows (workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata)
-                VALUES ($workflow_id, $name, $status, $reason, $created_ticks, $created_offset, $started_ticks, $started_offset, $finished_ticks, $finished_offset, $work_root, $metadata)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                 ON CONFLICT (workflow_id) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
                     started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
                     finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
                     work_root = excluded.work_root, metadata = excluded.metadata
                 """);
-            _task = Create(connection, """
+            _task = new RawStatement(db, """
                 INSERT INTO tasks (workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset)
-                VALUES ($workflow_id, $task_id, $ordinal, $title, $state, $attempt, $priority, $agent_id, $dependencies, $resources, $workdir, $last_error, $last_output, $started_ticks, $started_offset, $finished_ticks, $finished_offset)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
                 ON CONFLICT (workflow_id, task_id) DO UPDATE SET ordinal = excluded.ordinal, title = excluded.title, state = excluded.state,
                     attempt = excluded.attempt, priority = excluded.priority, agent_id = excluded.agent_id, dependencies = excluded.dependencies,
                     resources = excluded.resources, workdir = excluded.workdir, last_error = excluded.last_error, last_output = excluded.last_output,
                     started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
                     finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset
                 """);
-            _transition = Create(connection, """
+            _transition = new RawStatement(db, """
                 INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset)
-                VALUES ($workflow_id, $task_id, $from_state, $to_state, $trigger_name, $reason, $actor, $attempt, $at_ticks, $at_offset)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                 """);
-            _event = Create(connection, """
+            _event = new RawStatement(db, """
                 INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset)
-                VALUES ($workflow_id, $type, $task_id, $reason, $at_ticks, $at_offset)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                 """);
         }
 
-        public void Enlist(SqliteTransaction transaction)
+        public void Begin() => _begin.Execute();
+
+        public void Commit() => _commit.Execute();
+
+        /// <summary>Rolls back the open transaction, if SQLite has not already done so after an error.</summary>
+        public void Rollback(SqliteConnection connection)
         {
-            _workflow.Transaction = transaction;
-            _task.Transaction = transaction;
-            _transition.Transaction = transaction;
-            _event.Transaction = transaction;
+            if (raw.sqlite3_get_autocommit(connection.Handle!) == 0)
+            {
+                _rollback.Execute();
+            }
         }
 
-        public void UpsertWorkflow(WorkflowRecord w)
-        {
-            var p = _workflow.Parameters;
-            Set(p, "$workflow_id", w.WorkflowId);
-            Set(p, "$name", w.Name);
-            Set(p, "$status", w.Status.ToWireName());
-            Set(p, "$reason", w.Reason);
-            SqliteTime.Bind(p["$created_ticks"], p["$created_offset"], w.CreatedAt);
-            SqliteTime.Bind(p["$started_ticks"], p["$started_offset"], w.StartedAt);
-            SqliteTime.Bind(p["$finished_ticks"], p["$finished_offset"], w.FinishedAt);
-            Set(p, "$work_root", w.WorkRoot);
-            Set(p, "$metadata", JsonSerializer.Serialize(new Dictionary<string, string>(w.Metadata), SqliteJson.Default.DictionaryStringString));
-            _workflow.ExecuteNonQuery();
-        }
+        public void UpsertWorkflow(WorkflowRecord w) => _workflow
+            .Text(1, w.WorkflowId)
+            .Text(2, w.Name)
+            .Text(3, w.Status.ToWireName())
+            .Text(4, w.Reason)
+            .Time(5, w.CreatedAt)
+            .Time(7, w.StartedAt)
+            .Time(9, w.FinishedAt)
+            .Text(11, w.WorkRoot)
+            .Text(12, JsonSerializer.Serialize(new Dictionary<string, string>(w.Metadata), SqliteJson.Default.DictionaryStringString))
+            .Execute();
 
-        public void UpsertTask(TaskRecord t)
-        {
-            var p = _task.Parameters;
-            Set(p, "$workflow_id", t.WorkflowId);
-            Set(p, "$task_id", t.TaskId);
-            Set(p, "$ordinal", t.Ordinal);
-            Set(p, "$title", t.Title);
-            Set(p, "$state", t.State.ToWireName());
-            Set(p, "$attempt", t.Attempt);
-            Set(p, "$priority", t.Priority);
-            Set(p, "$agent_id", t.AgentId);
-            Set(p, "$dependencies", JsonSerializer.Serialize(t.Dependencies.ToArray(), SqliteJson.Default.StringArray));
-            Set(p, "$resources", JsonSerializer.Serialize(t.Resources.ToArray(), SqliteJson.Default.StringArray));
-            Set(p, "$workdir", t.Workdir);
-            Set(p, "$last_error", t.LastError);
-            Set(p, "$last_output", t.LastOutput);
-            SqliteTime.Bind(p["$started_ticks"], p["$started_offset"], t.StartedAt);
-            SqliteTime.Bind(p["$finished_ticks"], p["$finished_offset"], t.FinishedAt);
-            _task.ExecuteNonQuery();
-        }
+        public void UpsertTask(TaskRecord t) => _task
+            .Text(1, t.WorkflowId)
+            .Text(2, t.TaskId)
+            .Int(3, t.Ordinal)
+            .Text(4, t.Title)
+            .Text(5, t.State.ToWireName())
+            .Int(6, t.Attempt)
+            .Int(7, t.Priority)
+            .Text(8, t.AgentId)
+            .Text(9, Json(t.Dependencies))
+            .Text(10, Json(t.Resources))
+            .Text(11, t.Workdir)
+            .Text(12, t.LastError)
+            .Text(13, t.LastOutput)
+            .Time(14, t.StartedAt)
+            .Time(16, t.FinishedAt)
+            .Execute();
 
-        public void InsertTransition(TaskTransition t)
-        {
-            var p = _transition.Parameters;
-            Set(p, "$workflow_id", t.WorkflowId);
-            Set(p, "$task_id", t.TaskId);
-            Set(p, "$from_state", t.From.ToWireName());
-            Set(p, "$to_state", t.To.ToWireName());
-            Set(p, "$trigger_name", t.Trigger.ToWireName());
-            Set(p, "$reason", t.Reason);
-            Set(p, "$actor", t.Actor);
-            Set(p, "$attempt", t.Attempt);
-            SqliteTime.Bind(p["$at_ticks"], p["$at_offset"], t.Timestamp);
-            _transition.ExecuteNonQuery();
-        }
+        public void InsertTransition(TaskTransition t) => _transition
+            .Text(1, t.WorkflowId)
+            .Text(2, t.TaskId)
+            .Text(3, t.From.ToWireName())
+            .Text(4, t.To.ToWireName())
+            .Text(5, t.Trigger.ToWireName())
+            .Text(6, t.Reason)
+            .Text(7, t.Actor)
+            .Int(8, t.Attempt)
+            .Time(9, t.Timestamp)
+            .Execute();
 
-        public void InsertEvent(AgentManagerEvent e)
-        {
-            var p = _event.Parameters;
-            Set(p, "$workflow_id", e.WorkflowId);
-            Set(p, "$type", e.Type);
-            Set(p, "$task_id", TaskIdOf(e));
-            Set(p, "$reason", ReasonOf(e));
-            SqliteTime.Bind(p["$at_ticks"], p["$at_offset"], e.Timestamp);
-            _event.ExecuteNonQuery();
-        }
+        public void InsertEvent(AgentManagerEvent e) => _event
+            .Text(1, e.WorkflowId)
+            .Text(2, e.Type)
+            .Text(3, TaskIdOf(e))
+            .Text(4, ReasonOf(e))
+            .Time(5, e.Timestamp)
+            .Execute();
 
         public void Dispose()
         {
+            _begin.Dispose();
+            _commit.Dispose();
+            _rollback.Dispose();
             _workflow.Dispose();
             _task.Dispose();
             _transition.Dispose();
             _event.Dispose();
         }
 
-        private static void Set(SqliteParameterCollection parameters, string name, object? value) =>
-            parameters[name].Value = value ?? DBNull.Value;
+        private static string Json(IReadOnlyList<string> values) => values.Count == 0
+            ? "[]"
+            : JsonOfList.GetValue(values, static list => JsonSerializer.Serialize(list.ToArray(), SqliteJson.Default.StringArray));
+    }
 
-        private static SqliteCommand Create(SqliteConnection connection, string sql)
+    /// <summary>One prepared statement on a raw SQLite handle: bind by position, run, reset.</summary>
+    private sealed class RawStatement : IDisposable
+    {
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt _statement;
+
+        // Text is encoded here rather than by SQLitePCL's string overload, which allocates per value;
+        // SQLite copies the bytes (SQLITE_TRANSIENT), so the buffer is reused at once.
+        private byte[] _utf8 = new byte[256];
+
+        public RawStatement(sqlite3 db, string sql)
         {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var name in ParameterNames(sql))
-            {
-                command.Parameters.Add(new SqliteParameter(name, null));
-            }
-
-            command.Prepare();
-            return command;
+            _db = db;
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(db, sql, out _statement), db);
         }
 
-        private static IEnumerable<string> ParameterNames(string sql)
+        public RawStatement Text(int index, string? value)
         {
-            var values = sql[sql.IndexOf("VALUES", StringComparison.Ordinal)..];
-            var names = new List<string>();
-            for (var i = values.IndexOf('$', StringComparison.Ordinal); i >= 0; i = values.IndexOf('$', i + 1))
+            if (value is null)
             {
-                var end = i + 1;
-                while (end < values.Length && (char.IsAsciiLetterOrDigit(values[end]) || values[end] == '_'))
-                {
-                    end++;
-                }
-
-                names.Add(values[i..end]);
+                Check(raw.sqlite3_bind_null(_statement, index));
+                return this;
             }
 
-            return names.Distinct();
+            var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+            if (length > _utf8.Length)
+            {
+                _utf8 = new byte[Math.Max(length, 2 * _utf8.Length)];
+            }
+
+            var written = Encoding.UTF8.GetBytes(value, _utf8);
+            Check(raw.sqlite3_bind_text(_statement, index, _utf8.AsSpan(0, written)));
+            return this;
+        }
+
+        public RawStatement Int(int index, long value)
+        {
+            Check(raw.sqlite3_bind_int64(_statement, index, value));
+            return this;
+        }
+
+        /// <summary>Binds a time to two parameters, UTC ticks at <paramref name="index"/> and the offset in
+        /// minutes after it (see <see cref="SqliteTime"/>).</summary>
+        public RawStatement Time(int index, DateTimeOffset? value)
+        {
+            if (value is { } time)
+            {
+                Check(raw.sqlite3_bind_int64(_statement, index, time.UtcTicks));
+                Check(raw.sqlite3_bind_int(_statement, index + 1, (int)time.Offset.TotalMinutes));
+            }
+            else
+            {
+                Check(raw.sqlite3_bind_null(_statement, index));
+                Check(raw.sqlite3_bind_null(_statement, index + 1));
+            }
+
+            return this;
+        }
+
+        public void Execute()
+        {
+            var result = raw.sqlite3_step(_statement);
+            try
+            {
+                if (result != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(result, _db);
+                }
+            }
+            finally
+            {
+                raw.sqlite3_reset(_statement);
+                raw.sqlite3_clear_bindings(_statement);
+            }
+        }
+
+        public void Dispose() => _statement.Dispose();
+
+        private void Check(int result)
+        {
+            if (result != raw.SQLITE_OK)
+            {
+                SqliteException.ThrowExceptionForRC(result, _db);
+            }
         }
     }
 }

@@ -7,7 +7,8 @@ using Microsoft.Data.Sqlite;
 namespace AgentManager.Persistence.Sqlite;
 
 /// <summary>The embedded durable store: one SQLite file in WAL mode. Each commit is one transaction on a
-/// dedicated writer connection with prepared statements; reads use pooled connections of their own.</summary>
+/// dedicated writer connection with statements prepared on its raw handle; reads use pooled connections
+/// of their own.</summary>
 internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, IDisposable
 {
     private const int ForeignKeyViolation = 787;
@@ -15,6 +16,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
     private readonly string _path;
+    private readonly TimeSpan _busyTimeout;
     private SqliteConnection? _writer;
     private Statements? _statements;
 
@@ -27,6 +29,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
 
         _path = System.IO.Path.GetFullPath(options.Path);
+        _busyTimeout = options.BusyTimeout;
         _connectionString = SqliteFiles.ConnectionString(_path, options.BusyTimeout);
     }
 
@@ -37,10 +40,9 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         try
         {
             var statements = await GetStatementsAsync(cancellationToken).ConfigureAwait(false);
-            using var transaction = _writer!.BeginTransaction();
+            statements.Begin();
             try
             {
-                statements.Enlist(transaction);
                 foreach (var workflow in changes.Workflows)
                 {
                     statements.UpsertWorkflow(workflow);
@@ -61,12 +63,17 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
                     statements.InsertEvent(@event);
                 }
 
-                transaction.Commit();
+                statements.Commit();
             }
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == ForeignKeyViolation)
             {
-                transaction.Rollback();
+                statements.Rollback(_writer!);
                 throw new InvalidOperationException("A task, transition or event names a workflow that was never committed; nothing was stored.", ex);
+            }
+            catch
+            {
+                statements.Rollback(_writer!);
+                throw;
             }
         }
         finally
@@ -203,7 +210,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
 
         await SqliteMigrations.ApplyAsync(writer, cancellationToken).ConfigureAwait(false);
         _writer = writer;
-        _statements = new Statements(writer);
+        _statements = new Statements(writer, _busyTimeout);
         return _statements;
     }
 
