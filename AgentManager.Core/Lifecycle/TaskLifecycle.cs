@@ -73,6 +73,21 @@ public static class TaskLifecycle
     {
         Ids.ThrowIfInvalid(workflowId);
         Ids.ThrowIfInvalid(taskId);
+        return TransitionOfValidIds(workflowId, taskId, from, trigger, attempt, timestamp, actor, reason);
+    }
+
+    /// <summary><see cref="Transition"/> for a caller whose ids are known to be valid (the engine checks
+    /// them once, when it compiles a workflow): every other rule is checked the same way.</summary>
+    internal static TaskTransition TransitionOfValidIds(
+        string workflowId,
+        string taskId,
+        TaskState from,
+        TaskTrigger trigger,
+        int attempt,
+        DateTimeOffset timestamp,
+        string actor = EngineActor,
+        string? reason = null)
+    {
         ThrowIfUndefined(from);
         ThrowIfUndefined(trigger);
         ArgumentOutOfRangeException.ThrowIfNegative(attempt);

@@ -3,10 +3,11 @@ namespace AgentManager.Scheduling;
 /// <summary>The queue of ready work: highest priority first, first-in first-out among equal priorities,
 /// and an item is only handed out when every resource key it declares has a free unit.</summary>
 /// <remarks>
-/// <para>An item whose resources are busy waits beside the queue in its busy key's own line (ordered like
-/// the queue), so it never blocks items behind it. A key that has free units and a waiting line is
-/// "open": <see cref="TryDequeue"/> takes the best of the queue's head and the heads of the open keys'
-/// lines, so releasing a key costs O(log n), not a re-queue of everything waiting on it.</para>
+/// <para>New items wait in one first-in first-out line per priority. An item whose resources are busy
+/// waits beside them in its busy key's own line (ordered by priority, then arrival), so it never blocks
+/// items behind it. A key that has free units and a waiting line is "open": <see cref="TryDequeue"/>
+/// takes the best of the highest priority's head and the heads of the open keys' lines, so releasing a
+/// key costs O(log n), not a re-queue of everything waiting on it.</para>
 /// <para>Not thread-safe: the engine loop is its only user.</para>
 /// </remarks>
 /// <typeparam name="T">The queued item.</typeparam>
@@ -14,7 +15,10 @@ internal sealed class DispatchQueue<T>
 {
     private static readonly string[] NoResources = [];
 
-    private readonly PriorityQueue<Entry, Order> _queue = new(OrderComparer.Instance);
+    // Items not yet tried: one first-in first-out line per priority, the non-empty ones highest first.
+    // Enqueue and dequeue are O(1) plus O(number of priorities) when a priority appears or empties.
+    private readonly Dictionary<int, Queue<Entry>> _linesByPriority = [];
+    private readonly List<Queue<Entry>> _lines = [];
     private readonly Dictionary<string, PriorityQueue<Entry, Order>> _waiting = new(StringComparer.Ordinal);
 
     // Candidate open keys, each with the order of its line's head when recorded. Records go stale when
@@ -26,6 +30,7 @@ internal sealed class DispatchQueue<T>
     private readonly Dictionary<string, Order> _newestRecord = new(StringComparer.Ordinal);
     private readonly ResourcePool _pool;
     private long _sequence;
+    private int _queuedCount;
     private int _waitingCount;
 
     public DispatchQueue(ResourcePool pool)
@@ -34,12 +39,29 @@ internal sealed class DispatchQueue<T>
     }
 
     /// <summary>Gets how many items are queued, those waiting for a resource included.</summary>
-    public int Count => _queue.Count + _waitingCount;
+    public int Count => _queuedCount + _waitingCount;
 
     public void Enqueue(T item, int priority, string[]? resources)
     {
-        var order = new Order(priority, _sequence++);
-        _queue.Enqueue(new Entry(item, resources is { Length: > 0 } ? resources : NoResources, order), order);
+        if (!_linesByPriority.TryGetValue(priority, out var line))
+        {
+            line = new Queue<Entry>();
+            _linesByPriority[priority] = line;
+        }
+
+        if (line.Count == 0)
+        {
+            var at = 0;
+            while (at < _lines.Count && _lines[at].Peek().Order.Priority > priority)
+            {
+                at++;
+            }
+
+            _lines.Insert(at, line);
+        }
+
+        line.Enqueue(new Entry(item, resources is { Length: > 0 } ? resources : NoResources, new Order(priority, _sequence++)));
+        _queuedCount++;
     }
 
     /// <summary>Hands out the first item in line whose resources are all free, and takes those resources.</summary>
@@ -47,7 +69,8 @@ internal sealed class DispatchQueue<T>
     {
         while (true)
         {
-            var fromQueue = _queue.TryPeek(out _, out var queueHead);
+            var fromQueue = _lines.Count > 0;
+            var queueHead = fromQueue ? _lines[0].Peek().Order : default;
             var openKey = PeekOpenKey(out var keyHead);
             if (!fromQueue && openKey is null)
             {
@@ -74,7 +97,12 @@ internal sealed class DispatchQueue<T>
             }
             else
             {
-                entry = _queue.Dequeue();
+                entry = _lines[0].Dequeue();
+                _queuedCount--;
+                if (_lines[0].Count == 0)
+                {
+                    _lines.RemoveAt(0);
+                }
             }
 
             var busy = entry.Resources.Length == 0 ? null : _pool.TryAcquireAll(entry.Resources);

@@ -111,6 +111,27 @@ public sealed class TaskLifecycleTests
         }
     }
 
+    [Fact]
+    public void TransitionOfValidIds_EveryStateTriggerPair_BehavesLikeTransition()
+    {
+        foreach (var from in Enum.GetValues<TaskState>())
+        {
+            foreach (var trigger in Enum.GetValues<TaskTrigger>())
+            {
+                if (TaskLifecycle.CanFire(from, trigger))
+                {
+                    Assert.Equal(Fire(from, trigger), TaskLifecycle.TransitionOfValidIds("wf-1", "build", from, trigger, 2, At, Human, Why));
+                }
+                else
+                {
+                    Assert.Throws<InvalidTransitionException>(() => TaskLifecycle.TransitionOfValidIds("wf-1", "build", from, trigger, 2, At, Human, Why));
+                }
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => TaskLifecycle.TransitionOfValidIds("wf-1", "build", TaskState.BlockedHitl, TaskTrigger.HumanRetry, 2, At));
+    }
+
     [Theory]
     [MemberData(nameof(AllRules))]
     public void Transition_EveryRule_FiresToItsDestination(TaskState from, TaskTrigger trigger, TaskState to)
