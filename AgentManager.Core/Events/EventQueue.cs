@@ -27,6 +27,9 @@ internal sealed class EventQueue
     private bool _readerParked;
     private bool _completed;
 
+    // Set under the lock whenever an event is added; read without it by a reader about to park.
+    private volatile bool _added;
+
     public EventQueue(int capacity)
     {
         _capacity = capacity;
@@ -45,6 +48,7 @@ internal sealed class EventQueue
             }
 
             _incoming.Add(@event);
+            _added = true;
             wake = _readerParked;
             _readerParked = false;
         }
@@ -73,6 +77,7 @@ internal sealed class EventQueue
             if (_writers.Count == 0 && _incoming.Count < _capacity)
             {
                 _incoming.Add(@event);
+                _added = true;
                 (wake, _readerParked) = (_readerParked, false);
                 write = null!;
             }
@@ -128,6 +133,7 @@ internal sealed class EventQueue
             }
 
             (_batch, _incoming) = (_incoming, _batch);
+            _added = false;
             AdmitWriters(ref admitted);
         }
 
@@ -151,6 +157,19 @@ internal sealed class EventQueue
         if (_next < _batch.Count)
         {
             return new ValueTask<bool>(true);
+        }
+
+        // Spin briefly before parking: a publisher usually adds the next event within a microsecond or
+        // two, and waking a parked reader goes through the thread pool (several microseconds).
+        var spinner = default(SpinWait);
+        while (!spinner.NextSpinWillYield)
+        {
+            if (_added)
+            {
+                return new ValueTask<bool>(true);
+            }
+
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
 
         ValueTask<bool> wait;
@@ -220,6 +239,7 @@ internal sealed class EventQueue
             {
                 write.Admitted = true;
                 _incoming.Add(write.Event);
+                _added = true;
                 (admitted ??= []).Add(write);
             }
         }
