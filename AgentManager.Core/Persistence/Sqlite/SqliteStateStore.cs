@@ -53,15 +53,8 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
                     statements.UpsertTask(task);
                 }
 
-                foreach (var transition in changes.Transitions)
-                {
-                    statements.InsertTransition(transition);
-                }
-
-                foreach (var @event in changes.Events)
-                {
-                    statements.InsertEvent(@event);
-                }
+                statements.InsertTransitions(changes.Transitions);
+                statements.InsertEvents(changes.Events);
 
                 statements.Commit();
             }
