@@ -26,6 +26,7 @@ if [ "$rc" -ne 2 ]; then
 fi
 
 run graphload --n 20000
+run eventrate --events 20000 --rounds 1
 # Exits non-zero when any engine's run on any workload fails.
 run compare --n 2000 --chain-n 1000 --timeout 120 >/dev/null
 run bench --smoke
