@@ -17,6 +17,8 @@ namespace AgentManager.Events;
 /// </remarks>
 internal sealed class EventQueue
 {
+    private const int BatchGrowthSpins = 64;
+
     private readonly Lock _lock = new();
     private readonly int _capacity;
     private readonly ReaderSignal _signal = new();
@@ -166,6 +168,9 @@ internal sealed class EventQueue
         {
             if (_added)
             {
+                // Let the batch grow a little: taking one event at a time makes the reader's swap and
+                // the writers' appends contend for the lock on every event.
+                Thread.SpinWait(BatchGrowthSpins);
                 return new ValueTask<bool>(true);
             }
 
