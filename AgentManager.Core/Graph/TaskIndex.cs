@@ -31,9 +31,6 @@ internal sealed class TaskIndex
 
     public int Count { get; private set; }
 
-    /// <summary>Gets every index, in no particular order.</summary>
-    public IEnumerable<int> Values => Entries.Select(static e => e.Index);
-
     /// <summary>Gets every id with its index, in no particular order.</summary>
     public IEnumerable<(string Id, int Index)> Entries
     {
