@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentManager.Events;
 
-/// <summary>The in-process <see cref="IEventBus"/>: one bounded channel per subscription, with
-/// back-pressure instead of drops.</summary>
+/// <summary>The in-process <see cref="IEventBus"/>: one bounded queue (<see cref="EventQueue"/>) per
+/// subscription, with back-pressure instead of drops.</summary>
 internal sealed class EventBus : IEventBus, IAsyncDisposable, IDisposable
 {
     private readonly int _subscriberCapacity;
@@ -179,7 +179,7 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable, IDisposable
         Add(subscription);
         try
         {
-            var reader = subscription.Reader;
+            var reader = subscription.Queue;
             while (await WaitToReadQuietlyAsync(reader, cancellationToken).ConfigureAwait(false))
             {
                 while (!cancellationToken.IsCancellationRequested && reader.TryRead(out var @event))
@@ -194,7 +194,7 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable, IDisposable
         }
     }
 
-    private static async ValueTask<bool> WaitToReadQuietlyAsync(ChannelReader<AgentManagerEvent> reader, CancellationToken cancellationToken)
+    private static async ValueTask<bool> WaitToReadQuietlyAsync(EventQueue reader, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace AgentManager.Events;
@@ -12,7 +11,7 @@ internal sealed class EventSubscription : IAsyncDisposable
     private static readonly AsyncLocal<EventSubscription?> CurrentHandlerLoop = new();
 
     private readonly EventBus _bus;
-    private readonly Channel<AgentManagerEvent> _channel;
+    private readonly EventQueue _queue;
     private readonly Func<AgentManagerEvent, CancellationToken, ValueTask>? _handler;
     private readonly ILogger _logger;
     private Task _loop = Task.CompletedTask;
@@ -29,17 +28,12 @@ internal sealed class EventSubscription : IAsyncDisposable
         Filter = filter;
         _handler = handler;
         _logger = logger;
-        _channel = Channel.CreateBounded<AgentManagerEvent>(new BoundedChannelOptions(capacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-            SingleWriter = false,
-        });
+        _queue = new EventQueue(capacity);
     }
 
     internal EventFilter Filter { get; }
 
-    internal ChannelReader<AgentManagerEvent> Reader => _channel.Reader;
+    internal EventQueue Queue => _queue;
 
     /// <summary>Gets whether the bus (rather than the subscriber) closed the queue.</summary>
     internal bool ClosedByBus => _closedByBus;
@@ -47,11 +41,11 @@ internal sealed class EventSubscription : IAsyncDisposable
     /// <summary>Gets whether the caller runs inside this subscription's handler.</summary>
     internal bool IsCurrent => ReferenceEquals(CurrentHandlerLoop.Value, this);
 
-    internal bool TryWrite(AgentManagerEvent @event) => _channel.Writer.TryWrite(@event);
+    internal bool TryWrite(AgentManagerEvent @event) => _queue.TryWrite(@event);
 
     /// <summary>Queues behind the writers already waiting, so the event keeps its place in publish order.</summary>
     internal ValueTask WriteAsync(AgentManagerEvent @event, CancellationToken cancellationToken) =>
-        _channel.Writer.WriteAsync(@event, cancellationToken);
+        _queue.WriteAsync(@event, cancellationToken);
 
     internal void Start()
     {
@@ -70,7 +64,7 @@ internal sealed class EventSubscription : IAsyncDisposable
             _closedByBus = true;
         }
 
-        _channel.Writer.TryComplete();
+        _queue.Complete();
         return _loop;
     }
 
@@ -87,8 +81,8 @@ internal sealed class EventSubscription : IAsyncDisposable
     private async Task RunAsync()
     {
         CurrentHandlerLoop.Value = this;
-        var reader = _channel.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var reader = _queue;
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
             while (reader.TryRead(out var @event))
             {

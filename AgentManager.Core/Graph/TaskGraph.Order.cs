@@ -11,7 +11,7 @@ public sealed partial class TaskGraph
     /// <summary>Restores the order before adding <paramref name="dependency"/> → <paramref name="dependent"/>
     /// when the dependency currently comes after the dependent. Searches only tasks whose order lies
     /// between the two; finding the dependency from the dependent means a cycle, reported before anything changes.</summary>
-    private void Reorder(int dependency, int dependent, string attempted)
+    private void Reorder(int dependency, int dependent, string taskId, string dependsOn)
     {
         var lower = _order[dependent];
         var upper = _order[dependency];
@@ -23,12 +23,11 @@ public sealed partial class TaskGraph
         while (stack.Count > 0)
         {
             var node = stack.Pop();
-            foreach (var edge in Out(node))
+            foreach (var next in _dependents.Of(node))
             {
-                var next = edge.Target;
                 if (next == dependency)
                 {
-                    throw new DependencyCycleException(CyclePath(dependency, dependent, node), attempted);
+                    throw new DependencyCycleException(CyclePath(dependency, dependent, node), Attempted(taskId, dependsOn));
                 }
 
                 if (_mark[next] != forwardMark && _order[next] < upper)
@@ -48,9 +47,8 @@ public sealed partial class TaskGraph
         while (stack.Count > 0)
         {
             var node = stack.Pop();
-            foreach (var edge in In(node))
+            foreach (var previous in _dependencies.Of(node))
             {
-                var previous = edge.Source;
                 if (_mark[previous] != backwardMark && _order[previous] > lower)
                 {
                     _mark[previous] = backwardMark;

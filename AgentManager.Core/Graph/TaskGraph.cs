@@ -1,5 +1,3 @@
-using QuikGraph;
-
 namespace AgentManager.Graph;
 
 /// <summary>Tasks and their dependencies, kept acyclic, with an incrementally maintained set of ready tasks.</summary>
@@ -7,31 +5,38 @@ namespace AgentManager.Graph;
 /// <para>A task is ready when it is not completed and every task it depends on is completed. Completing a
 /// task costs O(its number of dependents); a dependency that keeps the current topological order is added
 /// in O(1), others search only the affected part of the graph (Pearce–Kelly).</para>
+/// <para>Edges are kept in int-indexed adjacency arrays (<see cref="AdjacencyLists"/>), built in one pass
+/// by <see cref="AddRange"/>; QuikGraph algorithms run over them through a read-only view
+/// (<see cref="AsQuikGraph"/>).</para>
 /// <para>Not thread-safe: serialize access (the engine's loop is its only writer).</para>
 /// </remarks>
 public sealed partial class TaskGraph
 {
-    private readonly BidirectionalGraph<int, SEquatableEdge<int>> _edges = new(allowParallelEdges: true);
-    private readonly Dictionary<string, int> _indexOf = new(StringComparer.Ordinal);
+    private readonly AdjacencyLists _dependents = new();
+    private readonly AdjacencyLists _dependencies = new();
     private readonly HashSet<int> _ready = [];
+    private TaskIndex _indexOf = new();
     private string?[] _ids = new string?[16];
     private int[] _unmet = new int[16];
     private int[] _order = new int[16];
     private bool[] _completed = new bool[16];
     private int _next;
     private int _nextOrder;
+    private int _edgeCount;
 
     /// <summary>Creates an empty graph.</summary>
     public TaskGraph()
     {
         ReadyTasks = new ReadyView(this);
+        _dependents.EnsureVertices(_ids.Length);
+        _dependencies.EnsureVertices(_ids.Length);
     }
 
     /// <summary>Gets the number of tasks.</summary>
     public int Count => _indexOf.Count;
 
     /// <summary>Gets the number of dependencies.</summary>
-    public int DependencyCount => _edges.EdgeCount;
+    public int DependencyCount => _edgeCount;
 
     /// <summary>Gets the tasks that are ready: not completed, every dependency completed. Maintained as tasks
     /// complete, never computed by scanning the graph.</summary>
@@ -55,7 +60,6 @@ public sealed partial class TaskGraph
 
         var index = Allocate(taskId);
         _order[index] = _nextOrder++;
-        _edges.AddVertex(index);
         _ready.Add(index);
     }
 
@@ -69,23 +73,22 @@ public sealed partial class TaskGraph
     {
         var dependent = Require(taskId, nameof(taskId));
         var dependency = Require(dependsOn, nameof(dependsOn));
-        var attempted = $"Adding dependency '{taskId}' -> '{dependsOn}'";
         if (dependent == dependency)
         {
-            throw new DependencyCycleException([taskId, taskId], attempted);
+            throw new DependencyCycleException([taskId, taskId], Attempted(taskId, dependsOn));
         }
 
-        if (_edges.ContainsEdge(dependency, dependent))
+        if (_dependents.Contains(dependency, dependent))
         {
             return;
         }
 
         if (_order[dependency] > _order[dependent])
         {
-            Reorder(dependency, dependent, attempted);
+            Reorder(dependency, dependent, taskId, dependsOn);
         }
 
-        _edges.AddEdge(new SEquatableEdge<int>(dependency, dependent));
+        AddEdge(dependency, dependent);
         if (!_completed[dependency] && _unmet[dependent]++ == 0)
         {
             _ready.Remove(dependent);
@@ -102,15 +105,23 @@ public sealed partial class TaskGraph
             return false;
         }
 
-        foreach (var edge in Out(index))
+        foreach (var dependent in _dependents.Of(index))
         {
+            _dependencies.Remove(dependent, index);
             if (!_completed[index])
             {
-                Satisfy(edge.Target, null);
+                Satisfy(dependent, null);
             }
         }
 
-        _edges.RemoveVertex(index);
+        foreach (var dependency in _dependencies.Of(index))
+        {
+            _dependents.Remove(dependency, index);
+        }
+
+        _edgeCount -= _dependents.CountOf(index) + _dependencies.CountOf(index);
+        _dependents.Clear(index);
+        _dependencies.Clear(index);
         _ready.Remove(index);
         _ids[index] = null;
         return true;
@@ -124,10 +135,13 @@ public sealed partial class TaskGraph
     {
         var dependent = Require(taskId, nameof(taskId));
         var dependency = Require(dependsOn, nameof(dependsOn));
-        if (!_edges.RemoveEdge(new SEquatableEdge<int>(dependency, dependent)))
+        if (!_dependents.Remove(dependency, dependent))
         {
             return false;
         }
+
+        _dependencies.Remove(dependent, dependency);
+        _edgeCount--;
 
         if (!_completed[dependency])
         {
@@ -140,14 +154,13 @@ public sealed partial class TaskGraph
     /// <summary>Gets the tasks a task depends on.</summary>
     /// <param name="taskId">The task id.</param>
     /// <returns>The dependency ids, in the order they were added.</returns>
-    public IReadOnlyList<string> GetDependencies(string taskId) =>
-        In(Require(taskId, nameof(taskId))).Select(e => _ids[e.Source]!).ToArray();
+    public IReadOnlyList<string> GetDependencies(string taskId) => Names(_dependencies.Of(Require(taskId, nameof(taskId))));
 
     /// <summary>Gets the tasks that depend directly on a task.</summary>
     /// <param name="taskId">The task id.</param>
-    /// <returns>The dependent ids, in the order they were added.</returns>
-    public IReadOnlyList<string> GetDependents(string taskId) =>
-        Out(Require(taskId, nameof(taskId))).Select(e => _ids[e.Target]!).ToArray();
+    /// <returns>The dependent ids, in the order they were added (those added by one <see cref="AddRange"/>
+    /// in the order of its task ids).</returns>
+    public IReadOnlyList<string> GetDependents(string taskId) => Names(_dependents.Of(Require(taskId, nameof(taskId))));
 
     /// <summary>Gets every task that depends on a task directly or through others, each once.</summary>
     /// <param name="taskId">The task id.</param>
@@ -164,7 +177,7 @@ public sealed partial class TaskGraph
     /// <remarks>Read from the incrementally maintained order in O(V log V). QuikGraph 2.5's source-first sort
     /// is avoided: its queue updates scan linearly, O(V·E) in the worst case.</remarks>
     public IReadOnlyList<string> TopologicalOrder() =>
-        _indexOf.Values.OrderBy(i => _order[i]).Select(i => _ids[i]!).ToArray();
+        Enumerable.Range(0, _next).Where(i => _ids[i] is not null).OrderBy(i => _order[i]).Select(i => _ids[i]!).ToArray();
 
     /// <summary>Tells whether a task is completed.</summary>
     /// <param name="taskId">The task id.</param>
@@ -205,42 +218,41 @@ public sealed partial class TaskGraph
 
         if (_unmet[index] > 0)
         {
-            var unmet = In(index).Where(e => !_completed[e.Source]).Select(e => _ids[e.Source]!).ToArray();
+            var unmet = new List<string>();
+            foreach (var dependency in _dependencies.Of(index))
+            {
+                if (!_completed[dependency])
+                {
+                    unmet.Add(_ids[dependency]!);
+                }
+            }
+
             throw new TaskNotReadyException(_ids[index]!, unmet);
         }
 
         _completed[index] = true;
         _ready.Remove(index);
-        var dependents = Out(index);
-        for (var i = 0; i < dependents.Count; i++)
+        foreach (var dependent in _dependents.Of(index))
         {
-            Satisfy(dependents[i].Target, newlyReady);
+            Satisfy(dependent, newlyReady);
         }
     }
 
     internal void CollectDescendants(int index, List<int> result)
     {
-        var seen = new HashSet<int> { index };
+        var seen = ++_epoch;
+        _mark[index] = seen;
         var start = result.Count;
-        foreach (var edge in Out(index))
-        {
-            if (seen.Add(edge.Target))
-            {
-                result.Add(edge.Target);
-            }
-        }
-
+        AddUnseenDependents(index, seen, result);
         for (var i = start; i < result.Count; i++)
         {
-            foreach (var edge in Out(result[i]))
-            {
-                if (seen.Add(edge.Target))
-                {
-                    result.Add(edge.Target);
-                }
-            }
+            AddUnseenDependents(result[i], seen, result);
         }
     }
+
+    /// <summary>Gets a read-only QuikGraph view of the graph: vertices are task indexes, an edge runs from a
+    /// dependency to its dependent. Valid until the graph changes.</summary>
+    internal QuikGraph.IBidirectionalGraph<int, QuikGraph.SEquatableEdge<int>> AsQuikGraph() => new QuikGraphView(this);
 
     private void Satisfy(int dependent, List<int>? newlyReady)
     {
@@ -249,6 +261,38 @@ public sealed partial class TaskGraph
             _ready.Add(dependent);
             newlyReady?.Add(dependent);
         }
+    }
+
+    private void AddUnseenDependents(int index, int seen, List<int> result)
+    {
+        foreach (var dependent in _dependents.Of(index))
+        {
+            if (_mark[dependent] != seen)
+            {
+                _mark[dependent] = seen;
+                result.Add(dependent);
+            }
+        }
+    }
+
+    private static string Attempted(string taskId, string dependsOn) => $"Adding dependency '{taskId}' -> '{dependsOn}'";
+
+    private void AddEdge(int dependency, int dependent)
+    {
+        _dependents.Add(dependency, dependent);
+        _dependencies.Add(dependent, dependency);
+        _edgeCount++;
+    }
+
+    private string[] Names(ReadOnlySpan<int> indexes)
+    {
+        var names = new string[indexes.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = _ids[indexes[i]]!;
+        }
+
+        return names;
     }
 
     private int Require(string taskId, string paramName)
@@ -264,7 +308,7 @@ public sealed partial class TaskGraph
         EnsureCapacity(_next + 1);
         var index = _next++;
         _ids[index] = taskId;
-        _indexOf.Add(taskId, index);
+        _indexOf.TryAdd(taskId, index);
         return index;
     }
 
@@ -282,14 +326,9 @@ public sealed partial class TaskGraph
         Array.Resize(ref _completed, capacity);
         Array.Resize(ref _mark, capacity);
         Array.Resize(ref _parent, capacity);
+        _dependents.EnsureVertices(capacity);
+        _dependencies.EnsureVertices(capacity);
     }
-
-    private IList<SEquatableEdge<int>> Out(int index) => AsList(_edges.OutEdges(index));
-
-    private IList<SEquatableEdge<int>> In(int index) => AsList(_edges.InEdges(index));
-
-    private static IList<SEquatableEdge<int>> AsList(IEnumerable<SEquatableEdge<int>> edges) =>
-        edges as IList<SEquatableEdge<int>> ?? edges.ToList();
 
     private sealed class ReadyView(TaskGraph graph) : IReadOnlyCollection<string>
     {

@@ -2,28 +2,13 @@ using Stateless;
 
 namespace AgentManager.Lifecycle;
 
-/// <summary>The task lifecycle as a Stateless machine: the one definition of the table, and the
-/// machine every transition fires through.</summary>
+/// <summary>The task lifecycle as a Stateless machine: the one definition of the table.</summary>
+/// <remarks><see cref="LifecycleTable"/> reads this configuration once (<c>GetInfo()</c>) into arrays,
+/// and transitions are look-ups in them: firing Stateless cost about 1 µs and 1.3 KB per transition
+/// (boxed states, LINQ over trigger behaviours), a third of the engine loop. A test fires this machine
+/// for every (state, trigger) pair and checks that it agrees with the table.</remarks>
 internal static class LifecycleMachine
 {
-    // Stateless machines are not thread-safe, so each thread keeps one, configured once. Its state
-    // lives outside it, in t_state: the caller's TaskState stays the truth and is only copied in.
-    [ThreadStatic]
-    private static StateMachine<TaskState, TaskTrigger>? t_machine;
-
-    [ThreadStatic]
-    private static TaskState t_state;
-
-    /// <summary>Fires <paramref name="trigger"/> from <paramref name="from"/>. The caller has checked
-    /// that the move is allowed, so Stateless never throws its own exception.</summary>
-    internal static TaskState Fire(TaskState from, TaskTrigger trigger)
-    {
-        var machine = t_machine ??= Create(static () => t_state, static state => t_state = state);
-        t_state = from;
-        machine.Fire(trigger);
-        return t_state;
-    }
-
     /// <summary>Creates a machine configured with the lifecycle table over the given state storage.</summary>
     internal static StateMachine<TaskState, TaskTrigger> Create(Func<TaskState> read, Action<TaskState> write)
     {

@@ -64,6 +64,15 @@ internal sealed class LifecycleTable
 
     internal TaskState DestinationOf(TaskTrigger trigger) => _destinationByTrigger[(int)trigger];
 
+    /// <summary>Gets where <paramref name="trigger"/> leads from <paramref name="from"/>.</summary>
+    /// <returns><see langword="false"/> when the table has no such move (or a value is undefined).</returns>
+    internal bool TryFire(TaskState from, TaskTrigger trigger, out TaskState to)
+    {
+        var destination = IsDefined(from) && IsDefined(trigger) ? _destinations[Index(from, trigger)] : NoMove;
+        to = (TaskState)destination;
+        return destination != NoMove;
+    }
+
     internal ReadOnlyCollection<TaskTrigger> PermittedTriggers(TaskState from) => _permitted[(int)from];
 
     private static int Index(TaskState from, TaskTrigger trigger) => ((int)from * TriggerCount) + (int)trigger;

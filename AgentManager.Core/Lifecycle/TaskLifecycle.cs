@@ -5,9 +5,10 @@ namespace AgentManager.Lifecycle;
 /// <summary>The task lifecycle: which triggers each <see cref="TaskState"/> allows, where they lead,
 /// and the one way to move a task (<see cref="Transition"/>).</summary>
 /// <remarks>
-/// <para>The table is defined once with the Stateless library and every transition fires through it.
-/// This class holds no task state: the caller passes the current state and stores the returned one.</para>
-/// <para>All members are thread-safe and <see cref="Transition"/> allocates little beyond its result.</para>
+/// <para>The table is defined once with the Stateless library and read from it once into a look-up table
+/// that every transition uses. This class holds no task state: the caller passes the current state and
+/// stores the returned one.</para>
+/// <para>All members are thread-safe and <see cref="Transition"/> allocates nothing but its result.</para>
 /// </remarks>
 public static class TaskLifecycle
 {
@@ -46,7 +47,7 @@ public static class TaskLifecycle
         return LifecycleTable.Instance.PermittedTriggers(from);
     }
 
-    /// <summary>Moves a task: checks the move against the table, fires it and describes it.</summary>
+    /// <summary>Moves a task: looks the move up in the table and describes it.</summary>
     /// <param name="workflowId">The workflow the task belongs to.</param>
     /// <param name="taskId">The task.</param>
     /// <param name="from">The task's current state, as the caller stores it.</param>
@@ -72,6 +73,21 @@ public static class TaskLifecycle
     {
         Ids.ThrowIfInvalid(workflowId);
         Ids.ThrowIfInvalid(taskId);
+        return TransitionOfValidIds(workflowId, taskId, from, trigger, attempt, timestamp, actor, reason);
+    }
+
+    /// <summary><see cref="Transition"/> for a caller whose ids are known to be valid (the engine checks
+    /// them once, when it compiles a workflow): every other rule is checked the same way.</summary>
+    internal static TaskTransition TransitionOfValidIds(
+        string workflowId,
+        string taskId,
+        TaskState from,
+        TaskTrigger trigger,
+        int attempt,
+        DateTimeOffset timestamp,
+        string actor = EngineActor,
+        string? reason = null)
+    {
         ThrowIfUndefined(from);
         ThrowIfUndefined(trigger);
         ArgumentOutOfRangeException.ThrowIfNegative(attempt);
@@ -81,12 +97,11 @@ public static class TaskLifecycle
             ThrowIfNotHumanDecision(trigger, actor, reason);
         }
 
-        if (!CanFire(from, trigger))
+        if (!LifecycleTable.Instance.TryFire(from, trigger, out var to))
         {
             throw new InvalidTransitionException(taskId, from, trigger);
         }
 
-        var to = LifecycleMachine.Fire(from, trigger);
         return new TaskTransition(workflowId, taskId, from, to, trigger, reason, actor, attempt, timestamp);
     }
 

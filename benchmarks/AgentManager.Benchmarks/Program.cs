@@ -1,5 +1,6 @@
 using AgentManager.Benchmarks.Cli;
 using AgentManager.Benchmarks.Compare;
+using AgentManager.Benchmarks.EventRate;
 using AgentManager.Benchmarks.GraphLoad;
 using AgentManager.Benchmarks.Micro;
 using AgentManager.Benchmarks.Profiling;
@@ -14,6 +15,7 @@ try
         ["bench", .. var rest] => BenchCommand.Run(rest),
         ["graphload", .. var rest] => GraphLoadCommand.Run(rest, Console.Out, Console.Error),
         ["profile", .. var rest] => await ProfileCommand.RunAsync(rest, Console.Out, Console.Error),
+        ["eventrate", .. var rest] => await EventRateCommand.RunAsync(rest, Console.Out),
         _ => Usage(),
     };
 }
@@ -27,10 +29,11 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: AgentManager.Benchmarks throughput --workload independent|tree|chain|layers --n N
-                   [--engine agentmanager|channels|hangfire] [--concurrency C] [--store memory] [--timeout S] [--no-warmup]
+                   [--engine agentmanager|channels|hangfire] [--concurrency C] [--store memory|sqlite] [--timeout S] [--no-warmup]
               AgentManager.Benchmarks compare [--n 100000] [--chain-n 10000] [--runs R] [--concurrency C]
                    [--workloads independent,tree,chain,layers] [--engines channels,agentmanager,hangfire] [--timeout S]
-              AgentManager.Benchmarks graphload [--n 1000000] [--edges 3]
+              AgentManager.Benchmarks graphload [--n 1000000] [--edges 3] [--shape random|independent|tree|chain|layers]
+              AgentManager.Benchmarks eventrate [--events 2000000] [--subscribers 1] [--rounds 3]
               AgentManager.Benchmarks profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K]
               AgentManager.Benchmarks bench [--smoke] [BenchmarkDotNet options, e.g. --filter *EventBus*]
         """);

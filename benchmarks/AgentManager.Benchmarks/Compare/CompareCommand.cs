@@ -26,6 +26,7 @@ internal static class CompareCommand
         }
 
         var rows = new List<ResultLine?>();
+        var ranges = new Dictionary<ResultLine, (double Low, double High)>();
         var failed = false;
         foreach (var workload in workloads)
         {
@@ -33,6 +34,7 @@ internal static class CompareCommand
             foreach (var engine in engines)
             {
                 ResultLine? best = null;
+                var rates = new List<double>();
                 for (var run = 1; run <= runs; run++)
                 {
                     string[] childArgs = ["throughput", "--engine", engine, "--workload", workload.Name(), "--n", N(n), "--concurrency", N(concurrency), "--timeout", N(timeout)];
@@ -41,6 +43,11 @@ internal static class CompareCommand
                     var result = ResultLine.Find(text);
                     log.WriteLine("  " + (result?.Text ?? $"no result line (exit code {exitCode})"));
                     failed |= exitCode != ExitCodes.Ok;
+                    if (result?.Number("tasks_per_s") is { } rate && result["error"] is null)
+                    {
+                        rates.Add(rate);
+                    }
+
                     if (result?["unsupported"] is not null)
                     {
                         best = result;
@@ -54,10 +61,14 @@ internal static class CompareCommand
                 }
 
                 rows.Add(best);
+                if (best is not null && rates.Count > 0)
+                {
+                    ranges[best] = (rates.Min(), rates.Max());
+                }
             }
         }
 
-        output.WriteLine(ComparisonTable.Format(rows.OfType<ResultLine>().ToList(), runs, concurrency));
+        output.WriteLine(ComparisonTable.Format(rows.OfType<ResultLine>().ToList(), ranges, runs, concurrency));
         return failed ? ExitCodes.RunFailed : ExitCodes.Ok;
     }
 

@@ -7,30 +7,35 @@ namespace AgentManager.Benchmarks.Compare;
 /// channels dispatcher's and of Hangfire's on the same workload.</summary>
 internal static class ComparisonTable
 {
-    public static string Format(IReadOnlyList<ResultLine> rows, int runs, int concurrency)
+    /// <param name="rows">The best run of each cell.</param>
+    /// <param name="ranges">The lowest and highest tasks/s of each cell's runs, by the best run's line.</param>
+    /// <param name="runs">How many runs each cell had.</param>
+    /// <param name="concurrency">The concurrency of every run.</param>
+    public static string Format(IReadOnlyList<ResultLine> rows, IReadOnlyDictionary<ResultLine, (double Low, double High)> ranges, int runs, int concurrency)
     {
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"Best of {runs} run(s) per cell, concurrency {concurrency}, each run in a fresh process.");
         table.AppendLine();
-        table.AppendLine("| workload | n | engine | seconds | tasks/s | vs channels | vs hangfire | peak RSS MB | alloc B/task | median hop µs |");
-        table.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        table.AppendLine("| workload | n | engine | seconds | tasks/s | tasks/s, all runs | vs channels | vs hangfire | CPU s | peak RSS MB | alloc B/task | median hop µs |");
+        table.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
             var workload = row["workload"];
             if (row["unsupported"] is { } reason)
             {
-                table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | unsupported: {reason} | | | | | | |");
+                table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | unsupported: {reason} | | | | | | | | |");
                 continue;
             }
 
             if (row["error"] is { } error)
             {
-                table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | failed: {error} | | | | {row["peak_rss_mb"]} | | |");
+                table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | failed: {error} | | | | | | {row["peak_rss_mb"]} | | |");
                 continue;
             }
 
             var rate = row.Number("tasks_per_s") ?? 0;
-            table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | {row["seconds"]} | {rate:N0} | {Ratio(rate, RateOf(rows, workload, "channels"))} | {Ratio(rate, RateOf(rows, workload, "hangfire"))} | {row["peak_rss_mb"]} | {row["alloc_b_per_task"]} | {row["median_hop_us"] ?? ""} |");
+            var range = ranges.TryGetValue(row, out var r) ? $"{r.Low:N0}–{r.High:N0}" : "";
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | {row["seconds"]} | {rate:N0} | {range} | {Ratio(rate, RateOf(rows, workload, "channels"))} | {Ratio(rate, RateOf(rows, workload, "hangfire"))} | {row["cpu_s"]} | {row["peak_rss_mb"]} | {row["alloc_b_per_task"]} | {row["median_hop_us"] ?? ""} |");
         }
 
         return table.ToString();

@@ -1,13 +1,15 @@
 using AgentManager.Events;
 using AgentManager.Lifecycle;
 using AgentManager.Persistence;
+using AgentManager.Persistence.Sqlite;
 using AgentManager.Workflows;
 using BenchmarkDotNet.Attributes;
 
 namespace AgentManager.Benchmarks.Micro;
 
-/// <summary><c>InMemoryStateStore.CommitAsync</c> of one engine batch: 1000 task records, 1000 transitions
-/// and 1000 events, committed 10 times into a fresh store; cost per batch.</summary>
+/// <summary><c>IStateStore.CommitAsync</c> of one engine batch: 1000 task records, 1000 transitions
+/// and 1000 events, committed 10 times into a fresh store (in memory, or a SQLite file in a fresh
+/// temporary directory: WAL, synchronous=NORMAL); cost per batch.</summary>
 [MemoryDiagnoser]
 public class StoreCommitBenchmarks
 {
@@ -15,7 +17,17 @@ public class StoreCommitBenchmarks
     private const int Commits = 10;
     private const string WorkflowId = "wf-bench";
     private readonly StateChanges _batch = new();
-    private InMemoryStateStore _store = new();
+    private IStateStore _store = new InMemoryStateStore();
+    private string? _directory;
+
+    public enum StoreKind
+    {
+        Memory,
+        Sqlite,
+    }
+
+    [Params(StoreKind.Memory, StoreKind.Sqlite)]
+    public StoreKind Store { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -34,10 +46,35 @@ public class StoreCommitBenchmarks
     [IterationSetup]
     public void NewStore()
     {
-        _store = new InMemoryStateStore();
+        if (Store == StoreKind.Sqlite)
+        {
+            _directory = Directory.CreateTempSubdirectory("agentmanager-bench-").FullName;
+            _store = new SqliteStateStore(new SqliteStoreOptions { Path = Path.Combine(_directory, "state.db") });
+        }
+        else
+        {
+            _store = new InMemoryStateStore();
+        }
+
         var created = new StateChanges();
         created.Workflows.Add(new WorkflowRecord { WorkflowId = WorkflowId, Status = WorkflowStatus.Running, CreatedAt = DateTimeOffset.UnixEpoch });
         _store.CommitAsync(created, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    [IterationCleanup]
+    public void DeleteStore()
+    {
+        if (_store is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
+
+        if (_directory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(_directory, recursive: true);
+            _directory = null;
+        }
     }
 
     [Benchmark(OperationsPerInvoke = Commits)]

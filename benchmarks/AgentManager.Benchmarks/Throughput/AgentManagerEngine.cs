@@ -5,16 +5,18 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentManager.Benchmarks.Throughput;
 
-/// <summary>The real AgentManager engine, registered with <c>AddAgentManager()</c> (in-memory store),
+/// <summary>The real AgentManager engine, registered with <c>AddAgentManager()</c> (the in-memory store,
+/// or with <c>UseSqliteStore()</c> a SQLite file in a fresh temporary directory: every transition durable),
 /// running one workflow whose tasks all use a no-op delegate agent. The run is what
 /// <c>engine.RunAsync(workflow)</c> does (create, start, wait for completion), with each phase timed
 /// for the log.</summary>
-internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null) : IThroughputEngine
+internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null, bool sqlite = false) : IThroughputEngine
 {
     private const string AgentId = "noop";
     private static readonly AgentResult Done = AgentResult.Success();
 
     private ServiceProvider? _services;
+    private string? _directory;
     private IWorkflowEngine? _engine;
     private volatile HopRecorder? _hops;
 
@@ -26,8 +28,15 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddAgentManager(o => o.MaxConcurrency = concurrency)
+        var builder = services.AddAgentManager(o => o.MaxConcurrency = concurrency)
             .AddAgent(AgentId, new DelegateAgentRunner(RunTask));
+        if (sqlite)
+        {
+            _directory = Directory.CreateTempSubdirectory("agentmanager-bench-").FullName;
+            builder.UseSqliteStore(o => o.Path = Path.Combine(_directory, "state.db"));
+            log?.WriteLine($"agentmanager: SQLite store at {_directory}/state.db (WAL, synchronous=NORMAL), deleted after the run");
+        }
+
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         _engine = _services.GetRequiredService<IWorkflowEngine>();
         return Task.CompletedTask;
@@ -69,6 +78,12 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
         if (_services is not null)
         {
             await _services.DisposeAsync();
+        }
+
+        if (_directory is not null)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(_directory, recursive: true);
         }
     }
 

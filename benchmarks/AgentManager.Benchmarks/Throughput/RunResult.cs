@@ -14,7 +14,14 @@ internal sealed record RunResult(string Engine, string Workload, int Count)
 
     public double? AllocatedBytesPerTask { get; init; }
 
+    /// <summary>Gets the CPU time of the whole process (every thread) during the timed run: on a machine
+    /// shared with other work, tasks per CPU second moves much less than tasks per second.</summary>
+    public double? CpuSeconds { get; init; }
+
     public string? Unsupported { get; init; }
+
+    /// <summary>Gets the state store when it is not the in-memory one.</summary>
+    public string? Store { get; init; }
 
     public string? Error { get; init; }
 
@@ -26,6 +33,10 @@ internal sealed record RunResult(string Engine, string Workload, int Count)
         Append(line, "engine", Engine);
         Append(line, "workload", Workload);
         Append(line, "n", Count.ToString(CultureInfo.InvariantCulture));
+        if (Store is not null)
+        {
+            Append(line, "store", Store);
+        }
         if (Unsupported is not null)
         {
             Append(line, "unsupported", Unsupported);
@@ -50,6 +61,11 @@ internal sealed record RunResult(string Engine, string Workload, int Count)
         if (AllocatedBytesPerTask is { } allocated)
         {
             Append(line, "alloc_b_per_task", F(allocated, "0"));
+        }
+
+        if (CpuSeconds is { } cpu)
+        {
+            Append(line, "cpu_s", F(cpu, "0.000"));
         }
 
         return line.ToString();

@@ -3,7 +3,7 @@ using AgentManager.Benchmarks.Cli;
 
 namespace AgentManager.Benchmarks.Throughput;
 
-/// <summary><c>throughput --workload W --n N [--store memory] [--concurrency C] [--engine E]
+/// <summary><c>throughput --workload W --n N [--store memory|sqlite] [--concurrency C] [--engine E]
 /// [--timeout S] [--no-warmup]</c>: runs one workload to completion and prints one result line.</summary>
 internal static class ThroughputCommand
 {
@@ -23,19 +23,18 @@ internal static class ThroughputCommand
         var warmup = !line.Switch("no-warmup");
         var store = line.Text("store", "memory");
         line.ThrowIfUnknown();
-        if (store == "sqlite")
+        if (store is not ("memory" or "sqlite"))
         {
-            log.WriteLine("--store sqlite: the SQLite state store is not yet available; only --store memory runs.");
-            return ExitCodes.BadInput;
+            throw new UsageException($"Unknown store '{store}'; use memory or sqlite.");
         }
 
-        if (store != "memory")
+        if (store == "sqlite" && engineName != "agentmanager")
         {
-            throw new UsageException($"Unknown store '{store}'; use memory (sqlite is not yet available).");
+            throw new UsageException($"--store sqlite applies to the agentmanager engine only, not to '{engineName}'.");
         }
 
         var workload = Workload.Create(kind, count);
-        await using var engine = CreateEngine(engineName, concurrency, log);
+        await using var engine = CreateEngine(engineName, concurrency, log, sqlite: store == "sqlite");
         var result = new RunResult(engine.Name, kind.Name(), count);
         if (engine.Unsupported(workload) is { } reason)
         {
@@ -44,14 +43,14 @@ internal static class ThroughputCommand
             return ExitCodes.Ok;
         }
 
-        result = await MeasureAsync(engine, workload, warmup, timeout, log);
+        result = await MeasureAsync(engine, workload, warmup, timeout, log) with { Store = store == "sqlite" ? store : null };
         output.WriteLine(result);
         return result.Error is null ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
 
-    public static IThroughputEngine CreateEngine(string name, int concurrency, TextWriter? log = null) => name switch
+    public static IThroughputEngine CreateEngine(string name, int concurrency, TextWriter? log = null, bool sqlite = false) => name switch
     {
-        "agentmanager" => new AgentManagerEngine(concurrency, log),
+        "agentmanager" => new AgentManagerEngine(concurrency, log, sqlite),
         "channels" => new ChannelsEngine(concurrency),
         "hangfire" => new HangfireEngine(concurrency),
         _ => throw new UsageException($"Unknown engine '{name}'; use one of {string.Join(", ", Engines)}."),
@@ -78,9 +77,11 @@ internal static class ThroughputCommand
             int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
             var pauseBefore = GC.GetTotalPauseDuration();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             await engine.RunAsync(workload, hops, cancel.Token).WaitAsync(timeout);
             clock.Stop();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             log.WriteLine($"{engine.Name}/{workload.Kind.Name()}: {workload.Count} tasks, {workload.EdgeCount} dependencies, {clock.Elapsed.TotalSeconds:0.000} s, {allocated / 1048576.0:0.0} MB allocated, GCs gen0/1/2 = {GC.CollectionCount(0) - collectionsBefore[0]}/{GC.CollectionCount(1) - collectionsBefore[1]}/{GC.CollectionCount(2) - collectionsBefore[2]}, GC pause {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:0} ms (during the timed run)");
             if (hops is not null)
@@ -94,6 +95,7 @@ internal static class ThroughputCommand
                 PeakRssMegabytes = ProcessMemory.PeakRssMegabytes(),
                 MedianHopMicroseconds = hops?.MedianHopMicroseconds(),
                 AllocatedBytesPerTask = (double)allocated / workload.Count,
+                CpuSeconds = cpu.TotalSeconds,
             };
         }
         catch (TimeoutException)

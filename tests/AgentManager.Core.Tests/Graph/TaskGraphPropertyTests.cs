@@ -1,5 +1,6 @@
 using AgentManager.Graph;
 using CsCheck;
+using QuikGraph.Algorithms;
 
 namespace AgentManager.Tests.Graph;
 
@@ -166,6 +167,156 @@ public sealed class TaskGraphPropertyTests
                 Assert.Equal(count, graph.Count);
             }
         });
+
+    /// <summary>Every kind of change, bulk adds into a graph that already has tasks, removals and completions
+    /// included, against a model of sets; QuikGraph, over the graph's read-only view, independently checks
+    /// that the graph stays acyclic and has exactly the model's edges.</summary>
+    [Fact]
+    public void Operations_RandomChanges_MatchTheModelAndQuikGraph()
+    {
+        var op = Gen.Select(Gen.Int[0, 6], Gen.Int[0, 30], Gen.Int[0, 30], Gen.Int[0, 7]);
+        op.Array[1, 60].Sample(ops =>
+        {
+            var graph = new TaskGraph();
+            var tasks = new List<int>();
+            var edges = new HashSet<(int DependsOn, int Task)>();
+            var completed = new HashSet<int>();
+            var next = 0;
+            foreach (var (kind, a, b, size) in ops)
+            {
+                int Pick(int n) => tasks[n % tasks.Count];
+                bool Cyclic(IEnumerable<(int DependsOn, int Task)> all)
+                {
+                    var dependents = tasks.ToDictionary(t => t, _ => new HashSet<int>());
+                    foreach (var (from, to) in all)
+                    {
+                        dependents[from].Add(to);
+                    }
+
+                    return dependents.Any(p => p.Value.Any(d => Reaches(dependents, d, p.Key)));
+                }
+
+                switch (kind)
+                {
+                    case 0:
+                        graph.AddTask(Id(next));
+                        tasks.Add(next++);
+                        break;
+                    case 1 when tasks.Count > 0:
+                    {
+                        var (task, dependsOn) = (Pick(a), Pick(b));
+                        if (task == dependsOn || Cyclic(edges.Append((dependsOn, task))))
+                        {
+                            Assert.Throws<DependencyCycleException>(() => graph.AddDependency(Id(task), Id(dependsOn)));
+                        }
+                        else
+                        {
+                            graph.AddDependency(Id(task), Id(dependsOn));
+                            edges.Add((dependsOn, task));
+                        }
+
+                        break;
+                    }
+
+                    case 2 when tasks.Count > 0:
+                    {
+                        var task = Pick(a);
+                        Assert.True(graph.RemoveTask(Id(task)));
+                        tasks.Remove(task);
+                        edges.RemoveWhere(e => e.Task == task || e.DependsOn == task);
+                        completed.Remove(task);
+                        break;
+                    }
+
+                    case 3 when edges.Count > 0:
+                    {
+                        var edge = edges.ElementAt(a % edges.Count);
+                        Assert.True(graph.RemoveDependency(Id(edge.Task), Id(edge.DependsOn)));
+                        edges.Remove(edge);
+                        break;
+                    }
+
+                    case 4:
+                    {
+                        var added = Enumerable.Range(next, size).ToList();
+                        var all = tasks.Concat(added).ToList();
+                        var batch = new List<(int DependsOn, int Task)>();
+                        for (var i = 0; i < size * 2 && all.Count > 1; i++)
+                        {
+                            var task = all[(a + (i * 7)) % all.Count];
+                            var dependsOn = all[(b + (i * 3)) % all.Count];
+                            if (task != dependsOn && (added.Contains(task) || added.Contains(dependsOn) || i % 2 == 0))
+                            {
+                                batch.Add((dependsOn, task));
+                            }
+                        }
+
+                        var before = tasks.ToList();
+                        tasks.AddRange(added);
+                        var cyclic = Cyclic(edges.Concat(batch));
+                        void Add() => graph.AddRange(added.Select(Id), batch.Select(e => new TaskDependency(Id(e.Task), Id(e.DependsOn))));
+                        if (cyclic)
+                        {
+                            Assert.Throws<DependencyCycleException>(Add);
+                            tasks = before;
+                        }
+                        else
+                        {
+                            Add();
+                            edges.UnionWith(batch);
+                            next += size;
+                        }
+
+                        break;
+                    }
+
+                    case 5:
+                    {
+                        var ready = tasks.Where(t => !completed.Contains(t) && edges.Where(e => e.Task == t).All(e => completed.Contains(e.DependsOn))).ToList();
+                        if (ready.Count > 0)
+                        {
+                            var task = ready[a % ready.Count];
+                            graph.MarkCompleted(Id(task));
+                            completed.Add(task);
+                        }
+
+                        break;
+                    }
+
+                    default:
+                        break;
+                }
+
+                Assert.Equal(tasks.Count, graph.Count);
+                Assert.Equal(edges.Count, graph.DependencyCount);
+                foreach (var task in tasks)
+                {
+                    Assert.Equal(edges.Where(e => e.Task == task).Select(e => Id(e.DependsOn)).Order(), graph.GetDependencies(Id(task)).Order());
+                    Assert.Equal(edges.Where(e => e.DependsOn == task).Select(e => Id(e.Task)).Order(), graph.GetDependents(Id(task)).Order());
+                }
+
+                var expectedReady = tasks.Where(t => !completed.Contains(t) && edges.Where(e => e.Task == t).All(e => completed.Contains(e.DependsOn)));
+                Assert.Equal(expectedReady.Select(Id).Order(), graph.ReadyTasks.Order());
+                var position = graph.TopologicalOrder().Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i);
+                Assert.All(edges, e => Assert.True(position[Id(e.DependsOn)] < position[Id(e.Task)]));
+
+                var view = graph.AsQuikGraph();
+                Assert.True(view.IsDirectedAcyclicGraph());
+                Assert.Equal(edges.Select(e => Id(e.DependsOn) + ">" + Id(e.Task)).Order(), view.Edges.Select(e => graph.IdAt(e.Source) + ">" + graph.IdAt(e.Target)).Order());
+            }
+        });
+    }
+
+    [Fact]
+    public void AddRange_ManyDependenciesOnFewTasks_KeepsEachDependentsDependenciesInOrder()
+    {
+        var graph = new TaskGraph();
+        graph.AddRange(["a", "b", "c", "d"], [new("d", "c"), new("d", "a"), new("d", "c"), new("d", "b"), new("c", "a")]);
+
+        Assert.Equal(["c", "a", "b"], graph.GetDependencies("d"));
+        Assert.Equal(["c", "d"], graph.GetDependents("a"));
+        Assert.Equal(4, graph.DependencyCount);
+    }
 
     private static void AssertIsCycle(IReadOnlyList<string> cycle, Dictionary<int, HashSet<int>> dependents, int task, int dependsOn)
     {

@@ -83,6 +83,58 @@ public sealed class TaskLifecycleTests
         Assert.Equal(TaskLifecycle.Rules, documented);
     }
 
+    /// <summary>The transitions are table look-ups; the Stateless machine stays the definition. Firing a
+    /// real machine for every (state, trigger) pair must agree with the table, refusals included.</summary>
+    [Fact]
+    public void Transition_EveryStateTriggerPair_AgreesWithFiringTheStatelessMachine()
+    {
+        foreach (var from in Enum.GetValues<TaskState>())
+        {
+            foreach (var trigger in Enum.GetValues<TaskTrigger>())
+            {
+                var state = from;
+                var machine = LifecycleMachine.Create(() => state, s => state = s);
+                var statelessAllows = machine.CanFire(trigger);
+                if (statelessAllows)
+                {
+                    machine.Fire(trigger);
+                }
+
+                if (statelessAllows)
+                {
+                    Assert.Equal(state, Fire(from, trigger).To);
+                }
+                else
+                {
+                    Assert.Throws<InvalidTransitionException>(() => Fire(from, trigger));
+                }
+
+                Assert.Equal(statelessAllows, TaskLifecycle.CanFire(from, trigger));
+            }
+        }
+    }
+
+    [Fact]
+    public void TransitionOfValidIds_EveryStateTriggerPair_BehavesLikeTransition()
+    {
+        foreach (var from in Enum.GetValues<TaskState>())
+        {
+            foreach (var trigger in Enum.GetValues<TaskTrigger>())
+            {
+                if (TaskLifecycle.CanFire(from, trigger))
+                {
+                    Assert.Equal(Fire(from, trigger), TaskLifecycle.TransitionOfValidIds("wf-1", "build", from, trigger, 2, At, Human, Why));
+                }
+                else
+                {
+                    Assert.Throws<InvalidTransitionException>(() => TaskLifecycle.TransitionOfValidIds("wf-1", "build", from, trigger, 2, At, Human, Why));
+                }
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => TaskLifecycle.TransitionOfValidIds("wf-1", "build", TaskState.BlockedHitl, TaskTrigger.HumanRetry, 2, At));
+    }
+
     [Theory]
     [MemberData(nameof(AllRules))]
     public void Transition_EveryRule_FiresToItsDestination(TaskState from, TaskTrigger trigger, TaskState to)

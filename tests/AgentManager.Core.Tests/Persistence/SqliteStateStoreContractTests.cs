@@ -57,6 +57,27 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
     }
 
     [Fact]
+    public async Task Commit_ManyEventsInOneBatch_LogsEveryEventInOrder()
+    {
+        var store = Open();
+        var changes = new StateChanges();
+        changes.Workflows.Add(Workflow());
+        changes.Tasks.Add(Task("t0", 0));
+        for (var i = 0; i < 23; i++)
+        {
+            var transition = Transition("t0", TaskState.Ready, TaskState.Implementing, TaskTrigger.Start, i, i);
+            changes.Transitions.Add(transition);
+            changes.Events.Add(new AgentManager.Events.TaskEvent(transition));
+            changes.Events.Add(new AgentManager.Events.WorkflowEvent(AgentManager.Events.EventTypes.WorkflowStarted, "wf-1", transition.Timestamp));
+        }
+
+        await store.CommitAsync(changes, CancellationToken.None);
+
+        var log = await store.GetEventLogAsync("wf-1", CancellationToken.None);
+        Assert.Equal(changes.Events.Select(e => (e.Type, e is AgentManager.Events.TaskEvent ? "t0" : null)), log);
+    }
+
+    [Fact]
     public async Task Open_DatabaseFromANewerVersion_IsRefusedWithAClearError()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);

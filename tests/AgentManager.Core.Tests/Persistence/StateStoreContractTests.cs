@@ -56,6 +56,25 @@ public abstract partial class StateStoreContractTests
         return changes;
     }
 
+    /// <summary>Batches of every size a store may split (the SQLite store inserts 16, 4 and 1 rows per
+    /// statement) keep every transition, each field and the order.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(37)]
+    public async Task Commit_ManyTransitionsInOneBatch_ReadsThemBackInOrder(int count)
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        var transitions = Enumerable.Range(0, count)
+            .Select(i => Transition("t" + (i % 3), TaskState.Implementing, TaskState.BlockedRepair, TaskTrigger.AttemptFailed, i, i))
+            .ToList();
+
+        await store.CommitAsync(Changes([Workflow()], [Task("t0", 0), Task("t1", 1), Task("t2", 2)], transitions), CancellationToken.None);
+
+        Assert.Equal(transitions, await store.GetTransitionsAsync("wf-1", null, CancellationToken.None));
+        Assert.Equal(transitions.Where(t => t.TaskId == "t1"), await store.GetTransitionsAsync("wf-1", "t1", CancellationToken.None));
+    }
+
     [Fact]
     public async Task Commit_NewWorkflowAndTasks_ReadsBackEveryField()
     {

@@ -161,4 +161,100 @@ public sealed class DispatchQueueTests
             }
         });
     }
+
+    /// <summary>No starvation: whatever happened before, once running items keep finishing, every waiting
+    /// item is handed out exactly once, and never beyond a key's capacity.</summary>
+    [Fact]
+    public void Operations_RandomSequencesThenDrain_EveryItemIsHandedOutOnce()
+    {
+        string[] keys = ["a", "b", "model:x", "tool:y"];
+        var capacities = new Dictionary<string, int> { ["model:x"] = 2, ["tool:y"] = 3 };
+        var op = Gen.Select(Gen.Int[0, 2], Gen.Int[0, 3], Gen.Int[0, 15], Gen.Int[0, 100]);
+        op.Array[1, 120].Sample(ops =>
+        {
+            var queue = new DispatchQueue<int>(new ResourcePool(capacities, 1));
+            var held = new List<string[]>();
+            var inUse = keys.ToDictionary(k => k, _ => 0);
+            var handedOut = new HashSet<int>();
+            var next = 0;
+
+            void Take(int id, string[] taken)
+            {
+                Assert.True(handedOut.Add(id), $"Item {id} was handed out twice.");
+                foreach (var k in taken)
+                {
+                    Assert.True(++inUse[k] <= (capacities.TryGetValue(k, out var c) ? c : 1), $"Key '{k}' is over capacity.");
+                }
+
+                held.Add(taken);
+            }
+
+            void Release(int at)
+            {
+                var resources = held[at];
+                held.RemoveAt(at);
+                queue.Release(resources);
+                foreach (var k in resources)
+                {
+                    inUse[k]--;
+                }
+            }
+
+            foreach (var (kind, priority, mask, pick) in ops)
+            {
+                if (kind == 0)
+                {
+                    queue.Enqueue(next++, priority, keys.Where((_, i) => (mask & (1 << i)) != 0).ToArray());
+                }
+                else if (kind == 1 && queue.TryDequeue(out var id, out var taken))
+                {
+                    Take(id, taken);
+                }
+                else if (kind == 2 && held.Count > 0)
+                {
+                    Release(pick % held.Count);
+                }
+            }
+
+            while (queue.Count > 0 || held.Count > 0)
+            {
+                while (queue.TryDequeue(out var id, out var taken))
+                {
+                    Take(id, taken);
+                }
+
+                Assert.True(held.Count > 0, $"{queue.Count} item(s) wait although nothing holds a resource.");
+                Release(0);
+            }
+
+            Assert.Equal(next, handedOut.Count);
+        });
+    }
+
+    /// <summary>Many items on one key: each release admits the next waiter in order, in O(log n) per item.</summary>
+    [Fact]
+    public void Release_ManyWaitersOnOneKey_AdmitsThemInPriorityThenFifoOrder()
+    {
+        var queue = new DispatchQueue<int>(new ResourcePool(new Dictionary<string, int> { ["k"] = 2 }, 1));
+        for (var i = 0; i < 10_000; i++)
+        {
+            queue.Enqueue(i, i % 3, ["k"]);
+        }
+
+        var order = new List<int>();
+        var held = new Queue<string[]>();
+        while (queue.Count > 0 || held.Count > 0)
+        {
+            while (queue.TryDequeue(out var item, out var taken))
+            {
+                order.Add(item);
+                held.Enqueue(taken);
+            }
+
+            queue.Release(held.Dequeue());
+        }
+
+        var expected = Enumerable.Range(0, 10_000).OrderByDescending(i => i % 3).ThenBy(i => i);
+        Assert.Equal(expected, order);
+    }
 }

@@ -1,0 +1,54 @@
+using AgentManager.Execution;
+using AgentManager.Workflows;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentManager.Benchmarks.Micro;
+
+/// <summary>The whole engine, per task attempt: one workflow of 1,000 independent tasks with a no-op delegate
+/// agent, created, started and awaited on a started engine (in-memory store, no subscriber). The memory
+/// diagnoser's "Allocated" is then the steady-state allocation per task attempt, every thread included
+/// (issue 6 target: under 1 KB).</summary>
+[MemoryDiagnoser]
+public class EngineAttemptBenchmarks
+{
+    private const int Tasks = 1000;
+    private static readonly AgentResult Done = AgentResult.Success();
+    private ServiceProvider? _services;
+    private IWorkflowEngine? _engine;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAgentManager().AddAgent("noop", new DelegateAgentRunner((_, _) => ValueTask.FromResult(Done)));
+        _services = services.BuildServiceProvider();
+        _engine = _services.GetRequiredService<IWorkflowEngine>();
+    }
+
+    [Benchmark(OperationsPerInvoke = Tasks)]
+    public async Task<WorkflowStatus> RunIndependentTasks()
+    {
+        var workflow = new WorkflowDefinition { DefaultAgentId = "noop" };
+        for (var i = 0; i < Tasks; i++)
+        {
+            workflow.Tasks.Add(new TaskDefinition(TaskIds[i]));
+        }
+
+        var id = await _engine!.CreateAsync(workflow);
+        await _engine.StartAsync(id);
+        return (await _engine.WaitForCompletionAsync(id)).Status;
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+    }
+
+    private static readonly string[] TaskIds = [.. Enumerable.Range(0, Tasks).Select(i => "t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+}
