@@ -17,11 +17,19 @@ internal static class EventLog
         Transition = (@event as TaskEvent)?.Transition,
     };
 
-    public static string? TaskIdOf(AgentManagerEvent @event) => @event is TaskEvent task ? task.TaskId : null;
+    public static string? TaskIdOf(AgentManagerEvent @event) => @event switch
+    {
+        TaskEvent task => task.TaskId,
+        TaskEscalatedEvent escalated => escalated.TaskId,
+        HumanInboxEvent inbox => inbox.TaskId,
+        _ => null,
+    };
 
     public static string? ReasonOf(AgentManagerEvent @event) => @event switch
     {
         TaskEvent task => task.Transition.Reason,
+        TaskEscalatedEvent escalated => escalated.Reason,
+        HumanInboxEvent inbox => inbox.Reason,
         WorkflowEvent workflow => workflow.Reason,
         TaskPlanEvent plan => plan.Reason,
         HookEvent hook => hook.Reason,

@@ -61,6 +61,7 @@ internal sealed class AttemptPreparer
                 Attempt = invocation.Attempt,
                 Workdir = workdir,
                 PreviousError = invocation.PreviousError,
+                PreviousOutput = invocation.PreviousOutput,
                 McpConfigPath = mcpConfig,
                 Metadata = invocation.Metadata,
             };

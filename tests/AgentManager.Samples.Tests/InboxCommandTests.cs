@@ -46,7 +46,7 @@ public sealed class InboxCommandTests : IDisposable
             {
                 lines.AppendLine(e.Data);
                 var log = lines.ToString();
-                if (log.Contains("task_blocked         sign-off", StringComparison.Ordinal) && log.Contains("task_completed       report", StringComparison.Ordinal))
+                if (System.Text.RegularExpressions.Regex.IsMatch(log, @"task_blocked +sign-off") && System.Text.RegularExpressions.Regex.IsMatch(log, @"task_completed +report"))
                 {
                     blocked.TrySetResult();
                 }

@@ -418,21 +418,4 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
 
     private static InvalidOperationException Unknown(string what, string value) =>
         new($"The database holds the {what} '{value}', which this version of AgentManager does not know.");
-
-    internal static string? TaskIdOf(AgentManagerEvent @event) => @event switch
-    {
-        TaskEvent task => task.TaskId,
-        TaskEscalatedEvent escalated => escalated.TaskId,
-        HumanInboxEvent inbox => inbox.TaskId,
-        _ => null,
-    };
-
-    internal static string? ReasonOf(AgentManagerEvent @event) => @event switch
-    {
-        TaskEvent task => task.Transition.Reason,
-        TaskEscalatedEvent escalated => escalated.Reason,
-        HumanInboxEvent inbox => inbox.Reason,
-        WorkflowEvent workflow => workflow.Reason,
-        _ => null,
-    };
 }

@@ -70,7 +70,10 @@ public sealed class RepairLadderTests
         Assert.Equal((3, RepairLevel.Repair, "supervisor"), (summary.Tasks[0].Attempts, summary.Tasks[0].Level, summary.Tasks[0].CurrentAgentId));
         Assert.Equal([1, 2], _worker.Select(i => i.Attempt));
         var repair = Assert.Single(_supervisor);
-        Assert.Equal(("supervisor", 3, "do a"), (repair.AgentId, repair.Attempt, repair.Prompt));
+        Assert.Equal(("supervisor", 3), (repair.AgentId, repair.Attempt));
+        // The built-in supervisor profile shapes the repair agent's prompt around the task's own.
+        Assert.StartsWith("# Agent: Supervisor", repair.Prompt, StringComparison.Ordinal);
+        Assert.Contains("do a", repair.Prompt, StringComparison.Ordinal);
         Assert.Equal("compile error", repair.PreviousError);
         Assert.Equal("partial output", repair.PreviousOutput);
         Assert.Equal("repair", repair.Metadata["repair_level"]);
