@@ -22,8 +22,7 @@ public static class HostingAgentManagerBuilderExtensions
     private static readonly double[] TaskDurationBuckets = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200];
 
     /// <summary>Registers what <c>MapAgentManager()</c> needs: the API options (bound from
-    /// <c>AgentManager:Api</c>, then <paramref name="configure"/>, checked at start), task plans
-    /// (<see cref="TaskPlanAgentManagerBuilderExtensions.AddTaskPlans"/>), the ad-hoc task board, a readiness
+    /// <c>AgentManager:Api</c>, then <paramref name="configure"/>, checked at start), the ad-hoc task board, a readiness
     /// check of the state store, the OpenTelemetry meter provider with the Prometheus exporter for the
     /// <c>AgentManager</c> meter, and the OpenAPI document. Calling it again only adds the configuration.</summary>
     /// <param name="builder">The builder.</param>
@@ -38,7 +37,6 @@ public static class HostingAgentManagerBuilderExtensions
             services.AddSingleton<HostingMarker>();
             services.AddOptions<AgentManagerApiOptions>().BindConfiguration(AgentManagerApiOptions.ConfigurationSection).ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentManagerApiOptions>, AgentManagerApiOptionsValidator>());
-            builder.AddTaskPlans();
             services.TryAddSingleton<AdhocTaskBoard>();
             services.TryAddSingleton<EventStream>();
             services.TryAddSingleton<ApiGate>();

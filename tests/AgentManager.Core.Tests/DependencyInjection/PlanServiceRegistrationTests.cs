@@ -6,20 +6,19 @@ using AgentManager.Plans;
 using AgentManager.Tests.Plans;
 using AgentManager.Workflows;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace AgentManager.Tests.DependencyInjection;
 
-public sealed class TaskPlanAgentManagerBuilderExtensionsTests
+public sealed class PlanServiceRegistrationTests
 {
     private static ServiceProvider Build(IServiceCollection services) =>
         services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
     [Fact]
-    public async Task AddTaskPlans_RegistersAWorkingPlanService_OverTheDefaults()
+    public async Task AddAgentManager_RegistersAWorkingPlanService_OverTheDefaults()
     {
         var services = new ServiceCollection();
-        services.AddAgentManager().AddTaskPlans();
+        services.AddAgentManager();
         await using var provider = Build(services);
 
         var plans = provider.GetRequiredService<TaskPlanService>();
@@ -33,24 +32,24 @@ public sealed class TaskPlanAgentManagerBuilderExtensionsTests
     }
 
     [Fact]
-    public void AddTaskPlans_CalledTwice_RegistersEachServiceOnce_AndKeepsServicesRegisteredBefore()
+    public void AddAgentManager_CalledTwice_RegistersThePlanServiceOnce_AndKeepsServicesRegisteredBefore()
     {
         var catalog = new AgentCatalog([], [], []);
         var services = new ServiceCollection();
         services.AddSingleton(catalog);
-        services.AddAgentManager().AddTaskPlans().AddTaskPlans();
+        services.AddAgentManager();
+        services.AddAgentManager();
         using var provider = Build(services);
 
         Assert.Single(services, d => d.ServiceType == typeof(TaskPlanService));
-        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<HookOptions>));
         Assert.Same(catalog, provider.GetRequiredService<AgentCatalog>());
     }
 
     [Fact]
-    public async Task AddTaskPlans_DeletingThePlanOfARunningWorkflow_IsRefused()
+    public async Task AddAgentManager_DeletingThePlanOfARunningWorkflow_IsRefused()
     {
         var services = new ServiceCollection();
-        services.AddAgentManager().AddTaskPlans();
+        services.AddAgentManager();
         await using var provider = Build(services);
         var plans = provider.GetRequiredService<TaskPlanService>();
         await plans.CreateAsync(PlanTestKit.Plan("busy", PlanTestKit.Item("a")));
@@ -64,11 +63,5 @@ public sealed class TaskPlanAgentManagerBuilderExtensionsTests
 
         Assert.Contains("while its workflow runs", refused.Message, StringComparison.Ordinal);
         Assert.Single(await plans.ListAsync());
-    }
-
-    [Fact]
-    public void AddTaskPlans_ArgValidation()
-    {
-        Assert.Throws<ArgumentNullException>(() => TaskPlanAgentManagerBuilderExtensions.AddTaskPlans(null!));
     }
 }
