@@ -38,6 +38,8 @@ public sealed partial class SemanticMemory
     /// <param name="cancellationToken">Cancels the embedding and the upsert.</param>
     /// <returns>The stored record.</returns>
     /// <exception cref="ArgumentException">The text is blank, the namespace is not a valid id, or a tag is blank.</exception>
+    // RS0026: the two overloads differ in their first parameter (text or record), so optional parameters never make a call ambiguous.
+#pragma warning disable RS0026
     public async Task<MemoryRecord> RememberAsync(string text, string? @namespace = null, IEnumerable<string>? tags = null, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
         var record = new MemoryRecord
@@ -58,6 +60,7 @@ public sealed partial class SemanticMemory
     /// <param name="cancellationToken">Cancels the embedding and the upsert.</param>
     /// <returns>A task that completes when the record is stored.</returns>
     public async Task RememberAsync(MemoryRecord record, CancellationToken cancellationToken = default)
+#pragma warning restore RS0026
     {
         ArgumentNullException.ThrowIfNull(record);
         var vector = await EmbedAsync(record.Text, cancellationToken).ConfigureAwait(false);
