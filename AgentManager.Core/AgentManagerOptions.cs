@@ -12,11 +12,11 @@ public sealed class AgentManagerOptions
     public int MaxConcurrency { get; set; } = 8;
 
     /// <summary>Gets or sets how long one agent run may take when its task sets no timeout.</summary>
-    /// <value>The default is 30 minutes. Must be positive.</value>
+    /// <value>The default is 30 minutes. Must be positive and at most 49.7 days (what a timer accepts).</value>
     public TimeSpan DefaultTaskTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Gets or sets how long one verification may take.</summary>
-    /// <value>The default is 10 minutes. Must be positive.</value>
+    /// <value>The default is 10 minutes. Must be positive and at most 49.7 days (what a timer accepts).</value>
     public TimeSpan VerificationTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Gets the retry policy of failed attempts; a task's own <c>MaxAttempts</c> overrides its attempt count.</summary>
@@ -29,7 +29,7 @@ public sealed class AgentManagerOptions
 
     /// <summary>Gets or sets how often the engine looks in the store for human decisions taken in other processes,
     /// while it runs a task blocked for a human.</summary>
-    /// <value>The default is 1 second. Must be positive.</value>
+    /// <value>The default is 1 second. Must be positive and at most 49.7 days (what a timer accepts).</value>
     public TimeSpan InboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets the capacity of resource keys: how many running tasks may hold the key at once.</summary>

@@ -13,21 +13,9 @@ internal sealed class AgentManagerOptionsValidator : IValidateOptions<AgentManag
             errors.Add($"MaxConcurrency is {options.MaxConcurrency}; it must be at least 1.");
         }
 
-        if (options.DefaultTaskTimeout <= TimeSpan.Zero)
-        {
-            errors.Add($"DefaultTaskTimeout is {options.DefaultTaskTimeout}; it must be positive.");
-        }
-
-        if (options.VerificationTimeout <= TimeSpan.Zero)
-        {
-            errors.Add($"VerificationTimeout is {options.VerificationTimeout}; it must be positive.");
-        }
-
-        if (options.InboxPollInterval <= TimeSpan.Zero)
-        {
-            errors.Add($"InboxPollInterval is {options.InboxPollInterval}; it must be positive.");
-        }
-
+        AddIfFailed(errors, TimerLimit.CheckPositive(nameof(options.DefaultTaskTimeout), options.DefaultTaskTimeout));
+        AddIfFailed(errors, TimerLimit.CheckPositive(nameof(options.VerificationTimeout), options.VerificationTimeout));
+        AddIfFailed(errors, TimerLimit.CheckPositive(nameof(options.InboxPollInterval), options.InboxPollInterval));
         if (options.DefaultResourceCapacity < 1)
         {
             errors.Add($"DefaultResourceCapacity is {options.DefaultResourceCapacity}; it must be at least 1.");
@@ -69,5 +57,13 @@ internal sealed class AgentManagerOptionsValidator : IValidateOptions<AgentManag
         errors.AddRange(options.Repair.Validate("Repair."));
         errors.AddRange(options.Retention.Validate("Retention."));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void AddIfFailed(List<string> errors, string? error)
+    {
+        if (error is not null)
+        {
+            errors.Add(error);
+        }
     }
 }

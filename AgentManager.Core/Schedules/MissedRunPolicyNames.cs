@@ -18,15 +18,5 @@ public static class MissedRunPolicyNames
     /// <param name="value">The wire name.</param>
     /// <param name="policy">The policy when known; otherwise <see cref="MissedRunPolicy.Skip"/>.</param>
     /// <returns><see langword="true"/> when <paramref name="value"/> is a policy's wire name.</returns>
-    public static bool TryParse(string? value, out MissedRunPolicy policy)
-    {
-        MissedRunPolicy? parsed = value switch
-        {
-            "skip" => MissedRunPolicy.Skip,
-            "run_once" => MissedRunPolicy.RunOnce,
-            _ => null,
-        };
-        policy = parsed ?? MissedRunPolicy.Skip;
-        return parsed is not null;
-    }
+    public static bool TryParse(string? value, out MissedRunPolicy policy) => EnumWireNames.TryParse(value, ToWireName, out policy);
 }

@@ -14,7 +14,7 @@ public sealed class ScheduleOptions
 
     /// <summary>Gets or sets how often the runner reads the schedule records again even when no run is due,
     /// which is how a pause, resume or change written by another process takes effect.</summary>
-    /// <value>The default is 1 second. Must be positive.</value>
+    /// <value>The default is 1 second. Must be positive and at most 49.7 days (what a timer accepts).</value>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets or sets how late a run may start and still count as on time; an occurrence found later

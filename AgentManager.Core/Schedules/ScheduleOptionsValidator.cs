@@ -9,9 +9,9 @@ internal sealed class ScheduleOptionsValidator : IValidateOptions<ScheduleOption
     public ValidateOptionsResult Validate(string? name, ScheduleOptions options)
     {
         var errors = new List<string>();
-        if (options.RefreshInterval <= TimeSpan.Zero)
+        if (TimerLimit.CheckPositive(nameof(options.RefreshInterval), options.RefreshInterval) is { } refreshError)
         {
-            errors.Add($"RefreshInterval is {options.RefreshInterval}; it must be positive.");
+            errors.Add(refreshError);
         }
 
         if (options.MissedRunTolerance < TimeSpan.Zero)

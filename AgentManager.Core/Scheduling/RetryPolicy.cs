@@ -8,7 +8,7 @@ public sealed class RetryPolicy
     public int MaxAttempts { get; set; } = 3;
 
     /// <summary>Gets or sets the delay before the second attempt.</summary>
-    /// <value>The default is 1 second. Must not be negative.</value>
+    /// <value>The default is 1 second. Must not be negative; at most 49.7 days (what a timer accepts).</value>
     public TimeSpan InitialDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets or sets the factor by which the delay grows after each failed attempt.</summary>
@@ -16,7 +16,7 @@ public sealed class RetryPolicy
     public double BackoffMultiplier { get; set; } = 2.0;
 
     /// <summary>Gets or sets the longest delay between two attempts, jitter included.</summary>
-    /// <value>The default is 5 minutes. Must be at least <see cref="InitialDelay"/>.</value>
+    /// <value>The default is 5 minutes. Must be at least <see cref="InitialDelay"/> and at most 49.7 days (what a timer accepts).</value>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Gets or sets the share of the delay that is randomized, so that retries of many tasks spread out.</summary>
@@ -53,9 +53,9 @@ public sealed class RetryPolicy
             errors.Add($"{prefix}{nameof(MaxAttempts)} is {MaxAttempts}; it must be at least 1.");
         }
 
-        if (InitialDelay < TimeSpan.Zero)
+        if (TimerLimit.CheckNonNegative(prefix + nameof(InitialDelay), InitialDelay) is { } initialDelayError)
         {
-            errors.Add($"{prefix}{nameof(InitialDelay)} is {InitialDelay}; it must not be negative.");
+            errors.Add(initialDelayError);
         }
 
         if (BackoffMultiplier < 1 || double.IsNaN(BackoffMultiplier))
@@ -66,6 +66,10 @@ public sealed class RetryPolicy
         if (MaxDelay < InitialDelay)
         {
             errors.Add($"{prefix}{nameof(MaxDelay)} is {MaxDelay}; it must be at least {nameof(InitialDelay)} ({InitialDelay}).");
+        }
+        else if (TimerLimit.CheckNonNegative(prefix + nameof(MaxDelay), MaxDelay) is { } maxDelayError)
+        {
+            errors.Add(maxDelayError);
         }
 
         if (JitterRatio is < 0 or > 1 || double.IsNaN(JitterRatio))

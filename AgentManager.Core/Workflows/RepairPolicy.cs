@@ -48,7 +48,7 @@ public sealed class RepairPolicy
     public bool BlockForHuman { get; set; }
 
     /// <summary>Gets or sets how long a task blocked for a human waits before <see cref="DeadlineAction"/> is applied.</summary>
-    /// <value>The default, <see langword="null"/>, waits for ever. Must be positive when set.</value>
+    /// <value>The default, <see langword="null"/>, waits for ever. When set, must be positive and at most 49.7 days (what a timer accepts).</value>
     public TimeSpan? HumanDeadline { get; set; }
 
     /// <summary>Gets or sets what happens when <see cref="HumanDeadline"/> passes.</summary>
@@ -78,9 +78,9 @@ public sealed class RepairPolicy
             CheckAttempts(EscalationAttempts, nameof(EscalationAttempts));
         }
 
-        if (HumanDeadline is { } deadline && deadline <= TimeSpan.Zero)
+        if (HumanDeadline is { } deadline && TimerLimit.CheckPositive(prefix + nameof(HumanDeadline), deadline) is { } deadlineError)
         {
-            errors.Add($"{prefix}{nameof(HumanDeadline)} is {deadline}; it must be positive when set.");
+            errors.Add(deadlineError);
         }
 
         if (!Enum.IsDefined(DeadlineAction))
