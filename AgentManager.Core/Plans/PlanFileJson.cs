@@ -34,44 +34,8 @@ internal sealed class PlanFileJson
     public Dictionary<string, JsonElement>? Other { get; set; }
 }
 
-internal sealed class PlanItemJson
+internal sealed class PlanItemJson : PlanItemFieldsJson
 {
-    [JsonPropertyName("id")]
-    public string? Id { get; set; }
-
-    [JsonPropertyName("title")]
-    public string? Title { get; set; }
-
-    [JsonPropertyName("description")]
-    public string? Description { get; set; }
-
-    [JsonPropertyName("prompt")]
-    public string? Prompt { get; set; }
-
-    [JsonPropertyName("priority")]
-    public int Priority { get; set; }
-
-    [JsonPropertyName("dependencies")]
-    public List<string>? Dependencies { get; set; }
-
-    [JsonPropertyName("assignee")]
-    public string? Assignee { get; set; }
-
-    [JsonPropertyName("required_skills")]
-    public List<string>? RequiredSkills { get; set; }
-
-    [JsonPropertyName("workdir")]
-    public string? Workdir { get; set; }
-
-    [JsonPropertyName("verification")]
-    public string? Verification { get; set; }
-
-    [JsonPropertyName("resources")]
-    public List<string>? Resources { get; set; }
-
-    [JsonPropertyName("max_attempts")]
-    public int? MaxAttempts { get; set; }
-
     [JsonPropertyName("timeout_seconds")]
     public double? TimeoutSeconds { get; set; }
 

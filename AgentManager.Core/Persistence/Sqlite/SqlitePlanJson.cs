@@ -84,44 +84,8 @@ internal sealed class SqlitePlanJson
         new($"The database holds the {what} '{value}', which this version of AgentManager does not know.");
 }
 
-internal sealed class SqlitePlanItemJson
+internal sealed class SqlitePlanItemJson : PlanItemFieldsJson
 {
-    [JsonPropertyName("id")]
-    public string Id { get; set; } = "";
-
-    [JsonPropertyName("title")]
-    public string Title { get; set; } = "";
-
-    [JsonPropertyName("description")]
-    public string? Description { get; set; }
-
-    [JsonPropertyName("prompt")]
-    public string? Prompt { get; set; }
-
-    [JsonPropertyName("priority")]
-    public int Priority { get; set; }
-
-    [JsonPropertyName("dependencies")]
-    public List<string> Dependencies { get; set; } = [];
-
-    [JsonPropertyName("assignee")]
-    public string? Assignee { get; set; }
-
-    [JsonPropertyName("required_skills")]
-    public List<string> RequiredSkills { get; set; } = [];
-
-    [JsonPropertyName("workdir")]
-    public string? Workdir { get; set; }
-
-    [JsonPropertyName("verification")]
-    public string? Verification { get; set; }
-
-    [JsonPropertyName("resources")]
-    public List<string> Resources { get; set; } = [];
-
-    [JsonPropertyName("max_attempts")]
-    public int? MaxAttempts { get; set; }
-
     [JsonPropertyName("timeout_ticks")]
     public long? TimeoutTicks { get; set; }
 
@@ -152,17 +116,17 @@ internal sealed class SqlitePlanItemJson
 
     public PlanItem ToItem() => new()
     {
-        Id = Id,
-        Title = Title,
+        Id = Id ?? "",
+        Title = Title ?? "",
         Description = Description,
         Prompt = Prompt,
         Priority = Priority,
-        Dependencies = Dependencies,
+        Dependencies = Dependencies ?? [],
         Assignee = Assignee,
-        RequiredSkills = RequiredSkills,
+        RequiredSkills = RequiredSkills ?? [],
         Workdir = Workdir,
         Verification = Verification,
-        Resources = Resources,
+        Resources = Resources ?? [],
         MaxAttempts = MaxAttempts,
         Timeout = TimeoutTicks is { } ticks ? TimeSpan.FromTicks(ticks) : null,
         Metadata = Metadata,
