@@ -199,6 +199,10 @@ internal static class PlanValidator
         {
             errors.Add(new(id, i, "timeout_seconds", string.Create(CultureInfo.InvariantCulture, $"{timeout.TotalSeconds} is not positive; omit it to use the engine's default")));
         }
+        else if (item.Timeout > TimerLimit.Max)
+        {
+            errors.Add(new(id, i, "timeout_seconds", string.Create(CultureInfo.InvariantCulture, $"{item.Timeout.Value.TotalSeconds} is more than {TimerLimit.Max.TotalSeconds} (about 49.7 days, the longest delay a timer accepts)")));
+        }
 
         CheckMetadata(item.Metadata, id, i, errors);
     }

@@ -190,6 +190,16 @@ public sealed class PlanValidatorTests
     }
 
     [Fact]
+    public void CheckItems_TimeoutAboveTimerLimit_IsRefusedWithTheLimit()
+    {
+        var errors = Check(Item("a") with { Timeout = TimeSpan.FromDays(50) }, Item("b") with { Timeout = TimerLimit.Max });
+
+        Assert.Equal(
+            ["items[0] 'a': timeout_seconds: 4320000 is more than 4294967.294 (about 49.7 days, the longest delay a timer accepts)"],
+            errors.Select(error => error.ToString()));
+    }
+
+    [Fact]
     public void CheckItems_SeveralProblems_AreAllReportedInItemOrder()
     {
         var errors = Check(
