@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace AgentManager.Workflows;
 
 /// <summary>Runs one task attempt off the engine loop: the agent under its timeout, then the verifier,
-/// reporting each step back to the loop as a command.</summary>
-internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider time, ICheckpointStore? checkpoints, ILogger logger, Action<EngineCommand> post, AttemptPreparer? preparer = null)
+/// reporting each step back to the loop as a command: through <c>post</c>, and the attempt's last command, once
+/// the attempt has cleaned up, through <c>postFinal</c> (the loop may then run on the posting thread).</summary>
+internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider time, ICheckpointStore? checkpoints, ILogger logger, Action<EngineCommand> post, Action<EngineCommand> postFinal, AttemptPreparer? preparer = null)
 {
     public void Launch(TaskRuntime task, CancellationToken workflowCancelled)
     {
@@ -33,13 +34,28 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
 
     private async Task RunAsync(TaskRuntime task, IAgentRunner runner, AgentInvocation invocation, CancellationToken cancelled)
     {
-        var attempt = invocation.Attempt;
-        using var activity = AgentManagerDiagnostics.ActivitySource.StartActivity("task.attempt", ActivityKind.Internal, task.Run.Activity?.Context ?? default);
-        activity?.SetTag("agentmanager.workflow.id", invocation.WorkflowId);
-        activity?.SetTag("agentmanager.task.id", invocation.TaskId);
-        activity?.SetTag("agentmanager.task.attempt", attempt);
-        activity?.SetTag("agentmanager.agent.id", invocation.AgentId);
+        AttemptFinishedCommand finished;
+        using (var activity = AgentManagerDiagnostics.ActivitySource.StartActivity("task.attempt", ActivityKind.Internal, task.Run.Activity?.Context ?? default))
+        {
+            activity?.SetTag("agentmanager.workflow.id", invocation.WorkflowId);
+            activity?.SetTag("agentmanager.task.id", invocation.TaskId);
+            activity?.SetTag("agentmanager.task.attempt", invocation.Attempt);
+            activity?.SetTag("agentmanager.agent.id", invocation.AgentId);
+            finished = await PrepareAndRunAsync(task, runner, invocation, cancelled).ConfigureAwait(false);
+            if (finished.Outcome == AttemptOutcome.Failed)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, finished.Error);
+            }
 
+            activity?.SetTag("agentmanager.attempt.outcome", finished.Outcome.ToString());
+        }
+
+        postFinal(finished);
+    }
+
+    private async Task<AttemptFinishedCommand> PrepareAndRunAsync(TaskRuntime task, IAgentRunner runner, AgentInvocation invocation, CancellationToken cancelled)
+    {
+        var attempt = invocation.Attempt;
         PreparedAttempt? prepared = null;
         if (preparer is not null)
         {
@@ -49,14 +65,13 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
             }
             catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
             {
-                Report(activity, new AttemptFinishedCommand(task, attempt, AttemptOutcome.Cancelled, "Cancelled.", null));
-                return;
+                return new AttemptFinishedCommand(task, attempt, AttemptOutcome.Cancelled, "Cancelled.", null);
             }
 
             if (prepared.Error is { } error)
             {
-                Report(activity, new AttemptFinishedCommand(task, attempt, AttemptOutcome.Failed, error, null));
-                return;
+                prepared.Dispose();
+                return new AttemptFinishedCommand(task, attempt, AttemptOutcome.Failed, error, null);
             }
 
             invocation = prepared.Invocation;
@@ -64,25 +79,24 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
 
         using (prepared)
         {
-            await RunPreparedAsync(task, runner, invocation, activity, cancelled).ConfigureAwait(false);
+            return await RunPreparedAsync(task, runner, invocation, cancelled).ConfigureAwait(false);
         }
     }
 
-    private async Task RunPreparedAsync(TaskRuntime task, IAgentRunner runner, AgentInvocation invocation, Activity? activity, CancellationToken cancelled)
+    private async Task<AttemptFinishedCommand> RunPreparedAsync(TaskRuntime task, IAgentRunner runner, AgentInvocation invocation, CancellationToken cancelled)
     {
         var attempt = invocation.Attempt;
         var agent = await RunAgentAsync(task, runner, invocation, cancelled).ConfigureAwait(false);
         if (agent.Outcome != AttemptOutcome.Succeeded || task.Verifier is null)
         {
             await CheckpointAsync(task, invocation, agent, null, cancelled).ConfigureAwait(false);
-            Report(activity, new AttemptFinishedCommand(task, attempt, agent.Outcome, agent.Error, agent.Output, agent.Usage));
-            return;
+            return new AttemptFinishedCommand(task, attempt, agent.Outcome, agent.Error, agent.Output, agent.Usage);
         }
 
         post(new ImplementationSucceededCommand(task, attempt));
         var verification = await VerifyAsync(task.Verifier, invocation, agent.Result!, cancelled).ConfigureAwait(false);
         await CheckpointAsync(task, invocation, agent, verification, cancelled).ConfigureAwait(false);
-        Report(activity, new AttemptFinishedCommand(task, attempt, verification.Outcome, verification.Error, agent.Output, agent.Usage));
+        return new AttemptFinishedCommand(task, attempt, verification.Outcome, verification.Error, agent.Output, agent.Usage);
     }
 
     /// <summary>Keeps the attempt's outputs and declared artifacts, when a checkpoint store is configured,
@@ -115,17 +129,6 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
         {
             EngineLog.CheckpointFailed(logger, invocation.WorkflowId, invocation.TaskId, invocation.Attempt, ex);
         }
-    }
-
-    private void Report(Activity? activity, AttemptFinishedCommand command)
-    {
-        if (command.Outcome == AttemptOutcome.Failed)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, command.Error);
-        }
-
-        activity?.SetTag("agentmanager.attempt.outcome", command.Outcome.ToString());
-        post(command);
     }
 
     private Task<StepResult> RunAgentAsync(TaskRuntime task, IAgentRunner runner, AgentInvocation invocation, CancellationToken cancelled) =>

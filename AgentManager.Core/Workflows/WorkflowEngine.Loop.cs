@@ -24,14 +24,14 @@ internal sealed partial class WorkflowEngine
 
     private async Task RunLoopAsync(CancellationToken stopping)
     {
-        var reader = _inbox.Reader;
         StartDecisionPolling();
         try
         {
-            while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
+            while (await _inbox.WaitToReadAsync().ConfigureAwait(false))
             {
+                stopping.ThrowIfCancellationRequested();
                 var handled = 0;
-                while (handled++ < MaxCommandsPerBatch && reader.TryRead(out var command))
+                while (handled++ < MaxCommandsPerBatch && _inbox.TryRead(out var command))
                 {
                     Handle(command);
                 }
@@ -63,6 +63,18 @@ internal sealed partial class WorkflowEngine
         finally
         {
             StopDecisionPolling();
+            AbandonUnread();
+        }
+    }
+
+    /// <summary>Refuses further commands and fails those the loop will not handle any more.</summary>
+    private void AbandonUnread()
+    {
+        _inbox.Complete();
+        var stopped = EngineStopped();
+        while (_inbox.TryRead(out var command))
+        {
+            command.Fail(stopped);
         }
     }
 
