@@ -18,7 +18,8 @@ internal sealed partial class WorkflowEngine
     private readonly List<TaskRuntime> _ended = [];
     private readonly List<RequestCommand> _replies = [];
     private readonly List<WorkflowRun> _finishedRuns = [];
-    private readonly List<CancellationTokenSource> _cancellations = [];
+    private readonly List<WorkflowRun> _cancellations = [];
+    private readonly List<AttemptRun> _timedOut = [];
     private readonly List<int> _indexBuffer = [];
     private int _running;
 
@@ -63,6 +64,8 @@ internal sealed partial class WorkflowEngine
         finally
         {
             StopDecisionPolling();
+            _deadlines.Dispose();
+            CancelAllAttempts();
             AbandonUnread();
         }
     }
@@ -113,6 +116,9 @@ internal sealed partial class WorkflowEngine
                     break;
                 case DeadlineDueCommand deadline:
                     OnDeadlineDue(deadline);
+                    break;
+                case AttemptDeadlinesDueCommand:
+                    OnAttemptDeadlinesDue();
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown engine command {command.GetType().Name}.");
@@ -279,7 +285,7 @@ internal sealed partial class WorkflowEngine
 
         if (run.Cancellation is not null)
         {
-            _cancellations.Add(run.Cancellation);
+            _cancellations.Add(run);
         }
 
         _replies.Add(command);
@@ -289,7 +295,13 @@ internal sealed partial class WorkflowEngine
     private void OnImplementationSucceeded(ImplementationSucceededCommand command)
     {
         var task = command.Task;
-        if (task.InFlight && task.Attempt == command.Attempt && task.State == TaskState.Implementing)
+        if (!task.InFlight || task.Attempt != command.Attempt)
+        {
+            return;
+        }
+
+        _deadlines.Add(command.Run, AttemptStep.Verifying, command.VerificationStartedAt, _options.VerificationTimeout, _running);
+        if (task.State == TaskState.Implementing)
         {
             Fire(task, TaskTrigger.ImplementationSucceeded);
         }
@@ -305,6 +317,8 @@ internal sealed partial class WorkflowEngine
         }
 
         task.InFlight = false;
+        task.CurrentAttempt?.End();
+        task.CurrentAttempt = null;
         run.InFlightCount--;
         _running--;
         _queue.Release(task.HeldResources);
@@ -414,6 +428,8 @@ internal sealed partial class WorkflowEngine
             run.InFlightCount++;
             _running++;
             Fire(task, TaskTrigger.Start);
+            task.CurrentAttempt = new AttemptRun(_worker, task, run.Cancellation!.Token);
+            _deadlines.Add(task.CurrentAttempt, AttemptStep.Agent, task.AttemptStartedTimestamp, task.Timeout, _running);
             AgentManagerDiagnostics.Started.Add(1);
             AgentManagerDiagnostics.Running.Add(1);
             _launches.Add(task);
@@ -524,14 +540,22 @@ internal sealed partial class WorkflowEngine
         _ended.Clear();
         foreach (var task in _launches)
         {
-            _worker.Launch(task, task.Run.Cancellation!.Token);
+            AttemptWorker.Launch(task);
         }
 
         _launches.Clear();
-        foreach (var cancellation in _cancellations)
+        foreach (var run in _cancellations)
         {
-            await cancellation.CancelAsync().ConfigureAwait(false);
+            await run.Cancellation!.CancelAsync().ConfigureAwait(false);
+            foreach (var task in run.Tasks)
+            {
+                if (task.CurrentAttempt is { } attempt)
+                {
+                    await attempt.CancelAsync().ConfigureAwait(false);
+                }
+            }
         }
+
 
         _cancellations.Clear();
         foreach (var reply in _replies)

@@ -28,6 +28,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     private readonly WorkflowCompiler _compiler;
     private readonly DispatchQueue<TaskRuntime> _queue;
     private readonly AttemptWorker _worker;
+    private readonly AttemptDeadlines _deadlines;
     private readonly OutcomeRecorder? _outcomes;
     private readonly WorkflowHooks? _hooks;
     private Task? _loop;
@@ -56,6 +57,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             new Dictionary<string, int>(_options.ResourceCapacities, StringComparer.Ordinal),
             _options.DefaultResourceCapacity));
         _worker = new AttemptWorker(_options, time, checkpoints, _logger, Post, PostFinal, preparer);
+        _deadlines = new AttemptDeadlines(time, () => Post(AttemptDeadlinesDueCommand.Instance));
         _outcomes = outcomeMemory is null ? null : new OutcomeRecorder(outcomeMemory, _logger);
         _hooks = hooks;
     }
