@@ -23,6 +23,11 @@ internal sealed partial class WorkflowEngine
     private readonly List<int> _indexBuffer = [];
     private int _running;
 
+    // The clock, read once per loop turn and again before dispatching: every transition of a turn carries the
+    // same time (one read instead of one per transition).
+    private DateTimeOffset _now;
+    private long _nowTimestamp;
+
     private async Task RunLoopAsync(CancellationToken stopping)
     {
         StartDecisionPolling();
@@ -31,12 +36,14 @@ internal sealed partial class WorkflowEngine
             while (await _inbox.WaitToReadAsync().ConfigureAwait(false))
             {
                 stopping.ThrowIfCancellationRequested();
+                ReadClock();
                 var handled = 0;
                 while (handled++ < MaxCommandsPerBatch && _inbox.TryRead(out var command))
                 {
                     Handle(command);
                 }
 
+                ReadClock();
                 Dispatch();
                 await FlushAsync(stopping).ConfigureAwait(false);
             }
@@ -160,7 +167,7 @@ internal sealed partial class WorkflowEngine
             throw new WorkflowStateException(run.Id, run.Status, $"Workflow '{run.Id}' cannot start: it is {run.Status.ToWireName()}, and only a created workflow starts.");
         }
 
-        var now = _time.GetUtcNow();
+        var now = _now;
         run.Status = WorkflowStatus.Running;
         run.StartedAt = now;
         run.Cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -226,7 +233,7 @@ internal sealed partial class WorkflowEngine
         }
 
         run.Status = WorkflowStatus.Running;
-        run.StartedAt = command.Stored.StartedAt ?? _time.GetUtcNow();
+        run.StartedAt = command.Stored.StartedAt ?? _now;
         run.Cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         run.Activity = AgentManagerDiagnostics.StartDetached("workflow.run");
         run.Activity?.SetTag("agentmanager.workflow.id", run.Id);
@@ -324,7 +331,7 @@ internal sealed partial class WorkflowEngine
         _queue.Release(task.HeldResources);
         task.HeldResources = [];
         AgentManagerDiagnostics.Running.Add(-1);
-        AgentManagerDiagnostics.Duration.Record(_time.GetElapsedTime(task.AttemptStartedTimestamp).TotalSeconds);
+        AgentManagerDiagnostics.Duration.Record(_time.GetElapsedTime(task.AttemptStartedTimestamp, _nowTimestamp).TotalSeconds);
 
         AddUsage(task, command.Usage);
         if (task.State is TaskState.Implementing or TaskState.Verifying)
@@ -421,10 +428,10 @@ internal sealed partial class WorkflowEngine
             task.Attempt++;
             task.LevelAttempts++;
             task.GrantedByHuman = false;
-            task.StartedAt ??= _time.GetUtcNow();
+            task.StartedAt ??= _now;
             task.InFlight = true;
             task.HeldResources = resources;
-            task.AttemptStartedTimestamp = _time.GetTimestamp();
+            task.AttemptStartedTimestamp = _nowTimestamp;
             run.InFlightCount++;
             _running++;
             Fire(task, TaskTrigger.Start);
@@ -443,7 +450,7 @@ internal sealed partial class WorkflowEngine
             return;
         }
 
-        var now = _time.GetUtcNow();
+        var now = _now;
         string type;
         if (run.CancelRequested)
         {
@@ -480,7 +487,8 @@ internal sealed partial class WorkflowEngine
 
     private void Fire(TaskRuntime task, TaskTrigger trigger, string? reason = null, string actor = TaskLifecycle.EngineActor)
     {
-        var transition = TaskLifecycle.Transition(task.Run.Id, task.Id, task.State, trigger, task.Attempt, _time.GetUtcNow(), actor, reason);
+        // The compiler validated the ids once.
+        var transition = TaskLifecycle.TransitionOfValidIds(task.Run.Id, task.Id, task.State, trigger, task.Attempt, _now, actor, reason);
         TrackBlocked(task, transition);
         task.State = transition.To;
         if (transition.To.IsTerminal())
@@ -573,6 +581,12 @@ internal sealed partial class WorkflowEngine
         }
 
         _finishedRuns.Clear();
+    }
+
+    private void ReadClock()
+    {
+        _now = _time.GetUtcNow();
+        _nowTimestamp = _time.GetTimestamp();
     }
 
     private WorkflowRun FindRun(string workflowId) =>
