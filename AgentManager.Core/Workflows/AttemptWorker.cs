@@ -43,9 +43,9 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
             activity?.SetTag("agentmanager.task.id", invocation.TaskId);
             activity?.SetTag("agentmanager.task.attempt", invocation.Attempt);
             activity?.SetTag("agentmanager.agent.id", invocation.AgentId);
-            finished = preparer is null
-                ? await RunPreparedAsync(attempt, invocation).ConfigureAwait(false)
-                : await PrepareAndRunAsync(attempt, preparer).ConfigureAwait(false);
+            finished = preparer is not null && preparer.Prepares(invocation.AgentId)
+                ? await PrepareAndRunAsync(attempt, preparer).ConfigureAwait(false)
+                : await RunPreparedAsync(attempt, invocation).ConfigureAwait(false);
             if (finished.Outcome == AttemptOutcome.Failed)
             {
                 activity?.SetStatus(ActivityStatusCode.Error, finished.Error);

@@ -23,10 +23,11 @@ internal sealed partial class WorkflowEngine
     private readonly List<int> _indexBuffer = [];
     private int _running;
 
-    // The clock, read once per loop turn and again before dispatching: every transition of a turn carries the
+    // The clock, read at most once per loop turn, when first needed: every transition of a turn carries the
     // same time (one read instead of one per transition).
-    private DateTimeOffset _now;
-    private long _nowTimestamp;
+    private DateTimeOffset _turnTime;
+    private long _turnTimestamp;
+    private bool _clockRead;
 
     private async Task RunLoopAsync(CancellationToken stopping)
     {
@@ -36,14 +37,13 @@ internal sealed partial class WorkflowEngine
             while (await _inbox.WaitToReadAsync().ConfigureAwait(false))
             {
                 stopping.ThrowIfCancellationRequested();
-                ReadClock();
+                _clockRead = false;
                 var handled = 0;
                 while (handled++ < MaxCommandsPerBatch && _inbox.TryRead(out var command))
                 {
                     Handle(command);
                 }
 
-                ReadClock();
                 Dispatch();
                 await FlushAsync(stopping).ConfigureAwait(false);
             }
@@ -167,7 +167,7 @@ internal sealed partial class WorkflowEngine
             throw new WorkflowStateException(run.Id, run.Status, $"Workflow '{run.Id}' cannot start: it is {run.Status.ToWireName()}, and only a created workflow starts.");
         }
 
-        var now = _now;
+        var now = TurnTime;
         run.Status = WorkflowStatus.Running;
         run.StartedAt = now;
         run.Cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -233,7 +233,7 @@ internal sealed partial class WorkflowEngine
         }
 
         run.Status = WorkflowStatus.Running;
-        run.StartedAt = command.Stored.StartedAt ?? _now;
+        run.StartedAt = command.Stored.StartedAt ?? TurnTime;
         run.Cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         run.Activity = AgentManagerDiagnostics.StartDetached("workflow.run");
         run.Activity?.SetTag("agentmanager.workflow.id", run.Id);
@@ -331,7 +331,7 @@ internal sealed partial class WorkflowEngine
         _queue.Release(task.HeldResources);
         task.HeldResources = [];
         AgentManagerDiagnostics.Running.Add(-1);
-        AgentManagerDiagnostics.Duration.Record(_time.GetElapsedTime(task.AttemptStartedTimestamp, _nowTimestamp).TotalSeconds);
+        AgentManagerDiagnostics.Duration.Record(_time.GetElapsedTime(task.AttemptStartedTimestamp, TurnTimestamp).TotalSeconds);
 
         AddUsage(task, command.Usage);
         if (task.State is TaskState.Implementing or TaskState.Verifying)
@@ -428,10 +428,10 @@ internal sealed partial class WorkflowEngine
             task.Attempt++;
             task.LevelAttempts++;
             task.GrantedByHuman = false;
-            task.StartedAt ??= _now;
+            task.StartedAt ??= TurnTime;
             task.InFlight = true;
             task.HeldResources = resources;
-            task.AttemptStartedTimestamp = _nowTimestamp;
+            task.AttemptStartedTimestamp = TurnTimestamp;
             run.InFlightCount++;
             _running++;
             Fire(task, TaskTrigger.Start);
@@ -450,7 +450,7 @@ internal sealed partial class WorkflowEngine
             return;
         }
 
-        var now = _now;
+        var now = TurnTime;
         string type;
         if (run.CancelRequested)
         {
@@ -488,7 +488,7 @@ internal sealed partial class WorkflowEngine
     private void Fire(TaskRuntime task, TaskTrigger trigger, string? reason = null, string actor = TaskLifecycle.EngineActor)
     {
         // The compiler validated the ids once.
-        var transition = TaskLifecycle.TransitionOfValidIds(task.Run.Id, task.Id, task.State, trigger, task.Attempt, _now, actor, reason);
+        var transition = TaskLifecycle.TransitionOfValidIds(task.Run.Id, task.Id, task.State, trigger, task.Attempt, TurnTime, actor, reason);
         TrackBlocked(task, transition);
         task.State = transition.To;
         if (transition.To.IsTerminal())
@@ -583,10 +583,32 @@ internal sealed partial class WorkflowEngine
         _finishedRuns.Clear();
     }
 
+    private DateTimeOffset TurnTime
+    {
+        get
+        {
+            ReadClock();
+            return _turnTime;
+        }
+    }
+
+    private long TurnTimestamp
+    {
+        get
+        {
+            ReadClock();
+            return _turnTimestamp;
+        }
+    }
+
     private void ReadClock()
     {
-        _now = _time.GetUtcNow();
-        _nowTimestamp = _time.GetTimestamp();
+        if (!_clockRead)
+        {
+            _clockRead = true;
+            _turnTime = _time.GetUtcNow();
+            _turnTimestamp = _time.GetTimestamp();
+        }
     }
 
     private WorkflowRun FindRun(string workflowId) =>
