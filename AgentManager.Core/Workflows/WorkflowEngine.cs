@@ -291,8 +291,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
 
     /// <summary>Posts a worker's last command of an attempt; a parked loop resumes on the worker's thread, which
     /// saves a thread-pool hop per finished attempt (the loop stays single-threaded: it runs where it resumes).</summary>
-    private static readonly bool NoInline = Environment.GetEnvironmentVariable("AM_NOINLINE") == "1";
-    private void PostFinal(EngineCommand command) => _inbox.TryWrite(command, runReaderHere: !NoInline);
+    private void PostFinal(EngineCommand command) => _inbox.TryWrite(command, runReaderHere: true);
 
     private void EnsureStarted()
     {
