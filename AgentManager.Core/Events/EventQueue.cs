@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using System.Threading.Tasks.Sources;
 
 namespace AgentManager.Events;
 
@@ -303,26 +302,5 @@ internal sealed class EventQueue
         public bool Admitted { get; set; }
 
         public bool Cancelled { get; set; }
-    }
-
-    /// <summary>The reader's reusable wake-up: one awaitable per park, no allocation.</summary>
-    private sealed class ReaderSignal : IValueTaskSource<bool>
-    {
-        private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
-
-        public ValueTask<bool> Reset()
-        {
-            _core.Reset();
-            return new ValueTask<bool>(this, _core.Version);
-        }
-
-        public void Set(bool result) => _core.SetResult(result);
-
-        public bool GetResult(short token) => _core.GetResult(token);
-
-        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
-
-        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-            _core.OnCompleted(continuation, state, token, flags);
     }
 }

@@ -35,6 +35,9 @@ internal sealed class AttemptPreparer
 
     public AgentCatalog Catalog { get; }
 
+    /// <summary>Tells whether attempts of the agent need preparing: only an agent with a profile does.</summary>
+    public bool Prepares(string agentId) => Catalog.TryGetProfile(agentId, out _);
+
     /// <summary>Prepares the attempt. Never throws but for cancellation: a preparation that fails (a workdir
     /// the policy refuses, an MCP file that cannot be written) is returned as the attempt's error.</summary>
     public async Task<PreparedAttempt> PrepareAsync(TaskRuntime task, AgentInvocation invocation, CancellationToken cancellationToken)

@@ -6,13 +6,17 @@ using Microsoft.Extensions.Logging;
 
 namespace AgentManager.Workflows;
 
-/// <summary>Runs one task attempt off the engine loop: the agent under its timeout, then the verifier,
-/// reporting each step back to the loop as a command.</summary>
-internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider time, ICheckpointStore? checkpoints, ILogger logger, Action<EngineCommand> post, AttemptPreparer? preparer = null)
+/// <summary>Runs one task attempt off the engine loop: the agent, then the verifier, under the attempt's token,
+/// reporting each step back to the loop as a command: through <c>post</c>, and the attempt's last command, once
+/// the attempt has cleaned up, through <c>postFinal</c> (the loop may then run on the posting thread).</summary>
+internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider time, ICheckpointStore? checkpoints, ILogger logger, Action<EngineCommand> post, Action<EngineCommand> postFinal, AttemptPreparer? preparer = null)
 {
-    public void Launch(TaskRuntime task, CancellationToken workflowCancelled)
+    /// <summary>Queues the attempt that the loop made current on the task.</summary>
+    public static void Launch(TaskRuntime task)
     {
-        var invocation = new AgentInvocation
+        var attempt = task.CurrentAttempt!;
+        attempt.Runner = task.AttemptRunner;
+        attempt.Invocation = new AgentInvocation
         {
             WorkflowId = task.Run.Id,
             TaskId = task.Id,
@@ -25,69 +29,83 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
             PreviousOutput = task.LastOutput,
             Metadata = task.AttemptMetadata(),
         };
-        ThreadPool.UnsafeQueueUserWorkItem(
-            static state => _ = state.Worker.RunAsync(state.Task, state.Runner, state.Invocation, state.Cancelled),
-            (Worker: this, Task: task, Runner: task.AttemptRunner, Invocation: invocation, Cancelled: workflowCancelled),
-            preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(attempt, preferLocal: false);
     }
 
-    private async Task RunAsync(TaskRuntime task, IAgentRunner runner, AgentInvocation invocation, CancellationToken cancelled)
+    internal async Task RunAsync(AttemptRun attempt)
     {
-        var attempt = invocation.Attempt;
-        using var activity = AgentManagerDiagnostics.ActivitySource.StartActivity("task.attempt", ActivityKind.Internal, task.Run.Activity?.Context ?? default);
-        activity?.SetTag("agentmanager.workflow.id", invocation.WorkflowId);
-        activity?.SetTag("agentmanager.task.id", invocation.TaskId);
-        activity?.SetTag("agentmanager.task.attempt", attempt);
-        activity?.SetTag("agentmanager.agent.id", invocation.AgentId);
-
-        PreparedAttempt? prepared = null;
-        if (preparer is not null)
+        var task = attempt.Task;
+        var invocation = attempt.Invocation;
+        AttemptFinishedCommand finished;
+        using (var activity = AgentManagerDiagnostics.ActivitySource.StartActivity("task.attempt", ActivityKind.Internal, task.Run.Activity?.Context ?? default))
         {
-            try
+            activity?.SetTag("agentmanager.workflow.id", invocation.WorkflowId);
+            activity?.SetTag("agentmanager.task.id", invocation.TaskId);
+            activity?.SetTag("agentmanager.task.attempt", invocation.Attempt);
+            activity?.SetTag("agentmanager.agent.id", invocation.AgentId);
+            finished = preparer is not null && preparer.Prepares(invocation.AgentId)
+                ? await PrepareAndRunAsync(attempt, preparer).ConfigureAwait(false)
+                : await RunPreparedAsync(attempt, invocation).ConfigureAwait(false);
+            if (finished.Outcome == AttemptOutcome.Failed)
             {
-                prepared = await preparer.PrepareAsync(task, invocation, cancelled).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
-            {
-                Report(activity, new AttemptFinishedCommand(task, attempt, AttemptOutcome.Cancelled, "Cancelled.", null));
-                return;
-            }
-
-            if (prepared.Error is { } error)
-            {
-                Report(activity, new AttemptFinishedCommand(task, attempt, AttemptOutcome.Failed, error, null));
-                return;
+                activity?.SetStatus(ActivityStatusCode.Error, finished.Error);
             }
 
-            invocation = prepared.Invocation;
+            activity?.SetTag("agentmanager.attempt.outcome", finished.Outcome.ToString());
+        }
+
+        postFinal(finished);
+    }
+
+    private async ValueTask<AttemptFinishedCommand> PrepareAndRunAsync(AttemptRun attempt, AttemptPreparer preparer)
+    {
+        var task = attempt.Task;
+        var number = attempt.Invocation.Attempt;
+        PreparedAttempt prepared;
+        try
+        {
+            prepared = await preparer.PrepareAsync(task, attempt.Invocation, attempt.WorkflowCancelled).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (attempt.WorkflowCancelled.IsCancellationRequested)
+        {
+            return new AttemptFinishedCommand(task, number, AttemptOutcome.Cancelled, "Cancelled.", null);
         }
 
         using (prepared)
         {
-            await RunPreparedAsync(task, runner, invocation, activity, cancelled).ConfigureAwait(false);
+            return prepared.Error is { } error
+                ? new AttemptFinishedCommand(task, number, AttemptOutcome.Failed, error, null)
+                : await RunPreparedAsync(attempt, prepared.Invocation).ConfigureAwait(false);
         }
     }
 
-    private async Task RunPreparedAsync(TaskRuntime task, IAgentRunner runner, AgentInvocation invocation, Activity? activity, CancellationToken cancelled)
+    private async ValueTask<AttemptFinishedCommand> RunPreparedAsync(AttemptRun attempt, AgentInvocation invocation)
     {
-        var attempt = invocation.Attempt;
-        var agent = await RunAgentAsync(task, runner, invocation, cancelled).ConfigureAwait(false);
+        var task = attempt.Task;
+        var agent = await RunAgentAsync(attempt, invocation).ConfigureAwait(false);
         if (agent.Outcome != AttemptOutcome.Succeeded || task.Verifier is null)
         {
-            await CheckpointAsync(task, invocation, agent, null, cancelled).ConfigureAwait(false);
-            Report(activity, new AttemptFinishedCommand(task, attempt, agent.Outcome, agent.Error, agent.Output, agent.Usage));
-            return;
+            await CheckpointAsync(attempt, invocation, agent, null).ConfigureAwait(false);
+            return new AttemptFinishedCommand(task, invocation.Attempt, agent.Outcome, agent.Error, agent.Output, agent.Usage);
         }
 
-        post(new ImplementationSucceededCommand(task, attempt));
-        var verification = await VerifyAsync(task.Verifier, invocation, agent.Result!, cancelled).ConfigureAwait(false);
-        await CheckpointAsync(task, invocation, agent, verification, cancelled).ConfigureAwait(false);
-        Report(activity, new AttemptFinishedCommand(task, attempt, verification.Outcome, verification.Error, agent.Output, agent.Usage));
+        if (!attempt.TryBeginVerification())
+        {
+            // The loop declared the agent's deadline passed just as the agent returned.
+            agent = TimedOut(AgentStep(invocation), task.Timeout) with { Output = agent.Output, Usage = agent.Usage };
+            await CheckpointAsync(attempt, invocation, agent, null).ConfigureAwait(false);
+            return new AttemptFinishedCommand(task, invocation.Attempt, agent.Outcome, agent.Error, agent.Output, agent.Usage);
+        }
+
+        post(new ImplementationSucceededCommand(attempt, invocation.Attempt, time.GetTimestamp()));
+        var verification = await VerifyAsync(attempt, task.Verifier, invocation, agent.Result!).ConfigureAwait(false);
+        await CheckpointAsync(attempt, invocation, agent, verification).ConfigureAwait(false);
+        return new AttemptFinishedCommand(task, invocation.Attempt, verification.Outcome, verification.Error, agent.Output, agent.Usage);
     }
 
     /// <summary>Keeps the attempt's outputs and declared artifacts, when a checkpoint store is configured,
     /// before the engine records the outcome; a failure to save is logged and never costs the attempt its result.</summary>
-    private async Task CheckpointAsync(TaskRuntime task, AgentInvocation invocation, StepResult agent, StepResult? verification, CancellationToken cancelled)
+    private async ValueTask CheckpointAsync(AttemptRun attempt, AgentInvocation invocation, StepResult agent, StepResult? verification)
     {
         var outcome = verification?.Outcome ?? agent.Outcome;
         if (checkpoints is null || outcome == AttemptOutcome.Cancelled)
@@ -105,11 +123,11 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
                     Attempt = invocation.Attempt,
                     AgentOutput = agent.Output ?? agent.Error,
                     VerificationOutput = verification?.Output ?? verification?.Error,
-                    Workdir = task.Workdir,
-                    Artifacts = task.Artifacts,
+                    Workdir = attempt.Task.Workdir,
+                    Artifacts = attempt.Task.Artifacts,
                     Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["outcome"] = outcome.ToString().ToLowerInvariant() },
                 },
-                cancelled).ConfigureAwait(false);
+                attempt.WorkflowCancelled).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -117,74 +135,64 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
         }
     }
 
-    private void Report(Activity? activity, AttemptFinishedCommand command)
+    /// <summary>Runs the agent under the attempt's token, which the loop cancels when the workflow is cancelled or
+    /// the agent's time limit passes; a timeout or an exception becomes a failed step that names what failed.</summary>
+    private async ValueTask<StepResult> RunAgentAsync(AttemptRun attempt, AgentInvocation invocation)
     {
-        if (command.Outcome == AttemptOutcome.Failed)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, command.Error);
-        }
-
-        activity?.SetTag("agentmanager.attempt.outcome", command.Outcome.ToString());
-        post(command);
-    }
-
-    private Task<StepResult> RunAgentAsync(TaskRuntime task, IAgentRunner runner, AgentInvocation invocation, CancellationToken cancelled) =>
-        RunStepAsync($"Agent '{invocation.AgentId}'", task.Timeout, async token =>
+        try
         {
             if (invocation.Workdir is not null)
             {
                 Directory.CreateDirectory(invocation.Workdir);
             }
 
-            var result = await runner.RunAsync(invocation, token).ConfigureAwait(false);
+            attempt.MarkAgentStarted(time.GetTimestamp());
+            var result = await attempt.Runner.RunAsync(invocation, attempt.Token).ConfigureAwait(false);
             return result switch
             {
                 null => StepResult.Failed($"Agent '{invocation.AgentId}' returned no result.", null),
                 { Succeeded: true } => new StepResult(AttemptOutcome.Succeeded, null, result.Output, result),
                 _ => StepResult.Failed(result.Error ?? "The agent failed.", result.Output) with { Usage = result.Usage },
             };
-        },
-        cancelled);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Failure(attempt, AttemptStep.Agent, AgentStep(invocation), attempt.Task.Timeout, ex);
+        }
+    }
 
-    private Task<StepResult> VerifyAsync(IVerifier verifier, AgentInvocation invocation, AgentResult agentResult, CancellationToken cancelled) =>
-        RunStepAsync("Verification", options.VerificationTimeout, async token =>
+    private async ValueTask<StepResult> VerifyAsync(AttemptRun attempt, IVerifier verifier, AgentInvocation invocation, AgentResult agentResult)
+    {
+        try
         {
             var context = new VerificationContext { Invocation = invocation, AgentResult = agentResult };
-            var result = await verifier.VerifyAsync(context, token).ConfigureAwait(false);
+            var result = await verifier.VerifyAsync(context, attempt.Token).ConfigureAwait(false);
             return result switch
             {
                 null => StepResult.Failed("The verifier returned no result.", null),
                 { Passed: true } => new StepResult(AttemptOutcome.Succeeded, null, result.Output, null),
                 _ => StepResult.Failed(result.Reason ?? "Verification failed.", result.Output),
             };
-        },
-        cancelled);
-
-    /// <summary>Runs one step under its time limit and the workflow's cancellation, turning timeouts and
-    /// exceptions into failed steps that name what failed.</summary>
-    private async Task<StepResult> RunStepAsync(string what, TimeSpan limit, Func<CancellationToken, Task<StepResult>> step, CancellationToken cancelled)
-    {
-        using var timeout = new CancellationTokenSource(limit, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancelled);
-        try
-        {
-            return await step(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
-        {
-            return new StepResult(AttemptOutcome.Cancelled, "Cancelled.", null, null);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            return StepResult.Failed($"{what} timed out after {limit.TotalSeconds:0.###} s.", null);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return StepResult.Failed($"{what} threw {ex.GetType().Name}: {ex.Message}", null);
+            return Failure(attempt, AttemptStep.Verifying, "Verification", options.VerificationTimeout, ex);
         }
     }
 
-    private sealed record StepResult(AttemptOutcome Outcome, string? Error, string? Output, AgentResult? Result)
+    private static string AgentStep(AgentInvocation invocation) => $"Agent '{invocation.AgentId}'";
+
+    /// <summary>What a step that threw ended as: cancelled with its workflow, timed out, or failed.</summary>
+    private static StepResult Failure(AttemptRun attempt, AttemptStep step, string what, TimeSpan limit, Exception ex) => ex switch
+    {
+        OperationCanceledException when attempt.WorkflowCancelled.IsCancellationRequested => new StepResult(AttemptOutcome.Cancelled, "Cancelled.", null, null),
+        OperationCanceledException when attempt.TimedOut(step) => TimedOut(what, limit),
+        _ => StepResult.Failed($"{what} threw {ex.GetType().Name}: {ex.Message}", null),
+    };
+
+    private static StepResult TimedOut(string what, TimeSpan limit) => StepResult.Failed($"{what} timed out after {limit.TotalSeconds:0.###} s.", null);
+
+    private readonly record struct StepResult(AttemptOutcome Outcome, string? Error, string? Output, AgentResult? Result)
     {
         /// <summary>Gets what the agent reported it consumed.</summary>
         public AgentUsage? Usage { get; init; } = Result?.Usage;

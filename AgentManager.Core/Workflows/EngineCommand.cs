@@ -54,11 +54,16 @@ internal enum AttemptOutcome
 }
 
 /// <summary>A worker's news that the agent succeeded and verification begins.</summary>
-internal sealed class ImplementationSucceededCommand(TaskRuntime task, int attempt) : EngineCommand
+internal sealed class ImplementationSucceededCommand(AttemptRun run, int attempt, long verificationStartedAt) : EngineCommand
 {
-    public TaskRuntime Task { get; } = task;
+    public AttemptRun Run { get; } = run;
+
+    public TaskRuntime Task => Run.Task;
 
     public int Attempt { get; } = attempt;
+
+    /// <summary>Gets the timestamp (of the engine's <see cref="TimeProvider"/>) at which verification started.</summary>
+    public long VerificationStartedAt { get; } = verificationStartedAt;
 }
 
 /// <summary>A worker's news that an attempt ended.</summary>

@@ -44,6 +44,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Task {WorkflowId}/{TaskId}: the human deadline passed; applying {Action}")]
     public static partial void HumanDeadlinePassed(ILogger logger, string workflowId, string taskId, DeadlineAction action);
 
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "A cancellation callback of task {WorkflowId}/{TaskId}'s attempt failed")]
+    public static partial void AttemptCancellationFailed(ILogger logger, string workflowId, string taskId, Exception exception);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "The engine loop failed and stopped")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 }

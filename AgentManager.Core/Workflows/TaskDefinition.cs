@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using AgentManager.Execution;
 
 namespace AgentManager.Workflows;
@@ -6,6 +7,11 @@ namespace AgentManager.Workflows;
 /// <remarks>The engine copies the definition when the workflow is created; later changes to this object have no effect.</remarks>
 public sealed class TaskDefinition
 {
+    private List<string>? _dependencies;
+    private List<string>? _resources;
+    private List<string>? _artifacts;
+    private Dictionary<string, string>? _metadata;
+
     /// <summary>Creates a task definition.</summary>
     /// <param name="id">The task id, unique in its workflow; it must match <see cref="Ids.Pattern"/>.</param>
     public TaskDefinition(string id)
@@ -28,7 +34,7 @@ public sealed class TaskDefinition
     public int Priority { get; set; }
 
     /// <summary>Gets the ids of tasks of the same workflow that must complete before this one starts.</summary>
-    public IList<string> Dependencies { get; } = new List<string>();
+    public IList<string> Dependencies => _dependencies ??= [];
 
     /// <summary>Gets or sets the agent that runs the task: a key of <see cref="WorkflowDefinition.Agents"/> or of an agent registered with DI.</summary>
     /// <value>The default, <see langword="null"/>, uses <see cref="WorkflowDefinition.DefaultAgentId"/>.</value>
@@ -36,7 +42,7 @@ public sealed class TaskDefinition
 
     /// <summary>Gets the resource keys the task holds while it runs (e.g. <c>model:gpt</c>); each key admits as many tasks at once as its capacity.</summary>
     /// <remarks>A task with a <see cref="Workdir"/> also holds the key <c>workdir:&lt;full path&gt;</c>.</remarks>
-    public IList<string> Resources { get; } = new List<string>();
+    public IList<string> Resources => _resources ??= [];
 
     /// <summary>Gets or sets how many attempts the task's own agent gets (level L1 of the repair ladder); the
     /// repair levels of <see cref="Repair"/> add theirs.</summary>
@@ -52,7 +58,7 @@ public sealed class TaskDefinition
     public string? Workdir { get; set; }
 
     /// <summary>Gets files, relative to <see cref="Workdir"/>, kept in the task attempt's checkpoint after the agent ran.</summary>
-    public IList<string> Artifacts { get; } = new List<string>();
+    public IList<string> Artifacts => _artifacts ??= [];
 
     /// <summary>Gets or sets the check that decides whether the agent's work is accepted.</summary>
     /// <value>The default, <see langword="null"/>, accepts every successful agent run.</value>
@@ -68,5 +74,15 @@ public sealed class TaskDefinition
     public UsageBudget? Budget { get; set; }
 
     /// <summary>Gets free-form metadata handed to the agent.</summary>
-    public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    public IDictionary<string, string> Metadata => _metadata ??= new Dictionary<string, string>(StringComparer.Ordinal);
+
+    // The collections are made on first use: a workflow of 100,000 tasks without them then costs 100,000 objects
+    // instead of 500,000. The engine reads them through these, which make nothing.
+    internal IReadOnlyList<string> DependenciesOrEmpty => _dependencies ?? (IReadOnlyList<string>)[];
+
+    internal IReadOnlyList<string> ResourcesOrEmpty => _resources ?? (IReadOnlyList<string>)[];
+
+    internal IReadOnlyList<string> ArtifactsOrEmpty => _artifacts ?? (IReadOnlyList<string>)[];
+
+    internal IReadOnlyDictionary<string, string> MetadataOrEmpty => _metadata ?? (IReadOnlyDictionary<string, string>)ReadOnlyDictionary<string, string>.Empty;
 }

@@ -107,6 +107,9 @@ internal sealed class TaskRuntime
 
     public ITimer? RetryTimer { get; set; }
 
+    /// <summary>Gets or sets the attempt in flight, from dispatch until the loop handles its end.</summary>
+    public AttemptRun? CurrentAttempt { get; set; }
+
     public bool Dirty { get; set; }
 
     public TaskRecord ToRecord() => new()

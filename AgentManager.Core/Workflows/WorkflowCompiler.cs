@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using AgentManager.Agents;
 using AgentManager.Execution;
 using AgentManager.Graph;
@@ -41,8 +42,9 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
             }
         }
 
-        var specs = new List<TaskSpec>();
+        var specs = new List<TaskSpec>(definition.Tasks.Count);
         var dependencies = new List<TaskDependency>();
+        var scope = new CompileScope(workRoot, errors);
         foreach (var task in definition.Tasks)
         {
             if (task is null || !Ids.IsValid(task.Id))
@@ -50,7 +52,9 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
                 continue;
             }
 
-            foreach (var dependency in task.Dependencies.Distinct(StringComparer.Ordinal))
+            // Distinct only where a duplicate can be: most tasks have no dependency or one.
+            var declared = task.DependenciesOrEmpty;
+            foreach (var dependency in declared.Count < 2 ? declared : declared.Distinct(StringComparer.Ordinal))
             {
                 if (dependency == task.Id)
                 {
@@ -66,7 +70,7 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
                 }
             }
 
-            specs.Add(CompileTask(definition, task, workRoot, errors));
+            specs.Add(CompileTask(definition, task, scope));
         }
 
         if (definition.Budget is { } budget)
@@ -120,14 +124,14 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
                 Priority = task.Priority,
                 AgentId = spec.AgentId!,
                 Runner = spec.Runner!,
-                Dependencies = task.Dependencies.ToArray(),
+                Dependencies = [.. task.DependenciesOrEmpty],
                 Resources = spec.Resources,
                 Workdir = spec.Workdir,
                 MaxAttempts = task.MaxAttempts ?? options.Retry.MaxAttempts,
                 Timeout = task.Timeout ?? spec.ProfileTimeout ?? options.DefaultTaskTimeout,
                 Verifier = task.Verifier,
-                Artifacts = task.Artifacts.ToArray(),
-                Metadata = new Dictionary<string, string>(task.Metadata, StringComparer.Ordinal),
+                Artifacts = [.. task.ArtifactsOrEmpty],
+                Metadata = task.MetadataOrEmpty.Count == 0 ? ReadOnlyDictionary<string, string>.Empty : new Dictionary<string, string>(task.MetadataOrEmpty, StringComparer.Ordinal),
                 Repair = spec.Repair.Policy,
                 RepairRunner = spec.Repair.RepairRunner,
                 EscalationRunner = spec.Repair.EscalationRunner,
@@ -142,8 +146,9 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
         return run;
     }
 
-    private TaskSpec CompileTask(WorkflowDefinition definition, TaskDefinition task, string workRoot, List<string> errors)
+    private TaskSpec CompileTask(WorkflowDefinition definition, TaskDefinition task, CompileScope scope)
     {
+        var (workRoot, errors) = (scope.WorkRoot, scope.Errors);
         var agentId = task.AgentId ?? definition.DefaultAgentId;
         IAgentRunner? runner = null;
         if (agentId is null)
@@ -170,8 +175,9 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
             errors.Add($"Task '{task.Id}' has Timeout {timeout}; it must be positive.");
         }
 
-        var resources = new List<string>();
-        foreach (var resource in task.Resources)
+        var resources = scope.Resources;
+        resources.Clear();
+        foreach (var resource in task.ResourcesOrEmpty)
         {
             if (string.IsNullOrWhiteSpace(resource))
             {
@@ -198,12 +204,12 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
         }
 
         var profileTimeout = agentId is null ? null : CheckProfile(task, agentId, workRoot, resources, errors);
-        if (task.Artifacts.Count > 0 && task.Workdir is null)
+        if (task.ArtifactsOrEmpty.Count > 0 && task.Workdir is null)
         {
             errors.Add($"Task '{task.Id}' declares artifacts but no workdir; artifacts are paths relative to the workdir.");
         }
 
-        foreach (var artifact in task.Artifacts)
+        foreach (var artifact in task.ArtifactsOrEmpty)
         {
             if (artifact is null || WorkdirPath.CheckRelative(artifact) is { } artifactError)
             {
@@ -211,7 +217,9 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
             }
         }
 
-        return new TaskSpec(task, agentId, runner, resources.ToArray(), workdir, profileTimeout, CompileRepair(definition, task, errors));
+        // Tasks without a ladder of their own share one compiled copy of the workflow's or the engine's.
+        var repair = task.Repair is not null ? CompileRepair(definition, task, errors) : scope.SharedRepair ??= CompileRepair(definition, task, errors);
+        return new TaskSpec(task, agentId, runner, resources.ToArray(), workdir, profileTimeout, repair);
     }
 
     /// <summary>Picks the task's repair policy (its own, else the workflow's, else the engine's), copies it and
@@ -260,6 +268,19 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
     }
 
     private sealed record TaskSpec(TaskDefinition Definition, string? AgentId, IAgentRunner? Runner, string[] Resources, string? Workdir, TimeSpan? ProfileTimeout, LadderSpec Repair);
+
+    /// <summary>What the compilation of one workflow shares between its tasks.</summary>
+    private sealed class CompileScope(string workRoot, List<string> errors)
+    {
+        public string WorkRoot { get; } = workRoot;
+
+        public List<string> Errors { get; } = errors;
+
+        /// <summary>Gets a scratch list for one task's resource keys at a time.</summary>
+        public List<string> Resources { get; } = [];
+
+        public LadderSpec? SharedRepair { get; set; }
+    }
 
     private sealed record LadderSpec(RepairPolicy Policy, IAgentRunner? RepairRunner, IAgentRunner? EscalationRunner);
 }

@@ -46,7 +46,7 @@ internal sealed partial class WorkflowEngine
 
         var action = task.Repair.DeadlineAction;
         var reason = string.Create(CultureInfo.InvariantCulture, $"No human decided before the deadline {command.Deadline:u}; the deadline's action is {action.ToString().ToLowerInvariant()}.");
-        _changes.Events.Add(new HumanInboxEvent(EventTypes.HumanDeadlinePassed, task.Run.Id, task.Id, _time.GetUtcNow(), reason));
+        _changes.Events.Add(new HumanInboxEvent(EventTypes.HumanDeadlinePassed, task.Run.Id, task.Id, TurnTime, reason));
         EngineLog.HumanDeadlinePassed(_logger, task.Run.Id, task.Id, action);
         switch (action)
         {

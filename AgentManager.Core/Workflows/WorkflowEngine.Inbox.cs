@@ -281,7 +281,7 @@ internal sealed partial class WorkflowEngine : IHumanInbox
         try
         {
             var pending = await _store.GetPendingDecisionsAsync(_runs.Keys.ToArray(), _stopping.Token).ConfigureAwait(false);
-            posted = pending.Count > 0 && _inbox.Writer.TryWrite(new StoredDecisionsCommand(pending));
+            posted = pending.Count > 0 && _inbox.TryWrite(new StoredDecisionsCommand(pending));
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {

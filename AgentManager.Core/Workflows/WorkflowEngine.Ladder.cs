@@ -111,7 +111,7 @@ internal sealed partial class WorkflowEngine
         task.CurrentRunner = runner;
         var reason = string.Create(CultureInfo.InvariantCulture, $"L{(int)level} {level.ToWireName()}: agent '{agentId}' takes over after {task.Attempt} failed attempt(s): {error}");
         AgentManagerDiagnostics.Retried.Add(1);
-        _changes.Events.Add(new TaskEscalatedEvent(task.Run.Id, task.Id, level, agentId, _time.GetUtcNow(), reason));
+        _changes.Events.Add(new TaskEscalatedEvent(task.Run.Id, task.Id, level, agentId, TurnTime, reason));
         EngineLog.TaskEscalated(_logger, task.Run.Id, task.Id, level, agentId);
         MakeReady(task, TaskTrigger.Retry, reason);
     }
@@ -124,7 +124,7 @@ internal sealed partial class WorkflowEngine
         task.LevelAttempts = 0;
         task.CurrentAgentId = null;
         task.CurrentRunner = null;
-        _changes.Events.Add(new TaskEscalatedEvent(task.Run.Id, task.Id, RepairLevel.Human, null, _time.GetUtcNow(), reason));
+        _changes.Events.Add(new TaskEscalatedEvent(task.Run.Id, task.Id, RepairLevel.Human, null, TurnTime, reason));
         EngineLog.TaskBlockedForHuman(_logger, task.Run.Id, task.Id);
         Fire(task, TaskTrigger.Block, reason);
         SetDeadline(task);

@@ -18,20 +18,28 @@ internal sealed partial class WorkflowEngine
     private readonly List<TaskRuntime> _ended = [];
     private readonly List<RequestCommand> _replies = [];
     private readonly List<WorkflowRun> _finishedRuns = [];
-    private readonly List<CancellationTokenSource> _cancellations = [];
+    private readonly List<WorkflowRun> _cancellations = [];
+    private readonly List<AttemptRun> _timedOut = [];
     private readonly List<int> _indexBuffer = [];
     private int _running;
 
+    // The clock, read at most once per loop turn, when first needed: every transition of a turn carries the
+    // same time (one read instead of one per transition).
+    private DateTimeOffset _turnTime;
+    private long _turnTimestamp;
+    private bool _clockRead;
+
     private async Task RunLoopAsync(CancellationToken stopping)
     {
-        var reader = _inbox.Reader;
         StartDecisionPolling();
         try
         {
-            while (await reader.WaitToReadAsync(stopping).ConfigureAwait(false))
+            while (await _inbox.WaitToReadAsync().ConfigureAwait(false))
             {
+                stopping.ThrowIfCancellationRequested();
+                _clockRead = false;
                 var handled = 0;
-                while (handled++ < MaxCommandsPerBatch && reader.TryRead(out var command))
+                while (handled++ < MaxCommandsPerBatch && _inbox.TryRead(out var command))
                 {
                     Handle(command);
                 }
@@ -63,6 +71,20 @@ internal sealed partial class WorkflowEngine
         finally
         {
             StopDecisionPolling();
+            _deadlines.Dispose();
+            CancelAllAttempts();
+            AbandonUnread();
+        }
+    }
+
+    /// <summary>Refuses further commands and fails those the loop will not handle any more.</summary>
+    private void AbandonUnread()
+    {
+        _inbox.Complete();
+        var stopped = EngineStopped();
+        while (_inbox.TryRead(out var command))
+        {
+            command.Fail(stopped);
         }
     }
 
@@ -101,6 +123,9 @@ internal sealed partial class WorkflowEngine
                     break;
                 case DeadlineDueCommand deadline:
                     OnDeadlineDue(deadline);
+                    break;
+                case AttemptDeadlinesDueCommand:
+                    OnAttemptDeadlinesDue();
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown engine command {command.GetType().Name}.");
@@ -142,7 +167,7 @@ internal sealed partial class WorkflowEngine
             throw new WorkflowStateException(run.Id, run.Status, $"Workflow '{run.Id}' cannot start: it is {run.Status.ToWireName()}, and only a created workflow starts.");
         }
 
-        var now = _time.GetUtcNow();
+        var now = TurnTime;
         run.Status = WorkflowStatus.Running;
         run.StartedAt = now;
         run.Cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
@@ -208,7 +233,7 @@ internal sealed partial class WorkflowEngine
         }
 
         run.Status = WorkflowStatus.Running;
-        run.StartedAt = command.Stored.StartedAt ?? _time.GetUtcNow();
+        run.StartedAt = command.Stored.StartedAt ?? TurnTime;
         run.Cancellation = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         run.Activity = AgentManagerDiagnostics.StartDetached("workflow.run");
         run.Activity?.SetTag("agentmanager.workflow.id", run.Id);
@@ -267,7 +292,7 @@ internal sealed partial class WorkflowEngine
 
         if (run.Cancellation is not null)
         {
-            _cancellations.Add(run.Cancellation);
+            _cancellations.Add(run);
         }
 
         _replies.Add(command);
@@ -277,7 +302,13 @@ internal sealed partial class WorkflowEngine
     private void OnImplementationSucceeded(ImplementationSucceededCommand command)
     {
         var task = command.Task;
-        if (task.InFlight && task.Attempt == command.Attempt && task.State == TaskState.Implementing)
+        if (!task.InFlight || task.Attempt != command.Attempt)
+        {
+            return;
+        }
+
+        _deadlines.Add(command.Run, AttemptStep.Verifying, command.VerificationStartedAt, _options.VerificationTimeout, _running);
+        if (task.State == TaskState.Implementing)
         {
             Fire(task, TaskTrigger.ImplementationSucceeded);
         }
@@ -293,12 +324,14 @@ internal sealed partial class WorkflowEngine
         }
 
         task.InFlight = false;
+        task.CurrentAttempt?.End();
+        task.CurrentAttempt = null;
         run.InFlightCount--;
         _running--;
         _queue.Release(task.HeldResources);
         task.HeldResources = [];
         AgentManagerDiagnostics.Running.Add(-1);
-        AgentManagerDiagnostics.Duration.Record(_time.GetElapsedTime(task.AttemptStartedTimestamp).TotalSeconds);
+        AgentManagerDiagnostics.Duration.Record(_time.GetElapsedTime(task.AttemptStartedTimestamp, TurnTimestamp).TotalSeconds);
 
         AddUsage(task, command.Usage);
         if (task.State is TaskState.Implementing or TaskState.Verifying)
@@ -395,13 +428,15 @@ internal sealed partial class WorkflowEngine
             task.Attempt++;
             task.LevelAttempts++;
             task.GrantedByHuman = false;
-            task.StartedAt ??= _time.GetUtcNow();
+            task.StartedAt ??= TurnTime;
             task.InFlight = true;
             task.HeldResources = resources;
-            task.AttemptStartedTimestamp = _time.GetTimestamp();
+            task.AttemptStartedTimestamp = TurnTimestamp;
             run.InFlightCount++;
             _running++;
             Fire(task, TaskTrigger.Start);
+            task.CurrentAttempt = new AttemptRun(_worker, task, run.Cancellation!.Token);
+            _deadlines.Add(task.CurrentAttempt, AttemptStep.Agent, task.AttemptStartedTimestamp, task.Timeout, _running);
             AgentManagerDiagnostics.Started.Add(1);
             AgentManagerDiagnostics.Running.Add(1);
             _launches.Add(task);
@@ -415,7 +450,7 @@ internal sealed partial class WorkflowEngine
             return;
         }
 
-        var now = _time.GetUtcNow();
+        var now = TurnTime;
         string type;
         if (run.CancelRequested)
         {
@@ -452,7 +487,8 @@ internal sealed partial class WorkflowEngine
 
     private void Fire(TaskRuntime task, TaskTrigger trigger, string? reason = null, string actor = TaskLifecycle.EngineActor)
     {
-        var transition = TaskLifecycle.Transition(task.Run.Id, task.Id, task.State, trigger, task.Attempt, _time.GetUtcNow(), actor, reason);
+        // The compiler validated the ids once.
+        var transition = TaskLifecycle.TransitionOfValidIds(task.Run.Id, task.Id, task.State, trigger, task.Attempt, TurnTime, actor, reason);
         TrackBlocked(task, transition);
         task.State = transition.To;
         if (transition.To.IsTerminal())
@@ -512,14 +548,22 @@ internal sealed partial class WorkflowEngine
         _ended.Clear();
         foreach (var task in _launches)
         {
-            _worker.Launch(task, task.Run.Cancellation!.Token);
+            AttemptWorker.Launch(task);
         }
 
         _launches.Clear();
-        foreach (var cancellation in _cancellations)
+        foreach (var run in _cancellations)
         {
-            await cancellation.CancelAsync().ConfigureAwait(false);
+            await run.Cancellation!.CancelAsync().ConfigureAwait(false);
+            foreach (var task in run.Tasks)
+            {
+                if (task.CurrentAttempt is { } attempt)
+                {
+                    await attempt.CancelAsync().ConfigureAwait(false);
+                }
+            }
         }
+
 
         _cancellations.Clear();
         foreach (var reply in _replies)
@@ -537,6 +581,34 @@ internal sealed partial class WorkflowEngine
         }
 
         _finishedRuns.Clear();
+    }
+
+    private DateTimeOffset TurnTime
+    {
+        get
+        {
+            ReadClock();
+            return _turnTime;
+        }
+    }
+
+    private long TurnTimestamp
+    {
+        get
+        {
+            ReadClock();
+            return _turnTimestamp;
+        }
+    }
+
+    private void ReadClock()
+    {
+        if (!_clockRead)
+        {
+            _clockRead = true;
+            _turnTime = _time.GetUtcNow();
+            _turnTimestamp = _time.GetTimestamp();
+        }
     }
 
     private WorkflowRun FindRun(string workflowId) =>

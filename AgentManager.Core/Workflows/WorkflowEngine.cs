@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using AgentManager.Agents;
 using AgentManager.Events;
 using AgentManager.Lifecycle;
@@ -17,7 +16,7 @@ namespace AgentManager.Workflows;
 /// order; it stores each batch of changes, then publishes their events, then launches agent attempts.</summary>
 internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable, IDisposable
 {
-    private readonly Channel<EngineCommand> _inbox = Channel.CreateUnbounded<EngineCommand>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly EngineInbox _inbox = new();
     private readonly ConcurrentDictionary<string, WorkflowRun> _runs = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _startLock = new();
@@ -29,6 +28,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     private readonly WorkflowCompiler _compiler;
     private readonly DispatchQueue<TaskRuntime> _queue;
     private readonly AttemptWorker _worker;
+    private readonly AttemptDeadlines _deadlines;
     private readonly OutcomeRecorder? _outcomes;
     private readonly WorkflowHooks? _hooks;
     private Task? _loop;
@@ -56,7 +56,8 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         _queue = new DispatchQueue<TaskRuntime>(new ResourcePool(
             new Dictionary<string, int>(_options.ResourceCapacities, StringComparer.Ordinal),
             _options.DefaultResourceCapacity));
-        _worker = new AttemptWorker(_options, time, checkpoints, _logger, Post, preparer);
+        _worker = new AttemptWorker(_options, time, checkpoints, _logger, Post, PostFinal, preparer);
+        _deadlines = new AttemptDeadlines(time, () => Post(AttemptDeadlinesDueCommand.Instance));
         _outcomes = outcomeMemory is null ? null : new OutcomeRecorder(outcomeMemory, _logger);
         _hooks = hooks;
     }
@@ -108,14 +109,14 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         }
 
         _stopping.Cancel();
-        _inbox.Writer.TryComplete();
+        _inbox.Complete();
         return _loop;
     }
 
     private void AbandonPending()
     {
-        var stopped = new ObjectDisposedException(nameof(WorkflowEngine), "The AgentManager engine has stopped.");
-        while (_inbox.Reader.TryRead(out var command))
+        var stopped = EngineStopped();
+        foreach (var command in _inbox.TakeQueued())
         {
             command.Fail(stopped);
         }
@@ -276,15 +277,21 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     private async Task SendAsync(RequestCommand command, CancellationToken cancellationToken)
     {
         EnsureStarted();
-        if (!_inbox.Writer.TryWrite(command))
+        if (!_inbox.TryWrite(command))
         {
-            throw new ObjectDisposedException(nameof(WorkflowEngine), "The AgentManager engine has stopped.");
+            throw EngineStopped();
         }
 
         await command.Reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void Post(EngineCommand command) => _inbox.Writer.TryWrite(command);
+    private static ObjectDisposedException EngineStopped() => new(nameof(WorkflowEngine), "The AgentManager engine has stopped.");
+
+    private void Post(EngineCommand command) => _inbox.TryWrite(command);
+
+    /// <summary>Posts a worker's last command of an attempt; a parked loop resumes on the worker's thread, which
+    /// saves a thread-pool hop per finished attempt (the loop stays single-threaded: it runs where it resumes).</summary>
+    private void PostFinal(EngineCommand command) => _inbox.TryWrite(command, runReaderHere: true);
 
     private void EnsureStarted()
     {

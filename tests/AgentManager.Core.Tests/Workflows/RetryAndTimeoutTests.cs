@@ -95,6 +95,69 @@ public sealed class RetryAndTimeoutTests
         Assert.Contains("timed out after 120 s", summary.Tasks[0].LastError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Timeout_VerifierOverTheVerificationTimeout_IsCancelledAndFailsTheAttempt()
+    {
+        var time = new FakeTimeProvider();
+        var verifying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = Task("checked");
+        task.MaxAttempts = 1;
+        task.Verifier = new DelegateVerifier(async (_, ct) =>
+        {
+            verifying.TrySetResult();
+            await System.Threading.Tasks.Task.Delay(Timeout.Infinite, ct);
+            return VerificationResult.Pass();
+        });
+        await using var fixture = new EngineFixture(o => o.VerificationTimeout = TimeSpan.FromSeconds(30), time);
+        var id = await fixture.Engine.CreateAsync(Workflow(Agent((_, _) => ValueTask.FromResult(AgentResult.Success())), task));
+        await fixture.Engine.StartAsync(id);
+        await verifying.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        time.Advance(TimeSpan.FromSeconds(29));
+        await AssertStaysAsync(fixture, id, TaskState.Verifying, attempt: 1);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        var summary = await fixture.Engine.WaitForCompletionAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(WorkflowStatus.Failed, summary.Status);
+        Assert.Contains("Verification timed out after 30 s", summary.Tasks[0].LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Timeout_AgentThenVerifierEachWithinItsLimit_EachLimitCountsFromItsStepsStart()
+    {
+        var time = new FakeTimeProvider();
+        var agentStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var verifying = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var agent = Agent(async (_, ct) =>
+        {
+            var delay = System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(4), time, ct);
+            agentStarted.TrySetResult();
+            await delay;
+            return AgentResult.Success();
+        });
+        var task = Task("checked");
+        task.Timeout = TimeSpan.FromSeconds(5);
+        task.MaxAttempts = 1;
+        task.Verifier = new DelegateVerifier(async (_, ct) =>
+        {
+            var delay = System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(9), time, ct);
+            verifying.TrySetResult();
+            await delay;
+            return VerificationResult.Pass();
+        });
+        await using var fixture = new EngineFixture(o => o.VerificationTimeout = TimeSpan.FromSeconds(10), time);
+        var id = await fixture.Engine.CreateAsync(Workflow(agent, task));
+        await fixture.Engine.StartAsync(id);
+        await agentStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        time.Advance(TimeSpan.FromSeconds(4));
+        await verifying.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        time.Advance(TimeSpan.FromSeconds(9));
+
+        var summary = await fixture.Engine.WaitForCompletionAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+    }
+
     private static async Task WaitForStateAsync(EngineFixture fixture, string id, TaskState state, int attempt)
     {
         for (var i = 0; i < 3000; i++)
