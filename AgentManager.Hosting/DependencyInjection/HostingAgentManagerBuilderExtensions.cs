@@ -5,6 +5,7 @@ using AgentManager.Hosting.Contracts;
 using AgentManager.Hosting.Endpoints;
 using AgentManager.Hosting.Events;
 using AgentManager.Hosting.Http;
+using AgentManager.Hosting.Schedules;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,7 @@ public static class HostingAgentManagerBuilderExtensions
             services.TryAddSingleton<AdhocTaskBoard>();
             services.TryAddSingleton<EventStream>();
             services.TryAddSingleton<ApiGate>();
+            services.TryAddSingleton<SchedulePlanFiles>();
             services.AddHealthChecks().AddCheck<StateStoreHealthCheck>("state_store", tags: [HealthEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(10));
             services.AddOpenTelemetry().WithMetrics(metrics => metrics
                 .AddMeter(AgentManagerDiagnostics.MeterName)
