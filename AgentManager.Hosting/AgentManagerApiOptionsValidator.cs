@@ -26,7 +26,7 @@ internal sealed class AgentManagerApiOptionsValidator : IValidateOptions<AgentMa
 
         if (string.IsNullOrWhiteSpace(options.SchedulePlanDirectory))
         {
-            errors.Add("AgentManagerApiOptions.SchedulePlanDirectory is blank; it must name the directory for the plan files of schedules defined over HTTP.");
+            errors.Add("AgentManagerApiOptions.SchedulePlanDirectory is blank; it must name the directory that keeps the schedules defined over HTTP.");
         }
 
         if (options.MaxPageSize is < 1 or > Persistence.EventLogQuery.MaxLimit)

@@ -12,7 +12,9 @@ using Microsoft.Extensions.Options;
 namespace AgentManager.Hosting.Endpoints;
 
 /// <summary><c>/schedules</c>: list, read, define (cron or interval; a confirmed plan or a plan in the body),
-/// pause, resume and delete. Needs <c>AddSchedules()</c>; without it every schedule endpoint answers 404.</summary>
+/// pause, resume and delete. Needs <c>AddSchedules()</c>; without it every schedule endpoint answers 404. A
+/// schedule defined here is kept in <see cref="AgentManagerApiOptions.SchedulePlanDirectory"/> (see
+/// <see cref="ApiSchedules"/>) until it is deleted here.</summary>
 internal static class ScheduleEndpoints
 {
     public static void Map(RouteGroupBuilder group)
@@ -50,25 +52,27 @@ internal static class ScheduleEndpoints
         return ApiResults.Ok(ScheduleRequests.View(record), ApiJson.Context.ScheduleView);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, [FromServices] TaskPlanService plans, [FromServices] IStateStore store, [FromServices] SchedulePlanFiles files)
+    private static async Task<IResult> CreateAsync(HttpContext context, [FromServices] TaskPlanService plans, [FromServices] IStateStore store, [FromServices] ApiSchedules kept)
     {
         var service = Service(context);
         var cancellationToken = context.RequestAborted;
         var body = await JsonBody.ReadAsync(context, ApiJson.Context.NewScheduleRequest).ConfigureAwait(false);
-        if (body.ScheduleId is { } requested && Ids.IsValid(requested) && await store.GetScheduleAsync(requested, cancellationToken).ConfigureAwait(false) is not null)
+        ScheduleRequests.ThrowIfMalformed(body);
+        if (await store.GetScheduleAsync(body.ScheduleId!, cancellationToken).ConfigureAwait(false) is not null)
         {
-            throw new ApiException(StatusCodes.Status409Conflict, $"Schedule '{requested}' already exists; delete it first to define it again.");
+            throw new ApiException(StatusCodes.Status409Conflict, $"Schedule '{body.ScheduleId}' already exists; delete it first to define it again.");
         }
 
-        var definition = await ScheduleRequests.DefinitionAsync(body, plans, files, cancellationToken).ConfigureAwait(false);
-        ScheduleRecord record;
+        var resolved = await ScheduleRequests.ResolveAsync(body, plans, cancellationToken).ConfigureAwait(false);
+        var definition = kept.Definition(resolved);
+        var record = await service.AddOrUpdateAsync(definition, cancellationToken).ConfigureAwait(false);
         try
         {
-            record = await service.AddOrUpdateAsync(definition, cancellationToken).ConfigureAwait(false);
+            await kept.KeepAsync(resolved, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            files.DeleteIfOwned(definition.Id, definition.PlanPath);
+            await service.DeleteAsync(definition.Id, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
@@ -87,17 +91,16 @@ internal static class ScheduleEndpoints
         return ApiResults.Ok(ScheduleRequests.View(record), ApiJson.Context.ScheduleView);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, string id, [FromServices] SchedulePlanFiles files)
+    private static async Task<IResult> DeleteAsync(HttpContext context, string id, [FromServices] ApiSchedules kept)
     {
         var service = Service(context);
         var scheduleId = ApiIds.Require(id, "schedule id");
-        var record = await service.GetAsync(scheduleId, context.RequestAborted).ConfigureAwait(false);
         if (!await service.DeleteAsync(scheduleId, context.RequestAborted).ConfigureAwait(false))
         {
             throw new ScheduleNotFoundException(scheduleId);
         }
 
-        files.DeleteIfOwned(scheduleId, record.PlanPath);
+        kept.Forget(scheduleId);
         return Results.NoContent();
     }
 }
