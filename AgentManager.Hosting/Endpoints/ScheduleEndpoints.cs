@@ -65,14 +65,17 @@ internal static class ScheduleEndpoints
 
         var resolved = await ScheduleRequests.ResolveAsync(body, plans, cancellationToken).ConfigureAwait(false);
         var definition = kept.Definition(resolved);
-        var record = await service.AddOrUpdateAsync(definition, cancellationToken).ConfigureAwait(false);
+
+        // Kept first: a host that stops between the two steps loads the schedule at its next start.
+        await kept.KeepAsync(resolved, cancellationToken).ConfigureAwait(false);
+        ScheduleRecord record;
         try
         {
-            await kept.KeepAsync(resolved, cancellationToken).ConfigureAwait(false);
+            record = await service.AddOrUpdateAsync(definition, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            await service.DeleteAsync(definition.Id, CancellationToken.None).ConfigureAwait(false);
+            kept.Forget(definition.Id);
             throw;
         }
 

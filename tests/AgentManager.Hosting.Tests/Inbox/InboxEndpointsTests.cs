@@ -255,4 +255,20 @@ public sealed class InboxEndpointsTests : IAsyncLifetime
         var task = await api.GetJsonAsync("/workflows/signed/tasks/a");
         Assert.Equal("alice", (string)task["transitions"]!.AsArray()[^1]!["actor"]!);
     }
+
+    [Fact]
+    public async Task Decide_AuthenticatedUserNamedLikeTheEngine_Is400AndChangesNothing()
+    {
+        await using var api = await StartAsync(app => app.Use((context, next) =>
+        {
+            context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "engine")], "test"));
+            return next(context);
+        }));
+        await BlockAsync(api, "impostor");
+
+        var problem = await api.PostJsonAsync("/inbox/impostor/a/complete", new { reason = "trust me" }, HttpStatusCode.BadRequest);
+
+        Assert.Contains("'engine' is the engine's own name", Problem.Detail(problem), StringComparison.Ordinal);
+        Assert.Equal("blocked_hitl", (string)(await api.GetJsonAsync("/workflows/impostor/tasks/a"))["state"]!);
+    }
 }
