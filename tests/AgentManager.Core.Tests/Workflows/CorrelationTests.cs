@@ -156,6 +156,31 @@ public sealed class CorrelationTests
     }
 
     [Fact]
+    public async Task Engine_StartedByACallInAScope_LaterWorkflowsAndTheirAgentsSeeNoId()
+    {
+        await using var fixture = new EngineFixture(store: _store);
+        var first = Workflow(NoOp, Task("a"));
+        first.Id = "first";
+        using (CorrelationScope.Begin("req-first"))
+        {
+            await fixture.Engine.CreateAsync(first);
+        }
+
+        string? seen = "unset";
+        var later = Workflow(Agent((_, _) =>
+        {
+            seen = CorrelationScope.Current;
+            return ValueTask.FromResult(AgentResult.Success());
+        }), Task("a"));
+        later.Id = "later";
+
+        await fixture.RunAsync(later);
+
+        Assert.Null(seen);
+        Assert.All(await EventsAsync("later"), e => Assert.Null(e.CorrelationId));
+    }
+
+    [Fact]
     public void Begin_Nested_RestoresTheOuterIdOnDispose()
     {
         Assert.Null(CorrelationScope.Current);
