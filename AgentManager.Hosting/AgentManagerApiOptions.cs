@@ -29,6 +29,12 @@ public sealed class AgentManagerApiOptions
     /// <value>The default is 15 seconds.</value>
     public TimeSpan EventStreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Gets or sets the directory where <c>POST /schedules</c> keeps each schedule it defines, with the
+    /// plan its runs are built from (<c>&lt;schedule id&gt;.json</c>); the host loads them at start, so such a
+    /// schedule fires after a restart too. Relative to the current directory.</summary>
+    /// <value>The default is <c>agentmanager-schedule-plans</c>.</value>
+    public string SchedulePlanDirectory { get; set; } = "agentmanager-schedule-plans";
+
     /// <summary>Gets or sets the largest page a list endpoint returns, whatever <c>limit</c> asks for.</summary>
     /// <value>The default is 500.</value>
     public int MaxPageSize { get; set; } = 500;

@@ -24,6 +24,11 @@ internal sealed class AgentManagerApiOptionsValidator : IValidateOptions<AgentMa
             errors.Add($"AgentManagerApiOptions.EventStreamHeartbeat is {options.EventStreamHeartbeat}; it must be positive.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.SchedulePlanDirectory))
+        {
+            errors.Add("AgentManagerApiOptions.SchedulePlanDirectory is blank; it must name the directory that keeps the schedules defined over HTTP.");
+        }
+
         if (options.MaxPageSize is < 1 or > Persistence.EventLogQuery.MaxLimit)
         {
             errors.Add($"AgentManagerApiOptions.MaxPageSize is {options.MaxPageSize}; it must be from 1 to {Persistence.EventLogQuery.MaxLimit}.");

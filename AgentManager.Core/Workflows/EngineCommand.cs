@@ -17,6 +17,9 @@ internal abstract class RequestCommand : EngineCommand
 {
     public TaskCompletionSource Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Gets the caller's ambient correlation id, captured when the command was made.</summary>
+    public string? CorrelationId { get; } = Diagnostics.CorrelationScope.Current;
+
     public override void Fail(Exception error) => Reply.TrySetException(error);
 }
 

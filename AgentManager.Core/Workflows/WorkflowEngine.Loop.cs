@@ -90,6 +90,7 @@ internal sealed partial class WorkflowEngine
 
     private void Handle(EngineCommand command)
     {
+        var firstEvent = _changes.Events.Count;
         try
         {
             switch (command)
@@ -130,6 +131,8 @@ internal sealed partial class WorkflowEngine
                 default:
                     throw new InvalidOperationException($"Unknown engine command {command.GetType().Name}.");
             }
+
+            Correlate(command, firstEvent);
         }
         catch (AgentManagerException ex) when (command is RequestCommand)
         {
@@ -529,6 +532,7 @@ internal sealed partial class WorkflowEngine
         _dirtyTasks.Clear();
         if (!_changes.IsEmpty)
         {
+            CorrelateRemaining();
             await _store.CommitAsync(_changes, stopping).ConfigureAwait(false);
             foreach (var @event in _changes.Events)
             {

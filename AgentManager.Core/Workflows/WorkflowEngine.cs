@@ -303,6 +303,9 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         lock (_startLock)
         {
             ObjectDisposedException.ThrowIf(_stopped, this);
+
+            // The loop and workers outlive the call that starts them: they must not inherit its correlation id.
+            using var uncorrelated = Diagnostics.CorrelationScope.Begin(null);
             if (_loop is null && _outcomes is not null)
             {
                 _ = Task.Run(() => _outcomes.RunAsync(_stopping.Token));

@@ -55,6 +55,10 @@ internal sealed class WorkflowRun
 
     public bool CancelRequested { get; set; }
 
+    /// <summary>Gets or sets the correlation id of the last request that created, started, resumed or cancelled
+    /// the run; its events carry it.</summary>
+    public string? CorrelationId { get; set; }
+
     /// <summary>Gets the workflow's own copy of its budget, if it has one.</summary>
     public UsageBudget? Budget { get; init; }
 

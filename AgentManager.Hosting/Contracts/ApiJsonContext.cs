@@ -31,4 +31,10 @@ namespace AgentManager.Hosting.Contracts;
 [JsonSerializable(typeof(TemplatesView))]
 [JsonSerializable(typeof(SkillView))]
 [JsonSerializable(typeof(McpServerView))]
+[JsonSerializable(typeof(HumanDecisionRequest))]
+[JsonSerializable(typeof(PageView<BlockedTaskView>))]
+[JsonSerializable(typeof(DecisionView))]
+[JsonSerializable(typeof(NewScheduleRequest))]
+[JsonSerializable(typeof(ScheduleView))]
+[JsonSerializable(typeof(PageView<ScheduleView>))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -9,7 +9,7 @@ public static class AgentManagerEndpointRouteBuilderExtensions
 {
     /// <summary>Maps the AgentManager API under <paramref name="prefix"/>: the original service's endpoints
     /// (<c>/health</c>, <c>/status</c>, <c>/tasks</c>, <c>/task-plans</c>, <c>/metrics</c>), workflows, events
-    /// (Server-Sent Events and history), agents and templates, health probes, the OpenAPI document and the
+    /// (Server-Sent Events and history), agents and templates, the human inbox, schedules, health probes, the OpenAPI document and the
     /// dashboard. Every response carries <c>X-Request-ID</c> and security headers; errors are problem details.</summary>
     /// <param name="endpoints">The application's endpoint builder.</param>
     /// <param name="prefix">The path the API lives under, for example <c>/agentmanager</c>; the default is the root.</param>
@@ -36,6 +36,8 @@ public static class AgentManagerEndpointRouteBuilderExtensions
         MetricsEndpoint.Map(group);
         DashboardEndpoints.Map(group);
         AgentEndpoints.Map(group);
+        InboxEndpoints.Map(group);
+        ScheduleEndpoints.Map(group);
         group.MapOpenApi("/openapi/{documentName}.json");
         return group;
     }

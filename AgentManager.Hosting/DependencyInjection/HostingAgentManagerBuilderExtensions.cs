@@ -5,6 +5,8 @@ using AgentManager.Hosting.Contracts;
 using AgentManager.Hosting.Endpoints;
 using AgentManager.Hosting.Events;
 using AgentManager.Hosting.Http;
+using AgentManager.Hosting.Schedules;
+using AgentManager.Schedules;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -40,6 +42,8 @@ public static class HostingAgentManagerBuilderExtensions
             services.TryAddSingleton<AdhocTaskBoard>();
             services.TryAddSingleton<EventStream>();
             services.TryAddSingleton<ApiGate>();
+            services.TryAddSingleton<ApiSchedules>();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ScheduleOptions>, ApiScheduleOptionsSetup>());
             services.AddHealthChecks().AddCheck<StateStoreHealthCheck>("state_store", tags: [HealthEndpoints.ReadyTag], timeout: TimeSpan.FromSeconds(10));
             services.AddOpenTelemetry().WithMetrics(metrics => metrics
                 .AddMeter(AgentManagerDiagnostics.MeterName)

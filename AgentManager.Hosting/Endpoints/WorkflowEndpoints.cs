@@ -4,16 +4,19 @@ using AgentManager.Hosting.Adhoc;
 using AgentManager.Hosting.Contracts;
 using AgentManager.Hosting.Http;
 using AgentManager.Hosting.Mapping;
+using AgentManager.Memory;
 using AgentManager.Persistence;
+using AgentManager.Persistence.Checkpoints;
 using AgentManager.Plans;
 using AgentManager.Workflows;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace AgentManager.Hosting.Endpoints;
 
-/// <summary><c>/workflows</c>: create (from tasks or a confirmed plan), start, cancel, and read with task states,
-/// task details and transitions.</summary>
+/// <summary><c>/workflows</c>: create (from tasks or a confirmed plan), start, cancel, delete once finished, and
+/// read with task states, task details and transitions.</summary>
 internal static class WorkflowEndpoints
 {
     public static void Map(RouteGroupBuilder group)
@@ -26,6 +29,8 @@ internal static class WorkflowEndpoints
         workflows.MapPost("/{id}/start", StartAsync).WithSummary("Starts a created workflow.").Produces<WorkflowView>().Problems(404, 409, 422);
         workflows.MapPost("/{id}/cancel", CancelAsync).WithSummary("Cancels an unfinished workflow (?reason=): running agents stop, unfinished tasks end cancelled.")
             .Produces<WorkflowView>().Problems(404, 409, 422);
+        workflows.MapDelete("/{id}", DeleteAsync).WithSummary("Deletes a finished workflow with its tasks, transitions, events, decisions and checkpoints (409 while it is unfinished).")
+            .Produces(StatusCodes.Status204NoContent).Problems(404, 409, 422);
         workflows.MapGet("/{id}/tasks/{taskId}", TaskAsync).WithSummary("Reads a task with its transitions and the tail of its last output.").Produces<TaskDetailView>().Problems(404, 422);
         workflows.MapGet("/{id}/transitions", TransitionsAsync).WithSummary("Reads a workflow's transitions, oldest first (?task_id= for one task's).")
             .Produces<IReadOnlyList<TransitionView>>().Problems(404, 422);
@@ -85,6 +90,28 @@ internal static class WorkflowEndpoints
         var workflowId = RequireRunnable(id, board, "cancelled");
         await engine.CancelAsync(workflowId, QueryValues.String(context.Request, "reason"), context.RequestAborted).ConfigureAwait(false);
         return ApiResults.Ok(await ViewAsync(store, workflowId, context.RequestAborted).ConfigureAwait(false), ApiJson.Context.WorkflowView);
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, string id, [FromServices] IStateStore store, [FromServices] AdhocTaskBoard board)
+    {
+        var workflowId = RequireRunnable(id, board, "deleted");
+        var cancellationToken = context.RequestAborted;
+        if (!await store.DeleteWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false))
+        {
+            throw new WorkflowNotFoundException(workflowId);
+        }
+
+        if (context.RequestServices.GetService<ICheckpointStore>() is { } checkpoints)
+        {
+            await checkpoints.DeleteWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (context.RequestServices.GetService<IWorkingMemory>() is { } memory)
+        {
+            await memory.ClearAsync(workflowId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Results.NoContent();
     }
 
     private static async Task<IResult> TaskAsync(HttpContext context, string id, string taskId, [FromServices] IStateStore store)

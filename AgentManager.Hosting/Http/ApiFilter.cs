@@ -1,8 +1,10 @@
+using AgentManager.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace AgentManager.Hosting.Http;
 
-/// <summary>Runs around every AgentManager endpoint: the request id (taken or made, echoed, in the log scope),
+/// <summary>Runs around every AgentManager endpoint: the request id (taken or made, echoed, in the log scope and
+/// the ambient <see cref="CorrelationScope"/> that puts it on the events the request causes),
 /// security headers and the optional bearer token (<see cref="ApiGate"/>), and the translation of exceptions into problem details that
 /// never carry a stack trace.</summary>
 internal sealed partial class ApiFilter(ApiGate gate, ILogger<ApiFilter> logger) : IEndpointFilter
@@ -18,7 +20,10 @@ internal sealed partial class ApiFilter(ApiGate gate, ILogger<ApiFilter> logger)
         }
 
         var requestId = RequestId.Of(http)!;
-        using var scope = logger.BeginScope(new KeyValuePair<string, object>[] { new("request_id", requestId) });
+        using var scope = logger.BeginScope(new KeyValuePair<string, object>[] { new("request_id", requestId), new("correlation_id", requestId) });
+
+        // The engine stamps the events this request causes with the request id (their correlation_id).
+        using var correlation = CorrelationScope.Begin(requestId);
         try
         {
             return await next(context).ConfigureAwait(false);

@@ -1,8 +1,10 @@
 using AgentManager.Agents;
 using AgentManager.Graph;
 using AgentManager.Hosting.Contracts;
+using AgentManager.Inbox;
 using AgentManager.Lifecycle;
 using AgentManager.Plans;
+using AgentManager.Schedules;
 using AgentManager.Workflows;
 
 namespace AgentManager.Hosting.Http;
@@ -18,9 +20,12 @@ internal static class ExceptionProblems
         ApiException api => (api.Status, api.Errors),
         PlanValidationException plan => (StatusCodes.Status400BadRequest, plan.Errors.Select(e => new ProblemErrorView(e.Field, e.ItemId, e.Index, e.Message)).ToArray()),
         WorkflowValidationException workflow => (StatusCodes.Status400BadRequest, workflow.Errors.Select(e => new ProblemErrorView(null, null, null, e)).ToArray()),
+        ScheduleConfigurationException schedule => (StatusCodes.Status400BadRequest, schedule.Errors.Select(e => new ProblemErrorView(null, null, null, e)).ToArray()),
+        PlanFileException planFile => (StatusCodes.Status400BadRequest, planFile.Problems.Select(e => new ProblemErrorView(null, null, null, e)).ToArray()),
+        InvalidHumanDecisionException decision => (StatusCodes.Status400BadRequest, decision.Errors.Select(e => new ProblemErrorView(null, null, null, e)).ToArray()),
         DuplicateTaskException or DependencyCycleException => (StatusCodes.Status400BadRequest, null),
-        TaskNotFoundException or WorkflowNotFoundException or PlanNotFoundException => (StatusCodes.Status404NotFound, null),
-        PlanConflictException or WorkflowStateException or InvalidTransitionException or TaskNotReadyException => (StatusCodes.Status409Conflict, null),
+        TaskNotFoundException or WorkflowNotFoundException or PlanNotFoundException or ScheduleNotFoundException => (StatusCodes.Status404NotFound, null),
+        PlanConflictException or WorkflowStateException or InvalidTransitionException or TaskNotReadyException or TaskNotBlockedException => (StatusCodes.Status409Conflict, null),
         PlanConfirmBlockedException => (StatusCodes.Status500InternalServerError, null),
         AgentConfigurationException => (StatusCodes.Status404NotFound, null),
         ArgumentException => (StatusCodes.Status422UnprocessableEntity, null),

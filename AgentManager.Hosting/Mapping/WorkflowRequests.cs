@@ -55,7 +55,7 @@ internal static class WorkflowRequests
 
     /// <summary>An assignee whose catalog profile names a process runner runs it; any other is looked up among
     /// the agents registered with DI.</summary>
-    private static ProcessAgentRunner? RunnerOf(AgentCatalog catalog, string agentId) =>
+    internal static ProcessAgentRunner? RunnerOf(AgentCatalog catalog, string agentId) =>
         catalog.TryGetProfile(agentId, out var profile) && profile.Runner is { } options ? new ProcessAgentRunner(options) : null;
 
     private static WorkflowDefinition FromTasks(List<WorkflowTaskBody?> bodies, RequestFields fields, List<string> invalidVerifications)

@@ -1,5 +1,6 @@
 // AgentManager dashboard: workflows, a workflow's task graph with live states (Server-Sent Events read with
-// fetch, so a bearer token can be sent), and a task's transitions and output tail. No framework, no build step.
+// fetch, so a bearer token can be sent), a task's transitions and output tail, the inbox of tasks blocked for a
+// human with their decisions, and the schedules with pause and resume. No framework, no build step.
 'use strict';
 
 const base = location.pathname.replace(/\/dashboard\/?.*$/, '');
@@ -26,12 +27,14 @@ function askForToken() {
   showError('This AgentManager API needs a bearer token.');
 }
 
-async function api(path, method) {
-  const response = await fetch(base + path, { method: method || 'GET', headers: headers() });
+async function api(path, method, body) {
+  const init = { method: method || 'GET', headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }) };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(base + path, init);
   if (response.status === 401) { askForToken(); throw new Error('unauthorized'); }
-  const body = response.status === 204 ? null : await response.json();
-  if (!response.ok) throw new Error(body && body.detail ? body.detail : 'HTTP ' + response.status);
-  return body;
+  const answer = response.status === 204 ? null : await response.json();
+  if (!response.ok) throw new Error(answer && answer.detail ? answer.detail : 'HTTP ' + response.status);
+  return answer;
 }
 
 function el(tag, text, attributes) {
@@ -95,10 +98,28 @@ function listen(path, lastId, onEvent) {
   stream(path, lastId, onEvent, streamAbort.signal);
 }
 
+const views = ['workflows-view', 'workflow-view', 'inbox-view', 'schedules-view'];
+const navOf = { 'workflows-view': 'nav-workflows', 'workflow-view': 'nav-workflows', 'inbox-view': 'nav-inbox', 'schedules-view': 'nav-schedules' };
+
+function showView(name) {
+  for (const view of views) $(view).hidden = view !== name;
+  for (const link of document.querySelectorAll('nav a')) {
+    if (link.id === navOf[name]) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
+  }
+}
+
+// Runs fn at most once per delay, however many events ask for it.
+function debounce(fn, delay) {
+  let timer = null;
+  return () => {
+    if (timer) return;
+    timer = setTimeout(() => { timer = null; fn(); }, delay);
+  };
+}
+
 // The workflows list, refreshed whenever a workflow event arrives.
 async function showWorkflows() {
-  $('workflows-view').hidden = false;
-  $('workflow-view').hidden = true;
+  showView('workflows-view');
   await loadWorkflows();
   listen('/events?type=workflow_*', null, () => loadWorkflows().catch((e) => showError(e.message)));
 }
@@ -122,8 +143,7 @@ async function loadWorkflows() {
 
 // A workflow: its task graph laid out by dependency depth, states updated live.
 async function showWorkflow(workflowId, taskId) {
-  $('workflows-view').hidden = true;
-  $('workflow-view').hidden = false;
+  showView('workflow-view');
   const changed = current.workflowId !== workflowId;
   current = { workflowId, taskId };
   const workflow = await api('/workflows/' + encodeURIComponent(workflowId));
@@ -236,6 +256,12 @@ async function loadTask(workflowId, taskId) {
   fact('Finished', when(task.finished_at));
   fact('Last error', task.last_error);
   facts.querySelector('dd').dataset.field = 'state';
+  const decision = $('task-decision');
+  decision.replaceChildren();
+  decision.hidden = task.state !== 'blocked_hitl';
+  if (!decision.hidden) {
+    decision.append(el('h4', 'Waiting for a human'), decisionControls(workflowId, taskId, () => loadTask(workflowId, taskId)));
+  }
   const rows = $('transitions').querySelector('tbody');
   rows.replaceChildren();
   for (const t of task.transitions) {
@@ -256,12 +282,118 @@ async function act(action) {
   }
 }
 
+// The inbox: tasks blocked for a human, refreshed on every task event; each row takes a decision.
+async function showInbox() {
+  showView('inbox-view');
+  await loadInbox();
+  listen('/events?type=task_*,human_*', null, debounce(() => loadInbox().catch((e) => showError(e.message)), 150));
+}
+
+async function loadInbox() {
+  const page = await api('/inbox?limit=500');
+  showInboxCount(page.total);
+  const body = $('inbox').querySelector('tbody');
+  // A refresh keeps what the user was typing.
+  const typed = new Map([...body.querySelectorAll('tr')].map((r) => [r.dataset.workflowId + '/' + r.dataset.taskId, r.querySelector('input.reason').value]));
+  body.replaceChildren();
+  for (const task of page.items) {
+    const row = el('tr', null, { 'data-workflow-id': task.workflow_id, 'data-task-id': task.task_id });
+    const link = el('a', task.workflow_id, { href: '#/workflows/' + encodeURIComponent(task.workflow_id) + '/tasks/' + encodeURIComponent(task.task_id) });
+    const workflow = el('td');
+    workflow.append(link);
+    const decision = el('td');
+    decision.append(decisionControls(task.workflow_id, task.task_id, () => loadInbox()));
+    decision.querySelector('input.reason').value = typed.get(task.workflow_id + '/' + task.task_id) || '';
+    row.append(workflow, el('td', task.title && task.title !== task.task_id ? task.task_id + ' — ' + task.title : task.task_id),
+      el('td', task.attempts), el('td', task.last_error || '', { class: 'error' }), el('td', when(task.blocked_at)), decision);
+    if (task.pending_decisions.length > 0) decision.prepend(el('div', 'Pending: ' + task.pending_decisions.map((d) => d.action).join(', ')));
+    body.append(row);
+  }
+  $('inbox-empty').hidden = page.items.length > 0;
+}
+
+function showInboxCount(total) {
+  const count = $('inbox-count');
+  count.textContent = String(total);
+  count.hidden = !total;
+}
+
+// A reason field and the four decisions about a blocked task; complete needs the reason.
+function decisionControls(workflowId, taskId, done) {
+  const box = el('div', null, { class: 'decision' });
+  const reason = el('input', null, { type: 'text', class: 'reason', placeholder: 'Reason (required to complete)', 'aria-label': 'Reason' });
+  box.append(reason);
+  for (const action of ['retry', 'complete', 'fail', 'cancel']) {
+    const button = el('button', action[0].toUpperCase() + action.slice(1), { type: 'button', 'data-action': action });
+    button.addEventListener('click', async () => {
+      showError('');
+      const text = reason.value.trim();
+      for (const b of box.querySelectorAll('button')) b.disabled = true;
+      try {
+        await api('/inbox/' + encodeURIComponent(workflowId) + '/' + encodeURIComponent(taskId) + '/' + action, 'POST', text ? { reason: text } : {});
+        await done();
+      } catch (error) {
+        showError(error.message);
+        for (const b of box.querySelectorAll('button')) b.disabled = false;
+      }
+    });
+    box.append(button);
+  }
+  return box;
+}
+
+// The schedules, with pause and resume.
+async function showSchedules() {
+  showView('schedules-view');
+  if (streamAbort) streamAbort.abort();
+  $('connection').dataset.state = 'idle';
+  await loadSchedules();
+}
+
+async function loadSchedules() {
+  const body = $('schedules').querySelector('tbody');
+  body.replaceChildren();
+  let page;
+  try {
+    page = await api('/schedules?limit=500');
+  } catch (error) {
+    $('schedules-empty').hidden = false;
+    $('schedules-empty').textContent = error.message;
+    return;
+  }
+  for (const schedule of page.items) {
+    const row = el('tr', null, { 'data-schedule-id': schedule.schedule_id });
+    const timing = schedule.cron ? 'cron ' + schedule.cron + ' (' + (schedule.time_zone || 'UTC') + ')' : 'every ' + schedule.interval_seconds + ' s';
+    const state = el('td');
+    state.append(el('span', schedule.paused ? 'paused' : 'active', { class: 'status', 'data-state': schedule.paused ? 'cancelled' : 'running' }));
+    const action = schedule.paused ? 'resume' : 'pause';
+    const button = el('button', schedule.paused ? 'Resume' : 'Pause', { type: 'button', 'data-action': action });
+    button.addEventListener('click', async () => {
+      showError('');
+      try {
+        await api('/schedules/' + encodeURIComponent(schedule.schedule_id) + '/' + action, 'POST');
+        await loadSchedules();
+      } catch (error) {
+        showError(error.message);
+      }
+    });
+    const cell = el('td');
+    cell.append(button);
+    row.append(el('td', schedule.schedule_id), el('td', timing), state, el('td', when(schedule.next_run)), el('td', schedule.last_workflow_id || ''), cell);
+    body.append(row);
+  }
+  $('schedules-empty').hidden = page.items.length > 0;
+}
+
 async function route() {
   showError('');
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   try {
     if (parts[0] === 'workflows' && parts[1]) await showWorkflow(parts[1], parts[2] === 'tasks' ? parts[3] : null);
+    else if (parts[0] === 'inbox') { current = { workflowId: null, taskId: null }; await showInbox(); }
+    else if (parts[0] === 'schedules') { current = { workflowId: null, taskId: null }; await showSchedules(); }
     else { current = { workflowId: null, taskId: null }; await showWorkflows(); }
+    if (parts[0] !== 'inbox') api('/inbox?limit=1').then((page) => showInboxCount(page.total)).catch(() => {});
   } catch (error) {
     if (error.message !== 'unauthorized') showError(error.message);
   }

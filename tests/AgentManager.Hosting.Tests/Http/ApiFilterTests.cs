@@ -65,6 +65,7 @@ public sealed class ApiFilterTests
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var refused = Assert.Single(logs.Entries, e => e.Message.StartsWith("Refused GET /tasks/nope with 404", StringComparison.Ordinal));
         Assert.Equal("scoped-1", refused.Scope["request_id"]);
+        Assert.Equal("scoped-1", refused.Scope["correlation_id"]);
     }
 
     [Theory]

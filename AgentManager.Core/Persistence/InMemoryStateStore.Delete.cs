@@ -1,0 +1,41 @@
+using AgentManager.Workflows;
+
+namespace AgentManager.Persistence;
+
+internal sealed partial class InMemoryStateStore
+{
+    public Task<bool> DeleteWorkflowAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_sync)
+        {
+            if (!_workflows.TryGetValue(workflowId, out var state))
+            {
+                return Task.FromResult(false);
+            }
+
+            var status = state.Record.Status;
+            if (!status.IsFinished())
+            {
+                throw StateStoreDeletes.Unfinished(workflowId, status);
+            }
+
+            if (_schedules.Values.FirstOrDefault(s => s.RunningWorkflowId == workflowId) is { } schedule)
+            {
+                throw StateStoreDeletes.ScheduledRun(workflowId, status, schedule.ScheduleId);
+            }
+
+            _workflows.Remove(workflowId);
+            _order.Remove(workflowId);
+            foreach (var decisionId in _decisionOrder.Where(d => _decisions[d].WorkflowId == workflowId).ToArray())
+            {
+                _decisions.Remove(decisionId);
+                _decisionOrder.Remove(decisionId);
+            }
+
+            _events.RemoveAll(e => e.WorkflowId == workflowId);
+            return Task.FromResult(true);
+        }
+    }
+}

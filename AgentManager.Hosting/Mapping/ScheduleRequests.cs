@@ -1,0 +1,156 @@
+using AgentManager.Hosting.Contracts;
+using AgentManager.Hosting.Http;
+using AgentManager.Persistence;
+using AgentManager.Plans;
+using AgentManager.Schedules;
+
+namespace AgentManager.Hosting.Mapping;
+
+/// <summary>Turns a <c>POST /schedules</c> body into a <see cref="ScheduleDefinition"/> and the plan its runs are
+/// built from: the confirmed task plan it names (copied when the schedule is defined; confirmed plans never
+/// change) or the plan it carries. The rules of schedules (cron, time zone, interval) are
+/// <see cref="IScheduleService"/>'s; those of plans are <see cref="PlanWorkflowBuilder"/>'s.</summary>
+internal static class ScheduleRequests
+{
+    /// <summary>Refuses a malformed body (422), naming every malformed part.</summary>
+    public static void ThrowIfMalformed(NewScheduleRequest body) => Check(body).ThrowIfAny();
+
+    /// <summary>Gets the body to keep: one whose <c>plan</c> holds the plan's items, the named plan's if it names one.</summary>
+    /// <exception cref="PlanNotFoundException">No plan has the id (404).</exception>
+    /// <exception cref="ApiException">The plan is a draft (409).</exception>
+    public static async Task<NewScheduleRequest> ResolveAsync(NewScheduleRequest body, TaskPlanService plans, CancellationToken cancellationToken)
+    {
+        if (body.PlanId is not { } planId)
+        {
+            return body;
+        }
+
+        var plan = await plans.GetAsync(planId, null, cancellationToken).ConfigureAwait(false);
+        if (plan.Status != PlanStatus.Confirmed)
+        {
+            throw new ApiException(StatusCodes.Status409Conflict, $"Task plan '{planId}' is a draft; confirm it (POST /task-plans/{planId}/confirm) before scheduling it.");
+        }
+
+        var metadata = plan.Metadata.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
+        metadata["plan_version"] = plan.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new NewScheduleRequest
+        {
+            ScheduleId = body.ScheduleId,
+            Cron = body.Cron,
+            TimeZone = body.TimeZone,
+            IntervalSeconds = body.IntervalSeconds,
+            MissedRunPolicy = body.MissedRunPolicy,
+            AllowOverlap = body.AllowOverlap,
+            Paused = body.Paused,
+            Plan = new NewPlanRequest { PlanId = plan.PlanId, CreatedBy = plan.CreatedBy, Items = [.. plan.Items.Select(Body)], Metadata = metadata },
+        };
+    }
+
+    /// <summary>Gets the definition and plan of a body whose plan is given (see <see cref="ResolveAsync"/>).</summary>
+    /// <exception cref="ApiException">The body is malformed (422).</exception>
+    public static (ScheduleDefinition Definition, NewTaskPlan Plan) Definition(NewScheduleRequest body)
+    {
+        var fields = Check(body);
+        if (body.Plan is null && body.PlanId is not null)
+        {
+            fields.Add("plan", "is required here: a plan_id is resolved before the schedule is defined");
+        }
+
+        var plan = body.Plan is null ? null : Inline(body.Plan, fields);
+        fields.ThrowIfAny();
+        var policy = MissedRunPolicyNames.TryParse(body.MissedRunPolicy, out var parsed) ? parsed : MissedRunPolicy.Skip;
+        var definition = new ScheduleDefinition
+        {
+            Id = body.ScheduleId!,
+            Cron = body.Cron,
+            TimeZone = body.TimeZone,
+            Interval = body.IntervalSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            MissedRunPolicy = policy,
+            AllowOverlap = body.AllowOverlap ?? false,
+            Paused = body.Paused ?? false,
+        };
+        var named = new NewTaskPlan
+        {
+            PlanId = plan!.PlanId ?? definition.Id,
+            CreatedBy = plan.CreatedBy,
+            Items = plan.Items,
+            Metadata = plan.Metadata,
+        };
+        return (definition, named);
+    }
+
+    public static ScheduleView View(ScheduleRecord s) => new(
+        s.ScheduleId,
+        s.Cron,
+        s.TimeZone,
+        s.Interval?.TotalSeconds,
+        s.PlanPath,
+        s.MissedRunPolicy.ToWireName(),
+        s.AllowOverlap,
+        s.Paused,
+        s.NextRun,
+        s.LastOccurrence,
+        s.LastWorkflowId,
+        s.RunningWorkflowId,
+        s.UpdatedAt);
+
+    private static RequestFields Check(NewScheduleRequest body)
+    {
+        var fields = new RequestFields();
+        fields.Id(body.ScheduleId, "schedule_id", required: true);
+        fields.Id(body.PlanId, "plan_id", required: false);
+        fields.Seconds(body.IntervalSeconds, "interval_seconds");
+        if (body.MissedRunPolicy is not null && !MissedRunPolicyNames.TryParse(body.MissedRunPolicy, out _))
+        {
+            fields.Add("missed_run_policy", $"'{body.MissedRunPolicy}' is not a missed-run policy; it is skip or run_once");
+        }
+
+        if ((body.PlanId is null) == (body.Plan is null))
+        {
+            fields.Add("plan_id", "or 'plan' is required, and not both: each firing runs a confirmed task plan or the plan given here");
+        }
+        else if (body.Plan is not null)
+        {
+            Inline(body.Plan, fields);
+        }
+
+        return fields;
+    }
+
+    /// <summary>The plan given in the body, in the shape of <c>POST /task-plans</c>; its malformed parts are
+    /// reported under <c>plan.</c>.</summary>
+    private static NewTaskPlan? Inline(NewPlanRequest plan, RequestFields fields)
+    {
+        try
+        {
+            return PlanRequests.NewPlan(plan);
+        }
+        catch (ApiException exception) when (exception.Errors is { } errors)
+        {
+            foreach (var error in errors)
+            {
+                fields.Add("plan." + error.Field, error.Message);
+            }
+
+            return null;
+        }
+    }
+
+    private static PlanItemBody Body(PlanItem item) => new()
+    {
+        Id = item.Id,
+        Title = item.Title,
+        Description = item.Description,
+        Prompt = item.Prompt,
+        Priority = item.Priority,
+        Dependencies = [.. item.Dependencies],
+        Assignee = item.Assignee,
+        RequiredSkills = [.. item.RequiredSkills],
+        Workdir = item.Workdir,
+        Verification = item.Verification,
+        Resources = [.. item.Resources],
+        MaxAttempts = item.MaxAttempts,
+        TimeoutSeconds = item.Timeout?.TotalSeconds,
+        Metadata = item.Metadata.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal),
+    };
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using AgentManager.Agents;
+using AgentManager.Hosting.Contracts;
+using AgentManager.Hosting.Http;
+using AgentManager.Hosting.Mapping;
+using AgentManager.Plans;
+using AgentManager.Schedules;
+using Microsoft.Extensions.Options;
+
+namespace AgentManager.Hosting.Schedules;
+
+/// <summary>The schedules defined over HTTP. Each is kept as its request, with the plan resolved, in
+/// <see cref="AgentManagerApiOptions.SchedulePlanDirectory"/>; its runs are built from that plan snapshot with the
+/// agents of the catalog and DI, as <c>POST /workflows</c> builds a workflow from a plan. The workflow factory lives
+/// in the process, so the host loads the kept schedules at start (<see cref="ApiScheduleOptionsSetup"/>).</summary>
+internal sealed class ApiSchedules(IOptions<AgentManagerApiOptions> options, AgentCatalog catalog)
+{
+    private string Directory => Path.GetFullPath(options.Value.SchedulePlanDirectory);
+
+    /// <summary>Gets the definition of a kept request, with a factory that builds each run from its plan.</summary>
+    /// <exception cref="ApiException">The request is malformed (422).</exception>
+    /// <exception cref="PlanValidationException">The plan breaks a rule (400).</exception>
+    public ScheduleDefinition Definition(NewScheduleRequest request)
+    {
+        var (definition, plan) = ScheduleRequests.Definition(request);
+
+        // Built once now so that a plan that cannot become a workflow is refused before it is stored.
+        _ = Build(plan);
+        definition.WorkflowFactory = (_, _) => ValueTask.FromResult(Build(plan));
+        return definition;
+    }
+
+    /// <summary>Keeps a schedule's request, replacing the one kept before.</summary>
+    public async Task KeepAsync(NewScheduleRequest request, CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = PathOf(request.ScheduleId!);
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(request, ApiJson.Context.NewScheduleRequest), cancellationToken).ConfigureAwait(false);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Forgets a schedule's request, if one is kept.</summary>
+    public void Forget(string scheduleId) => File.Delete(PathOf(scheduleId));
+
+    /// <summary>Reads every kept request, in file name order.</summary>
+    /// <exception cref="ScheduleConfigurationException">A file cannot be read as a schedule; it is named.</exception>
+    public IReadOnlyList<ScheduleDefinition> LoadAll()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return [];
+        }
+
+        var definitions = new List<ScheduleDefinition>();
+        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.json").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var request = JsonSerializer.Deserialize(File.ReadAllBytes(file), ApiJson.Context.NewScheduleRequest)
+                    ?? throw new JsonException("The file holds JSON null.");
+                definitions.Add(Definition(request));
+            }
+            catch (Exception exception) when (exception is JsonException or ApiException or AgentManagerException or ArgumentException)
+            {
+                throw new ScheduleConfigurationException([$"{file}: the schedule kept by the HTTP API cannot be loaded: {exception.Message}"]);
+            }
+        }
+
+        return definitions;
+    }
+
+    private string PathOf(string scheduleId) => Path.Combine(Directory, scheduleId + ".json");
+
+    private Workflows.WorkflowDefinition Build(NewTaskPlan plan) => PlanWorkflowBuilder.Build(
+        new TaskPlan
+        {
+            PlanId = plan.PlanId!,
+            Version = 1,
+            Status = PlanStatus.Confirmed,
+            CreatedBy = plan.CreatedBy,
+            Items = plan.Items,
+            Metadata = plan.Metadata,
+        },
+        agentId => WorkflowRequests.RunnerOf(catalog, agentId));
+}

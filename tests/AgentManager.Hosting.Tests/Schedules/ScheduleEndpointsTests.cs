@@ -1,0 +1,279 @@
+using System.Text.Json.Nodes;
+using AgentManager.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AgentManager.Tests.Schedules;
+
+/// <summary><c>/schedules</c>: define from a plan body or a confirmed plan, list, read, pause, resume, delete,
+/// with every error code; a defined schedule fires on the host's <see cref="TimeProvider"/>.</summary>
+public sealed class ScheduleEndpointsTests : IAsyncLifetime
+{
+    private readonly string _plans = Path.Combine(Path.GetTempPath(), "agentmanager-hosting-tests", Guid.NewGuid().ToString("N"), "schedule-plans");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 4, 12, 0, 0, TimeSpan.Zero));
+    private TestApi _api = null!;
+
+    public async Task InitializeAsync() => _api = await TestApi.StartAsync(new TestApiOptions
+    {
+        AgentManager = b => b.AddSchedules(),
+        Api = o => o.SchedulePlanDirectory = _plans,
+        Services = s => s.AddSingleton<TimeProvider>(_time),
+    });
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        if (Directory.Exists(_plans))
+        {
+            Directory.Delete(_plans, recursive: true);
+        }
+    }
+
+    private static object PlanBody(string planId = "nightly-plan") => new
+    {
+        plan_id = planId,
+        items = new object[]
+        {
+            new { id = "build", title = "Build", assignee = "echo" },
+            new { id = "test", title = "Test", assignee = "echo", dependencies = new[] { "build" } },
+        },
+    };
+
+    /// <summary>The schedule records a firing before it creates the run's workflow, so the workflow may not exist yet.</summary>
+    private static async Task<bool> CompletedAsync(TestApi api, string workflowId)
+    {
+        using var response = await api.Client.GetAsync($"/workflows/{workflowId}");
+        return response.IsSuccessStatusCode && (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]! == "completed";
+    }
+
+    private string PlanFile(string scheduleId) => Path.Combine(_plans, scheduleId + ".json");
+
+    [Fact]
+    public async Task Create_IntervalFromAPlanBody_StoresItAndKeepsItsRequest()
+    {
+        using var response = await _api.Client.PostAsync("/schedules", System.Net.Http.Json.JsonContent.Create(new
+        {
+            schedule_id = "every-minute",
+            interval_seconds = 60,
+            missed_run_policy = "run_once",
+            allow_overlap = true,
+            plan = PlanBody(),
+        }));
+
+        var created = await TestApi.ReadAsync(response, HttpStatusCode.Created);
+        Assert.Equal("/schedules/every-minute", response.Headers.Location!.OriginalString);
+        Assert.Equal(("every-minute", 60.0, "run_once", true, false), ((string)created["schedule_id"]!, (double)created["interval_seconds"]!, (string)created["missed_run_policy"]!, (bool)created["allow_overlap"]!, (bool)created["paused"]!));
+        Assert.Null(created["cron"]);
+        Assert.Equal(_time.GetUtcNow().AddMinutes(1), (DateTimeOffset)created["next_run"]!);
+        Assert.Null(created["plan_path"]);
+        var kept = JsonNode.Parse(await File.ReadAllTextAsync(PlanFile("every-minute")))!;
+        Assert.Equal(("every-minute", 60.0, "nightly-plan"), ((string)kept["schedule_id"]!, (double)kept["interval_seconds"]!, (string)kept["plan"]!["plan_id"]!));
+        Assert.Equal(["build", "test"], kept["plan"]!["items"]!.AsArray().Select(i => (string)i!["id"]!));
+        Assert.Equal(["every-minute"], (await _api.GetJsonAsync("/schedules"))["items"]!.AsArray().Select(s => (string)s!["schedule_id"]!));
+        Assert.Equal("every-minute", (string)(await _api.GetJsonAsync("/schedules/every-minute"))["schedule_id"]!);
+    }
+
+    [Fact]
+    public async Task Create_CronFromAConfirmedPlan_ComputesTheNextRunInItsTimeZone()
+    {
+        await _api.PostJsonAsync("/task-plans", new { plan_id = "docs", items = new[] { new { id = "write", title = "Write", assignee = "worker", verification = "true" } } }, HttpStatusCode.Created);
+        await _api.PostJsonAsync("/task-plans/docs/confirm", null, HttpStatusCode.OK);
+
+        var created = await _api.PostJsonAsync("/schedules", new { schedule_id = "nightly", cron = "30 2 * * *", time_zone = "Europe/Berlin", plan_id = "docs", paused = true }, HttpStatusCode.Created);
+
+        Assert.Equal(("30 2 * * *", "Europe/Berlin", true), ((string)created["cron"]!, (string)created["time_zone"]!, (bool)created["paused"]!));
+        Assert.Equal(new DateTimeOffset(2026, 3, 5, 1, 30, 0, TimeSpan.Zero), (DateTimeOffset)created["next_run"]!);
+        var kept = JsonNode.Parse(await File.ReadAllTextAsync(PlanFile("nightly")))!["plan"]!;
+        Assert.Equal(("docs", "write", "true"), ((string)kept["plan_id"]!, (string)kept["items"]![0]!["id"]!, (string)kept["items"]![0]!["verification"]!));
+        Assert.Null(JsonNode.Parse(await File.ReadAllTextAsync(PlanFile("nightly")))!["plan_id"]);
+    }
+
+    [Fact]
+    public async Task Created_Schedule_FiresAWorkflowOfItsPlan()
+    {
+        await _api.PostJsonAsync("/schedules", new { schedule_id = "tick", interval_seconds = 60, plan = PlanBody() }, HttpStatusCode.Created);
+
+        JsonNode schedule = null!;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                _time.Advance(TimeSpan.FromSeconds(30));
+                schedule = await _api.GetJsonAsync("/schedules/tick");
+                return schedule["last_workflow_id"] is not null;
+            },
+            "the schedule fired");
+
+        var workflowId = (string)schedule["last_workflow_id"]!;
+        Assert.StartsWith("tick-", workflowId, StringComparison.Ordinal);
+        await Poll.UntilAsync(() => CompletedAsync(_api, workflowId), "the run completes");
+        var run = await _api.GetJsonAsync($"/workflows/{workflowId}");
+        Assert.Equal(("tick", "nightly-plan"), ((string)run["metadata"]!["schedule_id"]!, (string)run["metadata"]!["plan_id"]!));
+        Assert.Equal(["build", "test"], run["tasks"]!.AsArray().Select(t => (string)t!["task_id"]!));
+    }
+
+    [Fact]
+    public async Task Create_PlanDraftOrUnknown_Is409Or404AndKeepsNothing()
+    {
+        await _api.PostJsonAsync("/task-plans", new { plan_id = "draft", items = new[] { new { id = "a", title = "A", assignee = "worker" } } }, HttpStatusCode.Created);
+
+        var draft = await _api.PostJsonAsync("/schedules", new { schedule_id = "s1", interval_seconds = 60, plan_id = "draft" }, HttpStatusCode.Conflict);
+        var unknown = await _api.PostJsonAsync("/schedules", new { schedule_id = "s2", interval_seconds = 60, plan_id = "nope" }, HttpStatusCode.NotFound);
+
+        Assert.Contains("'draft' is a draft", Problem.Detail(draft), StringComparison.Ordinal);
+        Assert.Contains("'nope'", Problem.Detail(unknown), StringComparison.Ordinal);
+        Assert.False(File.Exists(PlanFile("s1")));
+        Assert.Equal(0, (int)(await _api.GetJsonAsync("/schedules"))["total"]!);
+    }
+
+    [Fact]
+    public async Task Create_ExistingId_Is409AndKeepsTheSchedule()
+    {
+        await _api.PostJsonAsync("/schedules", new { schedule_id = "taken", interval_seconds = 60, plan = PlanBody() }, HttpStatusCode.Created);
+
+        var problem = await _api.PostJsonAsync("/schedules", new { schedule_id = "taken", interval_seconds = 120, plan = PlanBody() }, HttpStatusCode.Conflict);
+
+        Assert.Contains("'taken' already exists", Problem.Detail(problem), StringComparison.Ordinal);
+        Assert.Equal(60.0, (double)(await _api.GetJsonAsync("/schedules/taken"))["interval_seconds"]!);
+    }
+
+    public static TheoryData<string, string> BrokenRules => new()
+    {
+        { """{"schedule_id":"s","cron":"61 * * * *","plan":{"items":[{"id":"a","title":"A"}]}}""", "cron" },
+        { """{"schedule_id":"s","cron":"0 2 * * *","time_zone":"Mars/Olympus","plan":{"items":[{"id":"a","title":"A"}]}}""", "Mars/Olympus" },
+        { """{"schedule_id":"s","cron":"0 2 * * *","interval_seconds":60,"plan":{"items":[{"id":"a","title":"A"}]}}""", "nterval" },
+        { """{"schedule_id":"s","plan":{"items":[{"id":"a","title":"A"}]}}""", "nterval" },
+        { """{"schedule_id":"s","interval_seconds":0.5,"plan":{"items":[{"id":"a","title":"A"}]}}""", "nterval" },
+        { """{"schedule_id":"s","interval_seconds":60,"plan":{"items":[]}}""", "at least one item" },
+        { """{"schedule_id":"s","interval_seconds":60,"plan":{"items":[{"id":"a","title":"A","dependencies":["b"]},{"id":"b","title":"B","dependencies":["a"]}]}}""", "cycle" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenRules))]
+    public async Task Create_BreakingARule_Is400NamingItAndStoresNothing(string body, string named)
+    {
+        var problem = await _api.SendRawAsync(HttpMethod.Post, "/schedules", body, HttpStatusCode.BadRequest);
+
+        var text = Problem.Detail(problem) + string.Join(" ", problem["errors"]?.AsArray().Select(e => (string)e!["message"]!) ?? []);
+        Assert.Contains(named, text, StringComparison.OrdinalIgnoreCase);
+        Assert.False(File.Exists(PlanFile("s")));
+        await _api.GetJsonAsync("/schedules/s", HttpStatusCode.NotFound);
+    }
+
+    public static TheoryData<string?, string> Malformed => new()
+    {
+        { null, "JSON body" },
+        { "{nope", "not valid JSON" },
+        { """{"interval_seconds":60,"plan_id":"p"}""", "schedule_id is required" },
+        { """{"schedule_id":"bad id","interval_seconds":60,"plan_id":"p"}""", "'bad id' is not a valid id" },
+        { """{"schedule_id":"s","interval_seconds":60}""", "plan_id or 'plan' is required" },
+        { """{"schedule_id":"s","interval_seconds":60,"plan_id":"p","plan":{"items":[]}}""", "plan_id or 'plan' is required" },
+        { """{"schedule_id":"s","interval_seconds":60,"plan_id":"p","missed_run_policy":"sometimes"}""", "'sometimes' is not a missed-run policy" },
+        { """{"schedule_id":"s","interval_seconds":"soon","plan_id":"p"}""", "interval_seconds" },
+        { """{"schedule_id":"s","interval_seconds":60,"plan":{"items":[null]}}""", "plan.items[0]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public async Task Create_Malformed_Is422NamingTheField(string? body, string named)
+    {
+        var problem = await _api.SendRawAsync(HttpMethod.Post, "/schedules", body, HttpStatusCode.UnprocessableEntity);
+
+        Assert.Contains(named, Problem.Detail(problem), StringComparison.Ordinal);
+        Assert.Equal(0, (int)(await _api.GetJsonAsync("/schedules"))["total"]!);
+    }
+
+    [Fact]
+    public async Task PauseAndResume_ChangeThePausedFlag_AndResumeComputesTheNextRunFromNow()
+    {
+        await _api.PostJsonAsync("/schedules", new { schedule_id = "p", interval_seconds = 60, plan = PlanBody() }, HttpStatusCode.Created);
+
+        var paused = await _api.PostJsonAsync("/schedules/p/pause", null, HttpStatusCode.OK);
+        var pausedAgain = await _api.PostJsonAsync("/schedules/p/pause", null, HttpStatusCode.OK);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        var resumed = await _api.PostJsonAsync("/schedules/p/resume", null, HttpStatusCode.OK);
+
+        Assert.True((bool)paused["paused"]!);
+        Assert.True((bool)pausedAgain["paused"]!);
+        Assert.False((bool)resumed["paused"]!);
+        Assert.True((DateTimeOffset)resumed["next_run"]! > _time.GetUtcNow());
+    }
+
+    [Theory]
+    [InlineData("GET", "/schedules/none")]
+    [InlineData("POST", "/schedules/none/pause")]
+    [InlineData("POST", "/schedules/none/resume")]
+    [InlineData("DELETE", "/schedules/none")]
+    public async Task UnknownSchedule_Is404(string method, string path)
+    {
+        var problem = await _api.SendRawAsync(new HttpMethod(method), path, null, HttpStatusCode.NotFound);
+
+        Assert.Contains("'none'", Problem.Detail(problem), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "/schedules/bad%20id")]
+    [InlineData("POST", "/schedules/bad%20id/pause")]
+    [InlineData("POST", "/schedules/bad%20id/resume")]
+    [InlineData("DELETE", "/schedules/bad%20id")]
+    [InlineData("GET", "/schedules?offset=-1")]
+    public async Task MalformedIdOrPage_Is422(string method, string path)
+    {
+        await _api.SendRawAsync(new HttpMethod(method), path, null, HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
+    public async Task Delete_RemovesTheScheduleAndWhatWasKept()
+    {
+        await _api.PostJsonAsync("/schedules", new { schedule_id = "gone", interval_seconds = 60, plan = PlanBody() }, HttpStatusCode.Created);
+
+        using var response = await _api.Client.DeleteAsync("/schedules/gone");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.False(File.Exists(PlanFile("gone")));
+        await _api.GetJsonAsync("/schedules/gone", HttpStatusCode.NotFound);
+        await _api.SendRawAsync(HttpMethod.Delete, "/schedules/gone", null, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Created_Schedule_FiresAfterTheHostRestarts()
+    {
+        var directory = Path.GetDirectoryName(_plans)!;
+        TestApiOptions Durable() => new()
+        {
+            AgentManager = b => b.UseSqliteStore(o => o.Path = Path.Combine(directory, "state.db")).AddSchedules(),
+            Api = o => o.SchedulePlanDirectory = _plans,
+            Services = s => s.AddSingleton<TimeProvider>(_time),
+        };
+        await using (var first = await TestApi.StartAsync(Durable()))
+        {
+            await first.PostJsonAsync("/schedules", new { schedule_id = "durable", interval_seconds = 60, plan = PlanBody() }, HttpStatusCode.Created);
+            await first.PostJsonAsync("/schedules/durable/pause", null, HttpStatusCode.OK);
+        }
+
+        await using var second = await TestApi.StartAsync(Durable());
+        Assert.True((bool)(await second.GetJsonAsync("/schedules/durable"))["paused"]!);
+        await second.PostJsonAsync("/schedules/durable/resume", null, HttpStatusCode.OK);
+        JsonNode schedule = null!;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                _time.Advance(TimeSpan.FromSeconds(30));
+                schedule = await second.GetJsonAsync("/schedules/durable");
+                return schedule["last_workflow_id"] is not null;
+            },
+            "the schedule fired after the restart");
+        var workflowId = (string)schedule["last_workflow_id"]!;
+        await Poll.UntilAsync(() => CompletedAsync(second, workflowId), "the run completes");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public async Task Schedules_NotEnabledOnTheHost_Are404WithTheReason()
+    {
+        await using var api = await TestApi.StartAsync();
+
+        var problem = await api.GetJsonAsync("/schedules", HttpStatusCode.NotFound);
+
+        Assert.Contains("AddSchedules()", Problem.Detail(problem), StringComparison.Ordinal);
+    }
+}
