@@ -73,9 +73,11 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         var loop = SignalStop();
+        _heartbeat?.Dispose();
         if (loop is not null)
         {
             await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await ReleaseAllAsync(cancellationToken).ConfigureAwait(false); // leases: give back what this engine held
         }
 
         AbandonPending();
@@ -91,6 +93,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     public void Dispose()
     {
         SignalStop();
+        _heartbeat?.Dispose();
         AbandonPending();
         _hooks?.Abort();
     }
@@ -134,6 +137,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             throw new WorkflowValidationException([$"Workflow id '{run.Id}' is already in use."]);
         }
 
+        run.Lease = NewLease(run.Id); // leases: stored with the workflow's first record
         await SendAsync(new CreateWorkflowCommand(run), cancellationToken).ConfigureAwait(false);
         return run.Id;
     }
@@ -147,22 +151,42 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         }
 
         var stored = await _store.GetWorkflowAsync(definition.Id, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(definition.Id);
+        ThrowIfFinished(stored);
+        EnsureStarted();
+
+        // Leases: the workflow is read again once this engine holds its lease, so no other engine changes it after.
+        var (lease, previous) = await AcquireForResumeAsync(stored, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            stored = await _store.GetWorkflowAsync(definition.Id, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(definition.Id);
+            ThrowIfFinished(stored);
+            var tasks = await _store.GetTasksAsync(definition.Id, cancellationToken).ConfigureAwait(false);
+            definition.WorkRoot ??= stored.WorkRoot;
+            var run = _compiler.Compile(definition, stored.CreatedAt);
+            var defined = run.Tasks.Select(t => t.Id).Order(StringComparer.Ordinal);
+            var recorded = tasks.Select(t => t.TaskId).Order(StringComparer.Ordinal);
+            if (!defined.SequenceEqual(recorded))
+            {
+                throw new WorkflowValidationException([$"The definition's tasks differ from the stored tasks of workflow '{definition.Id}'; resume with the definition it was created from."]);
+            }
+
+            (run.Lease, run.Reclaimed) = (lease, previous);
+            await RelayAsync(lease, cancellationToken).ConfigureAwait(false); // outbox: events an earlier engine did not publish
+            await SendAsync(new ResumeWorkflowCommand(run, stored, tasks), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AgentManagerException or OperationCanceledException)
+        {
+            await ReleaseQuietlyAsync(lease).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void ThrowIfFinished(WorkflowRecord stored)
+    {
         if (stored.Status.IsFinished())
         {
             throw new WorkflowStateException(stored.WorkflowId, stored.Status, $"Workflow '{stored.WorkflowId}' is {stored.Status.ToWireName()}; only an unfinished workflow resumes.");
         }
-
-        var tasks = await _store.GetTasksAsync(definition.Id, cancellationToken).ConfigureAwait(false);
-        definition.WorkRoot ??= stored.WorkRoot;
-        var run = _compiler.Compile(definition, stored.CreatedAt);
-        var defined = run.Tasks.Select(t => t.Id).Order(StringComparer.Ordinal);
-        var recorded = tasks.Select(t => t.TaskId).Order(StringComparer.Ordinal);
-        if (!defined.SequenceEqual(recorded))
-        {
-            throw new WorkflowValidationException([$"The definition's tasks differ from the stored tasks of workflow '{definition.Id}'; resume with the definition it was created from."]);
-        }
-
-        await SendAsync(new ResumeWorkflowCommand(run, stored, tasks), cancellationToken).ConfigureAwait(false);
     }
 
     public Task<IReadOnlyList<string>> PurgeAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
@@ -304,6 +328,8 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             if (_loop is null)
             {
                 _hooks?.Start();
+                StartHeartbeat(); // leases
+                StartRelay(); // outbox
             }
 
             _loop ??= Task.Run(() => RunLoopAsync(_stopping.Token));
