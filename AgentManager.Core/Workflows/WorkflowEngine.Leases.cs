@@ -220,6 +220,7 @@ internal sealed partial class WorkflowEngine
             try
             {
                 await _store.CommitAsync(_changes, stopping).ConfigureAwait(false);
+                AfterCommit?.Invoke(_changes);
                 return;
             }
             catch (LeaseLostException lost)

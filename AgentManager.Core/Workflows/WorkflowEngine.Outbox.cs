@@ -19,6 +19,10 @@ internal sealed partial class WorkflowEngine
 
     private Task _startRelay = Task.CompletedTask;
 
+    /// <summary>Gets or sets a test hook called after each commit of the loop and before its events are published;
+    /// a test makes it throw to kill the engine between the two.</summary>
+    internal Action<StateChanges>? AfterCommit { get; set; }
+
     /// <summary>Called right after a batch's events were published: its workflows are marked published in the next
     /// commit, and the runs that finished in it give up their lease there.</summary>
     private void NotePublished()
