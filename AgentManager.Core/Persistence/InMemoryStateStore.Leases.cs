@@ -105,7 +105,11 @@ internal sealed partial class InMemoryStateStore
     {
         foreach (var workflowId in workflowIds)
         {
-            var state = Find(workflowId);
+            if (!_workflows.TryGetValue(workflowId, out var state))
+            {
+                continue;
+            }
+
             state.Record = state.Record with { LeaseOwner = null, LeaseExpiresAt = null };
             foreach (var task in state.Tasks.Values.Where(t => t.LeaseOwner is not null).ToArray())
             {

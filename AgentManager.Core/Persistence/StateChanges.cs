@@ -30,11 +30,13 @@ public sealed class StateChanges
     public Dictionary<string, long> FencingTokens { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Gets workflows whose events committed before this batch have all been published: they are marked
-    /// published before this batch's own events are logged (see <see cref="IStateStore.ReadUnpublishedEventsAsync"/>).</summary>
+    /// published before this batch's own events are logged (see <see cref="IStateStore.ReadUnpublishedEventsAsync"/>).
+    /// A workflow the store does not hold (purged meanwhile) is ignored.</summary>
     public List<string> PublishedWorkflows { get; } = [];
 
     /// <summary>Gets workflows whose lease this batch gives up once it is applied (owner and expiry cleared on the
-    /// workflow and its tasks, the token kept); each must be in <see cref="FencingTokens"/>.</summary>
+    /// workflow and its tasks, the token kept); each must be in <see cref="FencingTokens"/>, or the commit throws
+    /// <see cref="ArgumentException"/> and stores nothing. A workflow the store does not hold is ignored.</summary>
     public List<string> ReleasedLeases { get; } = [];
 
     /// <summary>Gets whether there is nothing to commit.</summary>

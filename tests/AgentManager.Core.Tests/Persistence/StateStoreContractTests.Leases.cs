@@ -178,6 +178,7 @@ public abstract partial class StateStoreContractTests
         Assert.Null((await store.GetTaskAsync("wf-1", "t1", CancellationToken.None))!.LeaseExpiresAt);
         Assert.Equal("engine-b", (await store.GetWorkflowAsync("wf-2", CancellationToken.None))!.LeaseOwner);
         Assert.Empty(await store.RenewLeasesAsync([], renewedUntil, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => store.RenewLeasesAsync(null!, renewedUntil, CancellationToken.None));
     }
 
     [Fact]
