@@ -19,6 +19,34 @@ internal sealed partial class WorkflowEngine
     /// <summary>The lease of a workflow this engine creates: it is stored with the workflow's first record.</summary>
     private WorkflowLease NewLease(string workflowId) => new(workflowId, _owner, 1, _time.GetUtcNow() + _options.LeaseDuration);
 
+    /// <summary>Resumes a stored workflow under a lease taken first: the workflow is read again once this engine
+    /// holds the lease, so no other engine changes it after; the events an earlier engine committed but did not
+    /// publish are published before anything new happens to it.</summary>
+    private async Task ResumeUnderLeaseAsync(WorkflowDefinition definition, WorkflowRecord stored, CancellationToken cancellationToken)
+    {
+        EnsureStarted();
+        var (lease, previous) = await AcquireForResumeAsync(stored, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            stored = await _store.GetWorkflowAsync(stored.WorkflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(stored.WorkflowId);
+            if (stored.Status.IsFinished())
+            {
+                throw new WorkflowStateException(stored.WorkflowId, stored.Status, $"Workflow '{stored.WorkflowId}' is {stored.Status.ToWireName()}; only an unfinished workflow resumes.");
+            }
+
+            var tasks = await _store.GetTasksAsync(stored.WorkflowId, cancellationToken).ConfigureAwait(false);
+            var run = CompileStored(definition, stored, tasks);
+            (run.Lease, run.Reclaimed) = (lease, previous);
+            await RelayAsync(lease, cancellationToken).ConfigureAwait(false); // outbox
+            await SendAsync(new ResumeWorkflowCommand(run, stored, tasks), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await ReleaseQuietlyAsync(lease).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>Takes over the lease of a stored workflow for resuming it: a free or expired lease, or one whose owner's
     /// process on this host is gone.</summary>
     /// <returns>The lease and, in words, what became of the previous one.</returns>
@@ -293,6 +321,7 @@ internal sealed partial class WorkflowEngine
     /// engine can resume them at once, and records what was published.</summary>
     private async Task ReleaseAllAsync(CancellationToken cancellationToken)
     {
+        await _startRelay.ConfigureAwait(false);
         var changes = new StateChanges();
         foreach (var (workflowId, token) in _publishedMarks)
         {

@@ -151,42 +151,27 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         }
 
         var stored = await _store.GetWorkflowAsync(definition.Id, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(definition.Id);
-        ThrowIfFinished(stored);
-        EnsureStarted();
-
-        // Leases: the workflow is read again once this engine holds its lease, so no other engine changes it after.
-        var (lease, previous) = await AcquireForResumeAsync(stored, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            stored = await _store.GetWorkflowAsync(definition.Id, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(definition.Id);
-            ThrowIfFinished(stored);
-            var tasks = await _store.GetTasksAsync(definition.Id, cancellationToken).ConfigureAwait(false);
-            definition.WorkRoot ??= stored.WorkRoot;
-            var run = _compiler.Compile(definition, stored.CreatedAt);
-            var defined = run.Tasks.Select(t => t.Id).Order(StringComparer.Ordinal);
-            var recorded = tasks.Select(t => t.TaskId).Order(StringComparer.Ordinal);
-            if (!defined.SequenceEqual(recorded))
-            {
-                throw new WorkflowValidationException([$"The definition's tasks differ from the stored tasks of workflow '{definition.Id}'; resume with the definition it was created from."]);
-            }
-
-            (run.Lease, run.Reclaimed) = (lease, previous);
-            await RelayAsync(lease, cancellationToken).ConfigureAwait(false); // outbox: events an earlier engine did not publish
-            await SendAsync(new ResumeWorkflowCommand(run, stored, tasks), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is AgentManagerException or OperationCanceledException)
-        {
-            await ReleaseQuietlyAsync(lease).ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private static void ThrowIfFinished(WorkflowRecord stored)
-    {
         if (stored.Status.IsFinished())
         {
             throw new WorkflowStateException(stored.WorkflowId, stored.Status, $"Workflow '{stored.WorkflowId}' is {stored.Status.ToWireName()}; only an unfinished workflow resumes.");
         }
+
+        await ResumeUnderLeaseAsync(definition, stored, cancellationToken).ConfigureAwait(false); // leases
+    }
+
+    /// <summary>Compiles a stored workflow's definition for resuming it, refusing one whose tasks differ.</summary>
+    private WorkflowRun CompileStored(WorkflowDefinition definition, WorkflowRecord stored, IReadOnlyList<TaskRecord> tasks)
+    {
+        definition.WorkRoot ??= stored.WorkRoot;
+        var run = _compiler.Compile(definition, stored.CreatedAt);
+        var defined = run.Tasks.Select(t => t.Id).Order(StringComparer.Ordinal);
+        var recorded = tasks.Select(t => t.TaskId).Order(StringComparer.Ordinal);
+        if (!defined.SequenceEqual(recorded))
+        {
+            throw new WorkflowValidationException([$"The definition's tasks differ from the stored tasks of workflow '{definition.Id}'; resume with the definition it was created from."]);
+        }
+
+        return run;
     }
 
     public Task<IReadOnlyList<string>> PurgeAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
