@@ -112,6 +112,50 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task Heartbeat_FindsTheLeaseTakenOver_CancelsTheRunsAttemptsAndWritesNothingMore()
+    {
+        await using var file = new SharedSqliteFile();
+        var firstTime = new FakeTimeProvider(T0);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = file.Engine(firstTime);
+        var id = await first.Engine.CreateAsync(Definition(
+            Agent(async (_, ct) =>
+            {
+                started.TrySetResult();
+                try
+                {
+                    await System.Threading.Tasks.Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    cancelled.TrySetResult();
+                    throw;
+                }
+
+                return AgentResult.Success();
+            }),
+            count: 2));
+        await first.Engine.StartAsync(id);
+        await started.Task.WaitAsync(LadderKit.Patience);
+        var firstFinished = first.Engine.WaitForCompletionAsync(id);
+        var second = file.Engine(new FakeTimeProvider(T0 + TimeSpan.FromMinutes(5)));
+        await second.Engine.ResumeAsync(Definition(NoOp, count: 2));
+        await second.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+        var store = file.Open();
+        var written = (await store.GetTransitionsAsync(id, null, CancellationToken.None)).Count;
+
+        firstTime.Advance(TimeSpan.FromSeconds(10));
+
+        await cancelled.Task.WaitAsync(LadderKit.Patience);
+        var lost = await Assert.ThrowsAsync<LeaseLostException>(() => firstFinished.WaitAsync(LadderKit.Patience));
+        Assert.Equal((1L, 2L, (string?)null), (lost.HeldToken, lost.CurrentToken, lost.CurrentOwner));
+        await first.DisposeAsync();
+        Assert.Equal(written, (await store.GetTransitionsAsync(id, null, CancellationToken.None)).Count);
+        Assert.Equal(WorkflowStatus.Completed, (await store.GetWorkflowAsync(id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
     public async Task Heartbeat_RenewsTheLeaseInTime_SoAnotherEngineIsRefusedWhileTheFirstRuns()
     {
         await using var file = new SharedSqliteFile();
