@@ -23,7 +23,8 @@ public partial interface IStateStore
     /// <param name="leases">The leases to renew.</param>
     /// <param name="expiresAt">The new expiry.</param>
     /// <param name="cancellationToken">Cancels the renewal before it is applied.</param>
-    /// <returns>The ids of the workflows whose lease was lost (taken over, released or purged); they were not renewed.</returns>
+    /// <returns>The ids of the workflows whose lease was not renewed: taken over, released, purged, or never
+    /// committed.</returns>
     Task<IReadOnlyList<string>> RenewLeasesAsync(IReadOnlyCollection<WorkflowLease> leases, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
     /// <summary>Reads events that were committed but not yet marked published (see

@@ -126,9 +126,13 @@ internal sealed partial class WorkflowEngine
             {
                 if (lost.Contains(leases[i].WorkflowId))
                 {
+                    // A workflow created a moment ago may not be committed yet: only another token or owner is a loss.
                     var current = await _store.GetWorkflowAsync(leases[i].WorkflowId, _stopping.Token).ConfigureAwait(false);
-                    var error = new LeaseLostException(leases[i].WorkflowId, leases[i].Token, current?.FencingToken ?? 0, current?.LeaseOwner);
-                    Post(new LeaseLostCommand(leases[i].WorkflowId, leases[i].Token, error));
+                    if (current is not null && (current.FencingToken != leases[i].Token || !string.Equals(current.LeaseOwner, _owner, StringComparison.Ordinal)))
+                    {
+                        var error = new LeaseLostException(leases[i].WorkflowId, leases[i].Token, current.FencingToken, current.LeaseOwner);
+                        Post(new LeaseLostCommand(leases[i].WorkflowId, leases[i].Token, error));
+                    }
                 }
                 else if (ReferenceEquals(runs[i].Lease, leases[i]))
                 {
