@@ -12,6 +12,10 @@ internal sealed partial class WorkflowEngine
     private readonly string _owner = EngineIdentity.NewOwner();
     private ITimer? _heartbeat;
     private int _renewing;
+    private long _renewals;
+
+    /// <summary>Gets how many renewals have finished, so that a test can wait for one.</summary>
+    internal long Renewals => Interlocked.Read(ref _renewals);
 
     /// <summary>Gets the name this engine holds leases under.</summary>
     internal string LeaseOwner => _owner;
@@ -149,6 +153,7 @@ internal sealed partial class WorkflowEngine
         }
         finally
         {
+            Interlocked.Increment(ref _renewals);
             Volatile.Write(ref _renewing, 0);
         }
     }

@@ -186,6 +186,28 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task Heartbeat_BeforeTheCreatingCommitIsStored_DoesNotTakeTheNewRunForLost()
+    {
+        var time = new FakeTimeProvider(T0);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var store = SlowCreateStore.Create(new InMemoryStateStore(), entered, gate.Task);
+        await using var fixture = new EngineFixture(time: time, store: store);
+        var engine = (WorkflowEngine)fixture.Engine;
+        var create = engine.CreateAsync(Definition(NoOp, count: 2));
+        await entered.Task.WaitAsync(LadderKit.Patience);
+        var renewals = engine.Renewals;
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        await UntilAsync(() => System.Threading.Tasks.Task.FromResult(engine.Renewals > renewals), "a renewal");
+        gate.SetResult();
+        var id = await create.WaitAsync(LadderKit.Patience);
+        await engine.StartAsync(id);
+
+        Assert.Equal(WorkflowStatus.Completed, (await engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience)).Status);
+    }
+
+    [Fact]
     public void Options_LeaseRenewIntervalNotShorterThanTheLease_IsReported()
     {
         var options = new AgentManagerOptions { LeaseDuration = TimeSpan.FromSeconds(10), LeaseRenewInterval = TimeSpan.FromSeconds(10) };
@@ -212,5 +234,39 @@ public sealed class LeaseTests
                 Assert.Fail($"Gave up waiting for {what}.");
             }
         }
+    }
+
+}
+
+/// <summary>A state store whose commit of a new workflow waits at a gate, while everything else goes on.</summary>
+public class SlowCreateStore : System.Reflection.DispatchProxy
+{
+    private IStateStore _inner = null!;
+    private TaskCompletionSource _entered = null!;
+    private Task _gate = null!;
+
+    internal static IStateStore Create(IStateStore inner, TaskCompletionSource entered, Task gate)
+    {
+        var proxy = Create<IStateStore, SlowCreateStore>();
+        var slow = (SlowCreateStore)(object)proxy;
+        (slow._inner, slow._entered, slow._gate) = (inner, entered, gate);
+        return proxy;
+    }
+
+    protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+    {
+        if (targetMethod!.Name == nameof(IStateStore.CommitAsync) && ((StateChanges)args![0]!).Events.Any(e => e.Type == AgentManager.Events.EventTypes.WorkflowCreated))
+        {
+            return CommitLaterAsync((StateChanges)args[0]!, (CancellationToken)args[1]!);
+        }
+
+        return targetMethod.Invoke(_inner, args);
+    }
+
+    private async Task CommitLaterAsync(StateChanges changes, CancellationToken cancellationToken)
+    {
+        _entered.TrySetResult();
+        await _gate;
+        await _inner.CommitAsync(changes, cancellationToken);
     }
 }
