@@ -57,6 +57,16 @@ public sealed class AgentManagerOptions
     /// <value>The default is 4096. Must not be negative.</value>
     public int OutputTailChars { get; set; } = 4096;
 
+    /// <summary>Gets or sets how long an engine's lease on a workflow lasts unless renewed. Another engine (another
+    /// process on the same store) takes an unfinished workflow over only once its lease expired, or at once when the
+    /// holder's process on the same host is gone.</summary>
+    /// <value>The default is 30 seconds. Must be positive and longer than <see cref="LeaseRenewInterval"/>.</value>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how often the engine renews the leases of all the workflows it runs, in one store call.</summary>
+    /// <value>The default is 10 seconds. Must be positive and shorter than <see cref="LeaseDuration"/>.</value>
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets the automatic retention of finished workflows; off by default.</summary>
     public RetentionOptions Retention { get; } = new();
 }

@@ -53,6 +53,15 @@ internal sealed class AgentManagerOptionsValidator : IValidateOptions<AgentManag
             errors.Add($"OutputTailChars is {options.OutputTailChars}; it must not be negative.");
         }
 
+        if (options.LeaseRenewInterval <= TimeSpan.Zero || options.LeaseDuration <= TimeSpan.Zero)
+        {
+            errors.Add($"LeaseDuration is {options.LeaseDuration} and LeaseRenewInterval is {options.LeaseRenewInterval}; both must be positive.");
+        }
+        else if (options.LeaseRenewInterval >= options.LeaseDuration)
+        {
+            errors.Add($"LeaseRenewInterval is {options.LeaseRenewInterval}, not shorter than LeaseDuration {options.LeaseDuration}; a lease must be renewed before it expires.");
+        }
+
         errors.AddRange(options.Retry.Validate("Retry."));
         errors.AddRange(options.Repair.Validate("Repair."));
         errors.AddRange(options.Retention.Validate("Retention."));

@@ -18,4 +18,12 @@ public interface ITaskHistory
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>At most <see cref="TaskHistoryQuery.Limit"/> outcomes.</returns>
     Task<IReadOnlyList<TaskOutcome>> QueryAsync(TaskHistoryQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every outcome of a workflow, as retention does when it purges the workflow.</summary>
+    /// <param name="workflowId">The workflow.</param>
+    /// <param name="cancellationToken">Cancels the delete before it is applied.</param>
+    /// <returns>The deleted outcomes, so that what was derived from them (their semantic memory records) can go
+    /// too; empty when the workflow had none.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="workflowId"/> is null.</exception>
+    Task<IReadOnlyList<TaskOutcome>> DeleteWorkflowAsync(string workflowId, CancellationToken cancellationToken);
 }

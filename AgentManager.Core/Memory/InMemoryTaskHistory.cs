@@ -38,5 +38,21 @@ internal sealed class InMemoryTaskHistory : ITaskHistory
         }
     }
 
+    public Task<IReadOnlyList<TaskOutcome>> DeleteWorkflowAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_sync)
+        {
+            var deleted = _entries.Where(e => e.Key.WorkflowId == workflowId).OrderBy(e => e.Value.Sequence).ToArray();
+            foreach (var (key, _) in deleted)
+            {
+                _entries.Remove(key);
+            }
+
+            return Task.FromResult<IReadOnlyList<TaskOutcome>>(deleted.Select(e => e.Value.Outcome).ToArray());
+        }
+    }
+
     private sealed record Entry(long Sequence, TaskOutcome Outcome);
 }

@@ -21,11 +21,13 @@ internal sealed partial class InMemoryStateStore : IStateStore
         lock (_sync)
         {
             ThrowIfOrphaned(changes);
+            ThrowIfFencedOut(changes);
+            MarkPublished(changes.PublishedWorkflows);
             foreach (var workflow in changes.Workflows)
             {
                 if (_workflows.TryGetValue(workflow.WorkflowId, out var state))
                 {
-                    state.Record = workflow;
+                    state.Record = KeepLease(workflow, state.Record);
                 }
                 else
                 {
@@ -59,7 +61,10 @@ internal sealed partial class InMemoryStateStore : IStateStore
             foreach (var @event in changes.Events)
             {
                 _events.Add(EventLog.Entry(++_lastSequence, @event));
+                Find(@event.WorkflowId).Unpublished.Add((_lastSequence, @event));
             }
+
+            ReleaseLeases(changes.ReleasedLeases);
         }
 
         return Task.CompletedTask;
@@ -229,5 +234,8 @@ internal sealed partial class InMemoryStateStore : IStateStore
         public Dictionary<string, TaskRecord> Tasks { get; } = new(StringComparer.Ordinal);
 
         public List<TaskTransition> Transitions { get; } = [];
+
+        /// <summary>Gets the events committed but not yet marked published, with their log sequence.</summary>
+        public List<(long Sequence, Events.AgentManagerEvent Event)> Unpublished { get; } = [];
     }
 }

@@ -7,10 +7,15 @@ public sealed class RetentionOptions
     private static readonly TimeSpan MaxInterval = TimeSpan.FromDays(49);
 
     /// <summary>Gets or sets how long after it finished (completed, failed or cancelled) a workflow is purged,
-    /// with its tasks, transitions, events, checkpoints and working memory. Task history and semantic
-    /// memory are long-term memory and are kept.</summary>
+    /// with its tasks, transitions, events, checkpoints and working memory, and, unless <see cref="KeepMemory"/>,
+    /// its task history and the semantic memory records of its task outcomes.</summary>
     /// <value>The default, <see langword="null"/>, turns retention off. Must not be negative.</value>
     public TimeSpan? FinishedWorkflowTtl { get; set; }
+
+    /// <summary>Gets or sets whether the task history and the outcome records in semantic memory of purged
+    /// workflows are kept as long-term memory.</summary>
+    /// <value>The default is <see langword="false"/>: they are deleted with their workflow.</value>
+    public bool KeepMemory { get; set; }
 
     /// <summary>Gets or sets how often the purge runs, on the engine's <see cref="TimeProvider"/>; the first
     /// run is one interval after the host starts.</summary>

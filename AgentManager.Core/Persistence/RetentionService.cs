@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace AgentManager.Persistence;
 
 /// <summary>Purges finished workflows older than <see cref="RetentionOptions.FinishedWorkflowTtl"/> every
-/// <see cref="RetentionOptions.Interval"/>, with their checkpoints and working memory. Does nothing while
+/// <see cref="RetentionOptions.Interval"/>, with their checkpoints, working memory and, unless
+/// <see cref="RetentionOptions.KeepMemory"/>, their task history and outcome memory records. Does nothing while
 /// retention is off.</summary>
 internal sealed partial class RetentionService(
     IOptions<AgentManagerOptions> options,
@@ -17,7 +18,10 @@ internal sealed partial class RetentionService(
     TimeProvider time,
     ILogger<RetentionService>? logger = null,
     ICheckpointStore? checkpoints = null,
-    IWorkingMemory? workingMemory = null) : BackgroundService
+    IWorkingMemory? workingMemory = null,
+    ITaskHistory? history = null,
+    TaskOutcomeMemory? outcomeMemory = null,
+    SemanticMemory? semanticMemory = null) : BackgroundService
 {
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
     private long _passes;
@@ -40,7 +44,7 @@ internal sealed partial class RetentionService(
             {
                 try
                 {
-                    await PurgeAsync(ttl, stoppingToken).ConfigureAwait(false);
+                    await PurgeAsync(ttl, retention.KeepMemory, stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
@@ -56,7 +60,7 @@ internal sealed partial class RetentionService(
         }
     }
 
-    private async Task PurgeAsync(TimeSpan ttl, CancellationToken cancellationToken)
+    private async Task PurgeAsync(TimeSpan ttl, bool keepMemory, CancellationToken cancellationToken)
     {
         var purged = await engine.PurgeAsync(ttl, cancellationToken).ConfigureAwait(false);
         foreach (var workflowId in purged)
@@ -70,11 +74,26 @@ internal sealed partial class RetentionService(
             {
                 await workingMemory.ClearAsync(workflowId, cancellationToken).ConfigureAwait(false);
             }
+
+            if (!keepMemory && history is not null)
+            {
+                await ForgetAsync(history, workflowId, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         if (purged.Count > 0)
         {
             Purged(_logger, purged.Count, ttl);
+        }
+    }
+
+    /// <summary>Deletes a workflow's task history and the semantic memory records made from those outcomes.</summary>
+    private async Task ForgetAsync(ITaskHistory taskHistory, string workflowId, CancellationToken cancellationToken)
+    {
+        var outcomes = await taskHistory.DeleteWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false);
+        if (outcomes.Count > 0 && outcomeMemory is not null && semanticMemory is not null)
+        {
+            await semanticMemory.ForgetAsync(outcomes.Select(o => outcomeMemory.ToMemoryRecord(o).Id), cancellationToken).ConfigureAwait(false);
         }
     }
 

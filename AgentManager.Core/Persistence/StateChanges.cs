@@ -23,8 +23,25 @@ public sealed class StateChanges
     /// <summary>Gets the events, in the order they are to be published.</summary>
     public List<AgentManagerEvent> Events { get; } = [];
 
+    /// <summary>Gets the fencing token the writer holds for each workflow it writes. The store applies the batch
+    /// only if every listed workflow's stored lease still has that token, and otherwise throws
+    /// <see cref="LeaseLostException"/> and stores nothing. A workflow first committed by this batch takes the lease
+    /// fields of its record.</summary>
+    public Dictionary<string, long> FencingTokens { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets workflows whose events committed before this batch have all been published: they are marked
+    /// published before this batch's own events are logged (see <see cref="IStateStore.ReadUnpublishedEventsAsync"/>).
+    /// A workflow the store does not hold (purged meanwhile) is ignored.</summary>
+    public List<string> PublishedWorkflows { get; } = [];
+
+    /// <summary>Gets workflows whose lease this batch gives up once it is applied (owner and expiry cleared on the
+    /// workflow and its tasks, the token kept); each must be in <see cref="FencingTokens"/>, or the commit throws
+    /// <see cref="ArgumentException"/> and stores nothing. A workflow the store does not hold is ignored.</summary>
+    public List<string> ReleasedLeases { get; } = [];
+
     /// <summary>Gets whether there is nothing to commit.</summary>
-    public bool IsEmpty => Workflows.Count == 0 && Tasks.Count == 0 && Transitions.Count == 0 && Decisions.Count == 0 && Events.Count == 0;
+    public bool IsEmpty => Workflows.Count == 0 && Tasks.Count == 0 && Transitions.Count == 0 && Decisions.Count == 0 && Events.Count == 0
+        && PublishedWorkflows.Count == 0 && ReleasedLeases.Count == 0;
 
     /// <summary>Empties the batch for reuse.</summary>
     public void Clear()
@@ -34,5 +51,21 @@ public sealed class StateChanges
         Transitions.Clear();
         Decisions.Clear();
         Events.Clear();
+        FencingTokens.Clear();
+        PublishedWorkflows.Clear();
+        ReleasedLeases.Clear();
+    }
+
+    /// <summary>Removes everything this batch holds about one workflow, for a writer that lost its lease.</summary>
+    internal void RemoveWorkflow(string workflowId)
+    {
+        Workflows.RemoveAll(w => w.WorkflowId == workflowId);
+        Tasks.RemoveAll(t => t.WorkflowId == workflowId);
+        Transitions.RemoveAll(t => t.WorkflowId == workflowId);
+        Decisions.RemoveAll(d => d.WorkflowId == workflowId);
+        Events.RemoveAll(e => e.WorkflowId == workflowId);
+        FencingTokens.Remove(workflowId);
+        PublishedWorkflows.Remove(workflowId);
+        ReleasedLeases.Remove(workflowId);
     }
 }

@@ -68,4 +68,13 @@ public sealed record TaskRecord
 
     /// <summary>Gets what the task's attempts consumed, as their agents reported it.</summary>
     public AgentUsage Usage { get; init; } = AgentUsage.Zero;
+
+    /// <summary>Gets the engine that runs the task's current attempt; <see langword="null"/> while no attempt runs.</summary>
+    public string? LeaseOwner { get; init; }
+
+    /// <summary>Gets when the lease of the running attempt expires unless its engine renews it.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    /// <summary>Gets the fencing token of the workflow lease the running attempt was dispatched under; 0 when none.</summary>
+    public long FencingToken { get; init; }
 }

@@ -35,4 +35,15 @@ public sealed record WorkflowRecord
 
     /// <summary>Gets what the workflow's attempts consumed, as their agents reported it.</summary>
     public AgentUsage Usage { get; init; } = AgentUsage.Zero;
+
+    /// <summary>Gets the engine that holds the workflow's lease; <see langword="null"/> when nobody does. Written
+    /// when the workflow is first committed; afterwards only the lease operations of <see cref="IStateStore"/> and
+    /// <see cref="StateChanges.ReleasedLeases"/> change the lease fields.</summary>
+    public string? LeaseOwner { get; init; }
+
+    /// <summary>Gets when the lease expires unless it is renewed.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    /// <summary>Gets the fencing token of the latest lease; 0 when it was never leased.</summary>
+    public long FencingToken { get; init; }
 }

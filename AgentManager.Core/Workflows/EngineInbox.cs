@@ -77,6 +77,9 @@ internal sealed class EngineInbox
         return true;
     }
 
+    /// <summary>Gets whether a command can be read now without waiting. Only the loop calls this.</summary>
+    public bool HasQueued => _next < _batch.Count || _added;
+
     /// <summary>Waits until a command can be read (<see langword="true"/>) or the inbox is completed and empty
     /// (<see langword="false"/>). Only the loop calls this, and never twice at once.</summary>
     public ValueTask<bool> WaitToReadAsync()

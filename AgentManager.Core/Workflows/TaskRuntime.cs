@@ -134,7 +134,13 @@ internal sealed class TaskRuntime
         CurrentAgentId = CurrentAgentId,
         DeadlineAt = DeadlineAt,
         Usage = Usage,
+        LeaseOwner = IsRunning ? Run.Lease?.Owner : null,
+        LeaseExpiresAt = IsRunning ? Run.Lease?.ExpiresAt : null,
+        FencingToken = IsRunning ? Run.Lease?.Token ?? 0 : 0,
     };
+
+    /// <summary>Gets whether an attempt runs, so that the task record carries the lease it runs under.</summary>
+    private bool IsRunning => State is TaskState.Implementing or TaskState.Verifying;
 
     /// <summary>The metadata handed to the agent: the task's, plus the ladder level past L1 so that a repair or
     /// escalation agent knows it is taking over (<c>repair_level</c>, <c>task_agent_id</c>).</summary>

@@ -46,6 +46,7 @@ internal sealed partial class WorkflowEngine
 
                 Dispatch();
                 await FlushAsync(stopping).ConfigureAwait(false);
+                await FlushPublishedMarksAsync(stopping).ConfigureAwait(false); // outbox
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -93,6 +94,11 @@ internal sealed partial class WorkflowEngine
         var firstEvent = _changes.Events.Count;
         try
         {
+            if (HandledForLease(command))
+            {
+                return;
+            }
+
             switch (command)
             {
                 case CreateWorkflowCommand create:
@@ -248,10 +254,10 @@ internal sealed partial class WorkflowEngine
             switch (task.State)
             {
                 case TaskState.Implementing or TaskState.Verifying when task.LevelAttempts < AttemptsAllowed(task):
-                    MakeReady(task, TaskTrigger.LeaseExpired, $"Attempt {task.Attempt} was interrupted by a restart; it counts as used.");
+                    MakeReady(task, TaskTrigger.LeaseExpired, ReclaimReason(task, last: false));
                     break;
                 case TaskState.Implementing or TaskState.Verifying:
-                    FailAttempt(task, $"Attempt {task.Attempt} was interrupted by a restart and was the last one allowed.");
+                    FailAttempt(task, ReclaimReason(task, last: true));
                     break;
                 case TaskState.BlockedRepair:
                     ClimbLadder(task, task.LastError ?? "The previous attempt failed.");
@@ -533,12 +539,13 @@ internal sealed partial class WorkflowEngine
         if (!_changes.IsEmpty)
         {
             CorrelateRemaining();
-            await _store.CommitAsync(_changes, stopping).ConfigureAwait(false);
+            await CommitFencedAsync(stopping).ConfigureAwait(false); // leases: fencing tokens, lost leases
             foreach (var @event in _changes.Events)
             {
                 await _bus.PublishAsync(@event, stopping).ConfigureAwait(false);
             }
 
+            NotePublished(); // outbox
             _changes.Clear();
         }
 

@@ -74,9 +74,11 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         var loop = SignalStop();
+        _heartbeat?.Dispose();
         if (loop is not null)
         {
             await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await ReleaseAllAsync(cancellationToken).ConfigureAwait(false); // leases: give back what this engine held
         }
 
         AbandonPending();
@@ -92,6 +94,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     public void Dispose()
     {
         SignalStop();
+        _heartbeat?.Dispose();
         AbandonPending();
         _hooks?.Abort();
     }
@@ -135,6 +138,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             throw new WorkflowValidationException([$"Workflow id '{run.Id}' is already in use."]);
         }
 
+        run.Lease = NewLease(run.Id); // leases: stored with the workflow's first record
         await SendAsync(new CreateWorkflowCommand(run), cancellationToken).ConfigureAwait(false);
         return run.Id;
     }
@@ -153,7 +157,12 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             throw new WorkflowStateException(stored.WorkflowId, stored.Status, $"Workflow '{stored.WorkflowId}' is {stored.Status.ToWireName()}; only an unfinished workflow resumes.");
         }
 
-        var tasks = await _store.GetTasksAsync(definition.Id, cancellationToken).ConfigureAwait(false);
+        await ResumeUnderLeaseAsync(definition, stored, cancellationToken).ConfigureAwait(false); // leases
+    }
+
+    /// <summary>Compiles a stored workflow's definition for resuming it, refusing one whose tasks differ.</summary>
+    private WorkflowRun CompileStored(WorkflowDefinition definition, WorkflowRecord stored, IReadOnlyList<TaskRecord> tasks)
+    {
         definition.WorkRoot ??= stored.WorkRoot;
         var run = _compiler.Compile(definition, stored.CreatedAt);
         var defined = run.Tasks.Select(t => t.Id).Order(StringComparer.Ordinal);
@@ -163,7 +172,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             throw new WorkflowValidationException([$"The definition's tasks differ from the stored tasks of workflow '{definition.Id}'; resume with the definition it was created from."]);
         }
 
-        await SendAsync(new ResumeWorkflowCommand(run, stored, tasks), cancellationToken).ConfigureAwait(false);
+        return run;
     }
 
     public Task<IReadOnlyList<string>> PurgeAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
@@ -314,6 +323,8 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             if (_loop is null)
             {
                 _hooks?.Start();
+                StartHeartbeat(); // leases
+                StartRelay(); // outbox
             }
 
             _loop ??= Task.Run(() => RunLoopAsync(_stopping.Token));

@@ -71,6 +71,16 @@ internal sealed class WorkflowRun
 
     public bool Dirty { get; set; }
 
+    /// <summary>Gets or sets the lease this engine holds on the workflow; every commit about it carries its token.</summary>
+    public WorkflowLease? Lease { get; set; }
+
+    /// <summary>Gets or sets what became of the lease this engine took over on resume, in words, for the reason of
+    /// the transitions that reclaim interrupted attempts.</summary>
+    public string? Reclaimed { get; set; }
+
+    /// <summary>Gets or sets whether another engine took the lease over; the run then writes nothing more.</summary>
+    public bool LeaseLost { get; set; }
+
     public Task Finished => _finished.Task;
 
     public void SignalFinished() => _finished.TrySetResult();
@@ -89,5 +99,8 @@ internal sealed class WorkflowRun
         WorkRoot = WorkRoot,
         Metadata = Metadata,
         Usage = Usage,
+        LeaseOwner = Lease?.Owner,
+        LeaseExpiresAt = Lease?.ExpiresAt,
+        FencingToken = Lease?.Token ?? 0,
     };
 }

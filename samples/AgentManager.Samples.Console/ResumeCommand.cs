@@ -11,7 +11,8 @@ namespace AgentManager.Samples.Console;
 /// <summary><c>resume [--db PATH] [--concurrency N] [--config DIR]</c>: continues every stored workflow that
 /// did not finish, rebuilding its agents from the plan file it was started from, with the <c>--config</c>
 /// directory it was run with unless another is given. The plans were confirmed when they were run, so resuming
-/// does not confirm them again; a workflow that never started runs its <c>before_workflow_run</c> hooks.</summary>
+/// does not confirm them again; a workflow that never started runs its <c>before_workflow_run</c> hooks. A workflow
+/// whose lease another live process holds is left to that process.</summary>
 internal static class ResumeCommand
 {
     private const string Usage = "usage: agentmanager-console resume [--db PATH] [--concurrency N] [--config DIR]";
@@ -88,6 +89,7 @@ internal static class ResumeCommand
     private static async Task<int> ResumeAllAsync(IWorkflowEngine engine, List<Unfinished> unfinished, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var resumed = new List<string>();
+        var held = 0;
         foreach (var (workflow, plan, planPath) in unfinished)
         {
             try
@@ -106,6 +108,11 @@ internal static class ResumeCommand
 
                 resumed.Add(workflow.WorkflowId);
             }
+            catch (LeaseHeldException ex)
+            {
+                held++;
+                await stderr.WriteLineAsync($"Workflow '{workflow.WorkflowId}' is left to the engine that runs it: {ex.Message}");
+            }
             catch (Exception ex) when (ex is AgentManagerException)
             {
                 await stderr.WriteLineAsync($"Workflow '{workflow.WorkflowId}' ({planPath}) cannot be resumed: {ex.Message}");
@@ -114,7 +121,9 @@ internal static class ResumeCommand
 
         if (resumed.Count == 0)
         {
-            await stderr.WriteLineAsync("Nothing to resume: every stored workflow has finished.");
+            await stderr.WriteLineAsync(held > 0
+                ? "Nothing resumed here: another process runs the unfinished workflows."
+                : "Nothing to resume: every stored workflow has finished.");
             return RunCommand.Success;
         }
 

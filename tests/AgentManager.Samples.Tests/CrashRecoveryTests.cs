@@ -49,6 +49,35 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.True(await ScalarAsync(connection, "SELECT COUNT(*) FROM transitions WHERE trigger_name = 'lease_expired'") >= 1, "no interrupted attempt was reclaimed");
     }
 
+    [Fact]
+    public async Task TwoResumesStartedAtOnce_AfterAKill_OneRunsTheWorkflowAndEveryTaskCompletesExactlyOnce()
+    {
+        var plan = WritePlan(layers: 6, width: 5);
+        var db = Path.Combine(_dir, "state.db");
+        var random = new Random(20261130);
+        string[] run = ["run", plan, "--db", db, "--workdir", Path.Combine(_dir, "work"), "--concurrency", "4"];
+        var exited = await RunAndMaybeKillAsync(run, random, () => { });
+        Assert.Null(exited);
+
+        string[] resume = ["resume", "--db", db, "--concurrency", "4"];
+        var both = await Task.WhenAll(ConsoleProcess.RunToEndAsync(resume), ConsoleProcess.RunToEndAsync(resume));
+
+        Assert.All(both, r => Assert.Equal(0, r.Code));
+        var summaries = both.Select(r => r.Stdout.Trim()).Where(o => o.Length > 0).ToArray();
+        var summary = Assert.Single(summaries);
+        Assert.Equal("completed", JsonDocument.Parse(summary.Split('\n')[^1]).RootElement.GetProperty("status").GetString());
+        await using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
+        await connection.OpenAsync();
+        Assert.Equal(30, await ScalarAsync(connection, "SELECT COUNT(*) FROM transitions WHERE to_state = 'completed'"));
+        Assert.Equal(30, await ScalarAsync(connection, "SELECT COUNT(DISTINCT task_id) FROM transitions WHERE to_state = 'completed'"));
+        Assert.Equal(30, await ScalarAsync(connection, "SELECT COUNT(*) FROM events WHERE type = 'task_completed'"));
+        Assert.Equal(0, await ScalarAsync(connection, """
+            SELECT COUNT(*) FROM transitions s JOIN transitions c ON s.workflow_id = c.workflow_id AND s.task_id = c.task_id
+            WHERE c.to_state = 'completed' AND s.trigger_name = 'start' AND s.id > c.id
+            """));
+        Assert.Equal(0, await ScalarAsync(connection, "SELECT COUNT(*) FROM workflows WHERE lease_owner IS NOT NULL"));
+    }
+
     private string WritePlan(int layers, int width)
     {
         var items = new List<object>();

@@ -200,6 +200,8 @@ internal sealed class SqliteMemoryDatabase : IAsyncDisposable, IDisposable
     {
         public SqliteConnection Connection => database._writer!;
 
+        public SqliteTransaction Transaction => transaction;
+
         /// <summary>Binds the parameters (named as in the SQL) of a prepared statement and runs it.</summary>
         public int Execute(string sql, params (string Name, object? Value)[] parameters)
         {

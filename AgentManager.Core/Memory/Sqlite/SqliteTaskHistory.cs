@@ -99,6 +99,31 @@ internal sealed class SqliteTaskHistory(SqliteMemoryDatabase database) : ITaskHi
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<TaskOutcome>> DeleteWorkflowAsync(string workflowId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workflowId);
+        return await database.WriteAsync<IReadOnlyList<TaskOutcome>>(
+            writer =>
+            {
+                using var command = SqliteMemoryDatabase.Command(
+                    writer.Connection,
+                    "DELETE FROM task_history WHERE workflow_id = $workflow_id RETURNING " + Columns,
+                    ("$workflow_id", workflowId));
+                command.Transaction = writer.Transaction;
+                using var reader = command.ExecuteReader();
+                var deleted = new List<TaskOutcome>();
+                while (reader.Read())
+                {
+                    deleted.Add(Read(reader));
+                }
+
+                return deleted;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private const string Columns = "workflow_id, task_id, agent_id, title, prompt, status, attempts, repaired, output, error, started_ticks, started_offset, finished_ticks, finished_offset";
+
     private static TaskOutcome Read(SqliteDataReader r) => new()
     {
         WorkflowId = r.GetString(0),

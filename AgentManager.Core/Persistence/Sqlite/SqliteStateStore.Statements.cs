@@ -25,9 +25,9 @@ internal sealed partial class SqliteStateStore
         {
             _workflow = Create(connection, """
                 INSERT INTO workflows (workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata,
-                    input_tokens, output_tokens, cost)
+                    input_tokens, output_tokens, cost, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token)
                 VALUES ($workflow_id, $name, $status, $reason, $created_ticks, $created_offset, $started_ticks, $started_offset, $finished_ticks, $finished_offset, $work_root, $metadata,
-                    $input_tokens, $output_tokens, $cost)
+                    $input_tokens, $output_tokens, $cost, $lease_owner, $lease_expires_ticks, $lease_expires_offset, $fencing_token)
                 ON CONFLICT (workflow_id) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
                     started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
                     finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
@@ -36,9 +36,11 @@ internal sealed partial class SqliteStateStore
                 """);
             _task = Create(connection, """
                 INSERT INTO tasks (workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset,
-                    repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost)
+                    repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost,
+                    lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token)
                 VALUES ($workflow_id, $task_id, $ordinal, $title, $state, $attempt, $priority, $agent_id, $dependencies, $resources, $workdir, $last_error, $last_output, $started_ticks, $started_offset, $finished_ticks, $finished_offset,
-                    $repair_level, $level_attempts, $current_agent_id, $deadline_ticks, $deadline_offset, $input_tokens, $output_tokens, $cost)
+                    $repair_level, $level_attempts, $current_agent_id, $deadline_ticks, $deadline_offset, $input_tokens, $output_tokens, $cost,
+                    $lease_owner, $lease_expires_ticks, $lease_expires_offset, $fencing_token)
                 ON CONFLICT (workflow_id, task_id) DO UPDATE SET ordinal = excluded.ordinal, title = excluded.title, state = excluded.state,
                     attempt = excluded.attempt, priority = excluded.priority, agent_id = excluded.agent_id, dependencies = excluded.dependencies,
                     resources = excluded.resources, workdir = excluded.workdir, last_error = excluded.last_error, last_output = excluded.last_output,
@@ -46,15 +48,17 @@ internal sealed partial class SqliteStateStore
                     finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
                     repair_level = excluded.repair_level, level_attempts = excluded.level_attempts, current_agent_id = excluded.current_agent_id,
                     deadline_ticks = excluded.deadline_ticks, deadline_offset = excluded.deadline_offset,
-                    input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost
+                    input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost,
+                    lease_owner = excluded.lease_owner, lease_expires_ticks = excluded.lease_expires_ticks,
+                    lease_expires_offset = excluded.lease_expires_offset, fencing_token = excluded.fencing_token
                 """);
             _transition = Create(connection, """
                 INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset)
                 VALUES ($workflow_id, $task_id, $from_state, $to_state, $trigger_name, $reason, $actor, $attempt, $at_ticks, $at_offset)
                 """);
             _event = Create(connection, """
-                INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset, correlation_id, from_state, to_state, trigger_name, actor, attempt)
-                VALUES ($workflow_id, $type, $task_id, $reason, $at_ticks, $at_offset, $correlation_id, $from_state, $to_state, $trigger_name, $actor, $attempt)
+                INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset, correlation_id, from_state, to_state, trigger_name, actor, attempt, details)
+                VALUES ($workflow_id, $type, $task_id, $reason, $at_ticks, $at_offset, $correlation_id, $from_state, $to_state, $trigger_name, $actor, $attempt, $details)
                 """);
             _decision = Create(connection, """
                 INSERT INTO human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset)
@@ -91,6 +95,7 @@ internal sealed partial class SqliteStateStore
             Set(p, "$work_root", w.WorkRoot);
             Set(p, "$metadata", JsonSerializer.Serialize(new Dictionary<string, string>(w.Metadata), SqliteJson.Default.DictionaryStringString));
             BindUsage(p, w.Usage);
+            BindLease(p, w.LeaseOwner, w.LeaseExpiresAt, w.FencingToken);
             _workflow.ExecuteNonQuery();
         }
 
@@ -117,6 +122,7 @@ internal sealed partial class SqliteStateStore
             Set(p, "$current_agent_id", t.CurrentAgentId);
             SqliteTime.Bind(p["$deadline_ticks"], p["$deadline_offset"], t.DeadlineAt);
             BindUsage(p, t.Usage);
+            BindLease(p, t.LeaseOwner, t.LeaseExpiresAt, t.FencingToken);
             _task.ExecuteNonQuery();
         }
 
@@ -150,6 +156,7 @@ internal sealed partial class SqliteStateStore
             Set(p, "$trigger_name", transition?.Trigger.ToWireName());
             Set(p, "$actor", transition?.Actor);
             Set(p, "$attempt", transition?.Attempt);
+            Set(p, "$details", EventDetails.Of(e));
             _event.ExecuteNonQuery();
         }
 
@@ -188,6 +195,13 @@ internal sealed partial class SqliteStateStore
             Set(p, "$input_tokens", usage.InputTokens);
             Set(p, "$output_tokens", usage.OutputTokens);
             Set(p, "$cost", usage.Cost.ToString(CultureInfo.InvariantCulture));
+        }
+
+        private static void BindLease(SqliteParameterCollection p, string? owner, DateTimeOffset? expiresAt, long token)
+        {
+            Set(p, "$lease_owner", owner);
+            SqliteTime.Bind(p["$lease_expires_ticks"], p["$lease_expires_offset"], expiresAt);
+            Set(p, "$fencing_token", token);
         }
 
         private static void Set(SqliteParameterCollection parameters, string name, object? value) =>

@@ -44,6 +44,8 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
             try
             {
                 statements.Enlist(transaction);
+                ThrowIfFencedOut(changes, transaction);
+                MarkPublished(changes.PublishedWorkflows, transaction);
                 foreach (var workflow in changes.Workflows)
                 {
                     statements.UpsertWorkflow(workflow);
@@ -69,6 +71,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
                     statements.InsertEvent(@event);
                 }
 
+                ReleaseLeases(changes.ReleasedLeases, transaction);
                 transaction.Commit();
             }
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == ForeignKeyViolation)
@@ -316,9 +319,9 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
     }
 
-    private const string WorkflowSelect = "SELECT workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata, input_tokens, output_tokens, cost FROM workflows";
+    private const string WorkflowSelect = "SELECT workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata, input_tokens, output_tokens, cost, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token FROM workflows";
 
-    private const string TaskSelect = "SELECT workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset, repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost FROM tasks";
+    private const string TaskSelect = "SELECT workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset, repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token FROM tasks";
 
     private const string TransitionSelect = "SELECT workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset FROM transitions";
 
@@ -366,6 +369,9 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         WorkRoot = r.IsDBNull(10) ? null : r.GetString(10),
         Metadata = JsonSerializer.Deserialize(r.GetString(11), SqliteJson.Default.DictionaryStringString)!,
         Usage = ReadUsage(r, 12),
+        LeaseOwner = r.IsDBNull(15) ? null : r.GetString(15),
+        LeaseExpiresAt = SqliteTime.Read(r, 16),
+        FencingToken = r.GetInt64(18),
     };
 
     private static TaskRecord ReadTask(SqliteDataReader r) => new()
@@ -390,6 +396,9 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         CurrentAgentId = r.IsDBNull(19) ? null : r.GetString(19),
         DeadlineAt = SqliteTime.Read(r, 20),
         Usage = ReadUsage(r, 22),
+        LeaseOwner = r.IsDBNull(25) ? null : r.GetString(25),
+        LeaseExpiresAt = SqliteTime.Read(r, 26),
+        FencingToken = r.GetInt64(28),
     };
 
     private static AgentUsage ReadUsage(SqliteDataReader r, int first) => new()

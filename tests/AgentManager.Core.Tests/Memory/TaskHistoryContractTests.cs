@@ -34,6 +34,21 @@ public abstract class TaskHistoryContractTests
     }
 
     [Fact]
+    public async Task DeleteWorkflow_RemovesOnlyThatWorkflowsOutcomes_AndReturnsThem()
+    {
+        var history = await CreateHistoryAsync(CancellationToken.None);
+        await RecordAllAsync(history, Outcome("a", 1), Outcome("b", 2, attempts: 2), Outcome("a", 3, workflow: "wf-2"));
+
+        var deleted = await history.DeleteWorkflowAsync("wf-1", CancellationToken.None);
+
+        Assert.Equal([("a", 1), ("b", 2)], deleted.Select(o => (o.TaskId, o.Attempts)).Order());
+        Assert.Empty(await history.QueryAsync(new TaskHistoryQuery { WorkflowId = "wf-1" }, CancellationToken.None));
+        Assert.Equal(["a"], await TasksAsync(history, new TaskHistoryQuery { WorkflowId = "wf-2" }));
+        Assert.Empty(await history.DeleteWorkflowAsync("wf-1", CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => history.DeleteWorkflowAsync(null!, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Record_ThenQuery_ReadsBackEveryField()
     {
         var history = await CreateHistoryAsync(CancellationToken.None);

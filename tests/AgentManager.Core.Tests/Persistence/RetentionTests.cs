@@ -94,8 +94,10 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.NotNull(await h.Store.GetWorkflowAsync(fired.RunWorkflowId!, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task Retention_PurgesCheckpointsAndWorkingMemoryOfPurgedWorkflows_AndKeepsRecentOnes()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Retention_PurgesCheckpointsMemoryAndHistoryOfPurgedWorkflows_KeepsRecentOnesAndLongTermMemoryByChoice(bool keepMemory)
     {
         var time = new FakeTimeProvider(T0);
         var services = new ServiceCollection();
@@ -105,6 +107,7 @@ public sealed class RetentionTests : IAsyncLifetime
             o.WorkRoot = Path.Combine(_directory, "runs");
             o.Retention.FinishedWorkflowTtl = TimeSpan.FromHours(1);
             o.Retention.Interval = TimeSpan.FromMinutes(30);
+            o.Retention.KeepMemory = keepMemory;
         }).UseFileCheckpoints(o => o.RootDirectory = Path.Combine(_directory, "checkpoints")).AddAgentMemory();
         await using var provider = services.BuildServiceProvider();
         var hosted = provider.GetServices<IHostedService>().ToList();
@@ -120,6 +123,10 @@ public sealed class RetentionTests : IAsyncLifetime
         old.Id = "old";
         await engine.RunAsync(old);
         await memory.SetAsync("old", "k", "v", null, CancellationToken.None);
+        var history = provider.GetRequiredService<AgentManager.Memory.ITaskHistory>();
+        var semantic = provider.GetRequiredService<AgentManager.Memory.SemanticMemory>();
+        var oldOutcomes = new AgentManager.Memory.MemoryFilter { Tags = ["workflow:old"] };
+        await UntilCountAsync(semantic, oldOutcomes, 1);
         time.Advance(TimeSpan.FromMinutes(90));
         var recent = Workflows.EngineFixture.Workflow(Workflows.EngineFixture.NoOp, Workflows.EngineFixture.Task("a"));
         recent.Id = "recent";
@@ -136,9 +143,24 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.Empty(await checkpoints.ListAsync("old", null, CancellationToken.None));
         Assert.NotEmpty(await checkpoints.ListAsync("recent", null, CancellationToken.None));
         Assert.Empty(await memory.ListAsync("old", CancellationToken.None));
+        var oldHistory = await history.QueryAsync(new AgentManager.Memory.TaskHistoryQuery { WorkflowId = "old" }, CancellationToken.None);
+        Assert.Equal(keepMemory ? 1 : 0, oldHistory.Count);
+        Assert.Equal(keepMemory ? 1 : 0, await semantic.CountAsync(oldOutcomes));
+        await UntilCountAsync(semantic, new AgentManager.Memory.MemoryFilter { Tags = ["workflow:recent"] }, 1);
+        Assert.Single(await history.QueryAsync(new AgentManager.Memory.TaskHistoryQuery { WorkflowId = "recent" }, CancellationToken.None));
         foreach (var service in Enumerable.Reverse(hosted))
         {
             await service.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Waits for the engine's background outcome recorder.</summary>
+    private static async Task UntilCountAsync(AgentManager.Memory.SemanticMemory semantic, AgentManager.Memory.MemoryFilter filter, long count)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await semantic.CountAsync(filter, patience.Token) != count)
+        {
+            await Task.Delay(10, patience.Token);
         }
     }
 
@@ -146,7 +168,7 @@ public sealed class RetentionTests : IAsyncLifetime
     public void Options_Defaults_AndBrokenRules()
     {
         var options = new RetentionOptions();
-        Assert.Equal((null, TimeSpan.FromHours(1)), (options.FinishedWorkflowTtl, options.Interval));
+        Assert.Equal((null, TimeSpan.FromHours(1), false), (options.FinishedWorkflowTtl, options.Interval, options.KeepMemory));
         Assert.Empty(options.Validate());
 
         options.FinishedWorkflowTtl = TimeSpan.FromSeconds(-1);

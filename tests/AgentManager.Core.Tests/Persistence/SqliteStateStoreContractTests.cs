@@ -166,6 +166,36 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
     }
 
     [Fact]
+    public async Task Open_Version4Database_CountsItsEventsAsPublishedAndLeavesItsWorkflowsUnleased()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            var scripts = new[] { "001_initial", "002_repair_and_inbox", "003_schedules", "004_event_details" }
+                .Select(name => File.ReadAllText(RepositoryFiles.PathOf($"AgentManager.Core/Persistence/Sqlite/Migrations/{name}.sql")));
+            command.CommandText = string.Join("\n", scripts) + """
+
+                PRAGMA user_version = 4;
+                INSERT INTO workflows (workflow_id, status, created_ticks, created_offset, metadata) VALUES ('old', 'running', 0, 0, '{}');
+                INSERT INTO tasks (workflow_id, task_id, ordinal, state, attempt, priority, dependencies, resources) VALUES ('old', 't0', 0, 'implementing', 1, 0, '[]', '[]');
+                INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset) VALUES ('old', 'task_ready', 't0', NULL, 0, 0);
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var store = Open();
+
+        Assert.Empty(await store.ReadUnpublishedEventsAsync(null, CancellationToken.None));
+        var workflow = (await store.GetWorkflowAsync("old", CancellationToken.None))!;
+        Assert.Equal((null, null, 0L), (workflow.LeaseOwner, workflow.LeaseExpiresAt, workflow.FencingToken));
+        Assert.Equal(0L, (await store.GetTaskAsync("old", "t0", CancellationToken.None))!.FencingToken);
+        var lease = await store.AcquireLeaseAsync(new LeaseClaim { WorkflowId = "old", Owner = "engine", Now = DateTimeOffset.UnixEpoch, ExpiresAt = DateTimeOffset.UnixEpoch.AddMinutes(1) }, CancellationToken.None);
+        Assert.Equal(1L, lease.Token);
+    }
+
+    [Fact]
     public async Task Open_VersionOneDatabase_MigratesAndKeepsItsEventsReadable()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);

@@ -38,11 +38,14 @@ public sealed class ScheduleRunnerTests
     [Fact]
     public async Task FinishedRun_IsNoLongerCountedAsRunning()
     {
-        await using var h = new ScheduleHarness(new FakeTimeProvider(T0), configure: o => o.Schedules.Add(Hourly()));
+        // The run waits at a gate until it was seen running: a run that finished before the look would be cleared.
+        var agent = new GatedAgent();
+        await using var h = new ScheduleHarness(new FakeTimeProvider(T0), configure: o => o.Schedules.Add(Hourly(agent: agent)));
         await h.StartAsync();
         await h.AdvanceToAsync(T0.AddHours(1));
         var fired = await h.WaitForAsync(EventTypes.ScheduleFired);
         Assert.Equal(fired.RunWorkflowId, (await h.Service.GetAsync("hourly")).RunningWorkflowId);
+        agent.Release();
         await h.WaitForWorkflowAsync(EventTypes.WorkflowCompleted, fired.RunWorkflowId!);
 
         await h.SettleAsync();

@@ -80,7 +80,7 @@ public sealed class ResumeTests
         Assert.Equal(WorkflowStatus.Failed, summary.Status);
         var byId = summary.Tasks.ToDictionary(t => t.TaskId);
         Assert.Equal((TaskState.Completed, TaskState.Failed, TaskState.Cancelled), (byId["a"].State, byId["b"].State, byId["c"].State));
-        Assert.Contains("interrupted by a restart", byId["b"].LastError, StringComparison.Ordinal);
+        Assert.Contains("was interrupted: the previous engine released the workflow's lease", byId["b"].LastError, StringComparison.Ordinal);
     }
 
     [Fact]

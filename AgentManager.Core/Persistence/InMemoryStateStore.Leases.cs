@@ -1,0 +1,126 @@
+using AgentManager.Events;
+
+namespace AgentManager.Persistence;
+
+/// <summary>Leases with fencing and the outbox of the in-process store.</summary>
+internal sealed partial class InMemoryStateStore
+{
+    public Task<WorkflowLease> AcquireLeaseAsync(LeaseClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_sync)
+        {
+            var state = _workflows.TryGetValue(claim.WorkflowId, out var found)
+                ? found
+                : throw new InvalidOperationException($"Workflow '{claim.WorkflowId}' was never committed; it has no lease to acquire.");
+            var record = state.Record;
+            if (!LeaseRules.IsFree(record.LeaseOwner, record.LeaseExpiresAt, record.FencingToken, claim))
+            {
+                throw new LeaseHeldException(new WorkflowLease(record.WorkflowId, record.LeaseOwner!, record.FencingToken, record.LeaseExpiresAt!.Value));
+            }
+
+            var lease = new WorkflowLease(claim.WorkflowId, claim.Owner, record.FencingToken + 1, claim.ExpiresAt);
+            state.Record = record with { LeaseOwner = lease.Owner, LeaseExpiresAt = lease.ExpiresAt, FencingToken = lease.Token };
+            return Task.FromResult(lease);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> RenewLeasesAsync(IReadOnlyCollection<WorkflowLease> leases, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        cancellationToken.ThrowIfCancellationRequested();
+        var lost = new List<string>();
+        lock (_sync)
+        {
+            foreach (var lease in leases)
+            {
+                if (!_workflows.TryGetValue(lease.WorkflowId, out var state)
+                    || state.Record.FencingToken != lease.Token
+                    || !string.Equals(state.Record.LeaseOwner, lease.Owner, StringComparison.Ordinal))
+                {
+                    lost.Add(lease.WorkflowId);
+                    continue;
+                }
+
+                state.Record = state.Record with { LeaseExpiresAt = expiresAt };
+                foreach (var task in state.Tasks.Values.Where(t => t.FencingToken == lease.Token && t.LeaseOwner == lease.Owner).ToArray())
+                {
+                    state.Tasks[task.TaskId] = task with { LeaseExpiresAt = expiresAt };
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>(lost);
+    }
+
+    public Task<IReadOnlyList<AgentManagerEvent>> ReadUnpublishedEventsAsync(string? workflowId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_sync)
+        {
+            var states = workflowId is null
+                ? _order.Select(id => _workflows[id])
+                : _workflows.TryGetValue(workflowId, out var state) ? [state] : [];
+            IReadOnlyList<AgentManagerEvent> events = states
+                .SelectMany(s => s.Unpublished)
+                .OrderBy(u => u.Sequence)
+                .Select(u => u.Event with { })
+                .ToArray();
+            return Task.FromResult(events);
+        }
+    }
+
+    private void ThrowIfFencedOut(StateChanges changes)
+    {
+        foreach (var (workflowId, token) in changes.FencingTokens)
+        {
+            if (_workflows.TryGetValue(workflowId, out var state) && state.Record.FencingToken != token)
+            {
+                throw new LeaseLostException(workflowId, token, state.Record.FencingToken, state.Record.LeaseOwner);
+            }
+        }
+
+        foreach (var workflowId in changes.ReleasedLeases)
+        {
+            if (!changes.FencingTokens.ContainsKey(workflowId))
+            {
+                throw new ArgumentException($"Workflow '{workflowId}' is in ReleasedLeases but not in FencingTokens; only a holder releases a lease.", nameof(changes));
+            }
+        }
+    }
+
+    private void MarkPublished(List<string> workflowIds)
+    {
+        foreach (var workflowId in workflowIds)
+        {
+            if (_workflows.TryGetValue(workflowId, out var state))
+            {
+                state.Unpublished.Clear();
+            }
+        }
+    }
+
+    private void ReleaseLeases(List<string> workflowIds)
+    {
+        foreach (var workflowId in workflowIds)
+        {
+            if (!_workflows.TryGetValue(workflowId, out var state))
+            {
+                continue;
+            }
+
+            state.Record = state.Record with { LeaseOwner = null, LeaseExpiresAt = null };
+            foreach (var task in state.Tasks.Values.Where(t => t.LeaseOwner is not null).ToArray())
+            {
+                state.Tasks[task.TaskId] = task with { LeaseOwner = null, LeaseExpiresAt = null };
+            }
+        }
+    }
+
+    /// <summary>A stored workflow keeps its lease fields when its record is replaced.</summary>
+    private static WorkflowRecord KeepLease(WorkflowRecord replacement, WorkflowRecord stored) =>
+        replacement.LeaseOwner == stored.LeaseOwner && replacement.LeaseExpiresAt == stored.LeaseExpiresAt && replacement.FencingToken == stored.FencingToken
+            ? replacement
+            : replacement with { LeaseOwner = stored.LeaseOwner, LeaseExpiresAt = stored.LeaseExpiresAt, FencingToken = stored.FencingToken };
+}

@@ -1,0 +1,171 @@
+using AgentManager.Events;
+using Microsoft.Data.Sqlite;
+
+namespace AgentManager.Persistence.Sqlite;
+
+/// <summary>Leases with fencing and the outbox of the SQLite store. Every lease change is a write transaction
+/// (BEGIN IMMEDIATE), so a compare-and-set here is atomic across processes sharing the file.</summary>
+internal sealed partial class SqliteStateStore
+{
+    private const string LeaseColumns = "lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token";
+
+    public async Task<WorkflowLease> AcquireLeaseAsync(LeaseClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return await WriteAsync(
+            transaction =>
+            {
+                var (owner, expiresAt, token) = ReadLease(claim.WorkflowId, transaction)
+                    ?? throw new InvalidOperationException($"Workflow '{claim.WorkflowId}' was never committed; it has no lease to acquire.");
+                if (!LeaseRules.IsFree(owner, expiresAt, token, claim))
+                {
+                    throw new LeaseHeldException(new WorkflowLease(claim.WorkflowId, owner!, token, expiresAt!.Value));
+                }
+
+                var lease = new WorkflowLease(claim.WorkflowId, claim.Owner, token + 1, claim.ExpiresAt);
+                Execute(
+                    transaction,
+                    "UPDATE workflows SET lease_owner = $owner, lease_expires_ticks = $ticks, lease_expires_offset = $offset, fencing_token = $token WHERE workflow_id = $id",
+                    ("$owner", lease.Owner),
+                    ("$ticks", lease.ExpiresAt.UtcTicks),
+                    ("$offset", (int)lease.ExpiresAt.Offset.TotalMinutes),
+                    ("$token", lease.Token),
+                    ("$id", lease.WorkflowId));
+                return lease;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> RenewLeasesAsync(IReadOnlyCollection<WorkflowLease> leases, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(leases);
+        if (leases.Count == 0)
+        {
+            return [];
+        }
+
+        return await WriteAsync<IReadOnlyList<string>>(
+            transaction =>
+            {
+                var lost = new List<string>();
+                foreach (var lease in leases)
+                {
+                    (string, object?)[] parameters =
+                    [
+                        ("$ticks", expiresAt.UtcTicks),
+                        ("$offset", (int)expiresAt.Offset.TotalMinutes),
+                        ("$id", lease.WorkflowId),
+                        ("$token", lease.Token),
+                        ("$owner", lease.Owner),
+                    ];
+                    const string Set = " SET lease_expires_ticks = $ticks, lease_expires_offset = $offset WHERE workflow_id = $id AND fencing_token = $token AND lease_owner = $owner";
+                    if (Execute(transaction, "UPDATE workflows" + Set, parameters) == 0)
+                    {
+                        lost.Add(lease.WorkflowId);
+                        continue;
+                    }
+
+                    Execute(transaction, "UPDATE tasks" + Set, parameters);
+                }
+
+                return lost;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<AgentManagerEvent>> ReadUnpublishedEventsAsync(string? workflowId, CancellationToken cancellationToken)
+    {
+        const string Select = "SELECT e.id, e.workflow_id, e.type, e.task_id, e.reason, e.at_ticks, e.at_offset, e.correlation_id, e.from_state, e.to_state, e.trigger_name, e.actor, e.attempt, e.details"
+            + " FROM workflows w JOIN events e ON e.workflow_id = w.workflow_id AND e.id > w.published_event_id";
+        var rows = workflowId is null
+            ? await QueryAsync(Select + " ORDER BY e.id", ReadLogged, cancellationToken).ConfigureAwait(false)
+            : await QueryAsync(Select + " WHERE w.workflow_id = $id ORDER BY e.id", ReadLogged, cancellationToken, ("$id", workflowId)).ConfigureAwait(false);
+        return rows.Where(e => e is not null).ToArray()!;
+    }
+
+    private static AgentManagerEvent? ReadLogged(SqliteDataReader reader) =>
+        EventDetails.ToEvent(EventLogSql.Read(reader), reader.IsDBNull(13) ? null : reader.GetString(13));
+
+    private void ThrowIfFencedOut(StateChanges changes, SqliteTransaction transaction)
+    {
+        foreach (var (workflowId, token) in changes.FencingTokens)
+        {
+            if (ReadLease(workflowId, transaction) is { } stored && stored.Token != token)
+            {
+                throw new LeaseLostException(workflowId, token, stored.Token, stored.Owner);
+            }
+        }
+
+        foreach (var workflowId in changes.ReleasedLeases)
+        {
+            if (!changes.FencingTokens.ContainsKey(workflowId))
+            {
+                throw new ArgumentException($"Workflow '{workflowId}' is in ReleasedLeases but not in FencingTokens; only a holder releases a lease.", nameof(changes));
+            }
+        }
+    }
+
+    private void MarkPublished(List<string> workflowIds, SqliteTransaction transaction)
+    {
+        foreach (var workflowId in workflowIds)
+        {
+            Execute(
+                transaction,
+                "UPDATE workflows SET published_event_id = coalesce((SELECT max(id) FROM events WHERE workflow_id = $id), 0) WHERE workflow_id = $id",
+                ("$id", workflowId));
+        }
+    }
+
+    private void ReleaseLeases(List<string> workflowIds, SqliteTransaction transaction)
+    {
+        foreach (var workflowId in workflowIds)
+        {
+            const string Clear = " SET lease_owner = NULL, lease_expires_ticks = NULL, lease_expires_offset = NULL WHERE workflow_id = $id";
+            Execute(transaction, "UPDATE workflows" + Clear, ("$id", workflowId));
+            Execute(transaction, "UPDATE tasks" + Clear + " AND lease_owner IS NOT NULL", ("$id", workflowId));
+        }
+    }
+
+    private (string? Owner, DateTimeOffset? ExpiresAt, long Token)? ReadLease(string workflowId, SqliteTransaction transaction)
+    {
+        using var command = _writer!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {LeaseColumns} FROM workflows WHERE workflow_id = $id";
+        command.Parameters.AddWithValue("$id", workflowId);
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? (reader.IsDBNull(0) ? null : reader.GetString(0), SqliteTime.Read(reader, 1), reader.GetInt64(3))
+            : null;
+    }
+
+    private int Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = _writer!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs a write in one transaction on the writer connection; an exception rolls it back.</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteTransaction, T> write, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await GetStatementsAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = _writer!.BeginTransaction();
+            var result = write(transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}

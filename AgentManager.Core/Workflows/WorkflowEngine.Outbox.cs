@@ -1,0 +1,139 @@
+using AgentManager.Events;
+using AgentManager.Persistence;
+
+namespace AgentManager.Workflows;
+
+/// <summary>The published side of the outbox. Events are logged in the transaction of their change; once the engine
+/// has published a batch, it marks its workflows published in the next commit (or, when the loop goes idle, in a
+/// small commit of its own), and releases the lease of a workflow that finished once its last events are marked.
+/// Events committed but never marked (the process died in between) are published again: those of a workflow when
+/// an engine resumes it, and those of finished workflows when an engine starts.</summary>
+internal sealed partial class WorkflowEngine
+{
+    /// <summary>The workflows whose committed events are all published but not yet marked so, with the token of
+    /// the lease they were written under.</summary>
+    private readonly Dictionary<string, long> _publishedMarks = new(StringComparer.Ordinal);
+
+    /// <summary>The finished workflows whose lease goes with their published mark.</summary>
+    private readonly HashSet<string> _pendingReleases = new(StringComparer.Ordinal);
+
+    private Task _startRelay = Task.CompletedTask;
+
+    /// <summary>Gets or sets a test hook called after each commit of the loop and before its events are published;
+    /// a test makes it throw to kill the engine between the two.</summary>
+    internal Action<StateChanges>? AfterCommit { get; set; }
+
+    /// <summary>Called right after a batch's events were published: its workflows are marked published in the next
+    /// commit, and the runs that finished in it give up their lease there.</summary>
+    private void NotePublished()
+    {
+        foreach (var (workflowId, token) in _changes.FencingTokens)
+        {
+            _publishedMarks[workflowId] = token;
+        }
+
+        foreach (var run in _finishedRuns)
+        {
+            if (run.Lease is not null && _publishedMarks.ContainsKey(run.Id))
+            {
+                _pendingReleases.Add(run.Id);
+            }
+        }
+    }
+
+    private void AddPublishedMarks()
+    {
+        foreach (var (workflowId, token) in _publishedMarks)
+        {
+            _changes.FencingTokens.TryAdd(workflowId, token);
+            _changes.PublishedWorkflows.Add(workflowId);
+            if (_pendingReleases.Contains(workflowId))
+            {
+                _changes.ReleasedLeases.Add(workflowId);
+            }
+        }
+
+        _publishedMarks.Clear();
+        _pendingReleases.Clear();
+    }
+
+    /// <summary>Before the loop waits for work: stores the published marks that no batch carried.</summary>
+    private async Task FlushPublishedMarksAsync(CancellationToken stopping)
+    {
+        if (_publishedMarks.Count == 0 || _inbox.HasQueued)
+        {
+            return;
+        }
+
+        await CommitFencedAsync(stopping).ConfigureAwait(false);
+        _changes.Clear();
+    }
+
+    /// <summary>Publishes the events of a workflow this engine just took the lease of that an earlier engine
+    /// committed but did not mark published, then marks them.</summary>
+    private async Task RelayAsync(WorkflowLease lease, CancellationToken cancellationToken)
+    {
+        var events = await _store.ReadUnpublishedEventsAsync(lease.WorkflowId, cancellationToken).ConfigureAwait(false);
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var @event in events)
+        {
+            await _bus.PublishAsync(@event, cancellationToken).ConfigureAwait(false);
+        }
+
+        var marks = new StateChanges();
+        marks.FencingTokens[lease.WorkflowId] = lease.Token;
+        marks.PublishedWorkflows.Add(lease.WorkflowId);
+        await _store.CommitAsync(marks, cancellationToken).ConfigureAwait(false);
+        EngineLog.EventsRelayed(_logger, lease.WorkflowId, events.Count);
+    }
+
+    private void StartRelay() => _startRelay = Task.Run(() => RelayFinishedAsync(_stopping.Token));
+
+    /// <summary>At start: publishes the unpublished events of finished workflows (their engine died between the
+    /// commit and the mark), each under the workflow's lease so that two engines never both publish them.
+    /// Unfinished workflows are relayed when they are resumed.</summary>
+    private async Task RelayFinishedAsync(CancellationToken stopping)
+    {
+        try
+        {
+            var pending = await _store.ReadUnpublishedEventsAsync(null, stopping).ConfigureAwait(false);
+            foreach (var workflowId in pending.Select(e => e.WorkflowId).Distinct(StringComparer.Ordinal).ToArray())
+            {
+                if (await _store.GetWorkflowAsync(workflowId, stopping).ConfigureAwait(false) is not { } stored || !stored.Status.IsFinished())
+                {
+                    continue;
+                }
+
+                WorkflowLease lease;
+                try
+                {
+                    (lease, _) = await AcquireForResumeAsync(stored, stopping).ConfigureAwait(false);
+                }
+                catch (LeaseHeldException)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await RelayAsync(lease, stopping).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await ReleaseQuietlyAsync(lease).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            EngineLog.RelayFailed(_logger, ex);
+        }
+    }
+}

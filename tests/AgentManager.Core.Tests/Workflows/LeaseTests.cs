@@ -1,0 +1,273 @@
+using System.Collections.Concurrent;
+using AgentManager.Execution;
+using AgentManager.Lifecycle;
+using AgentManager.Persistence;
+using AgentManager.Workflows;
+using Microsoft.Extensions.Time.Testing;
+using static AgentManager.Tests.Workflows.EngineFixture;
+
+namespace AgentManager.Tests.Workflows;
+
+/// <summary>Two engines (as two processes would) on one SQLite file: a workflow is run by the one that holds its
+/// lease, and an engine whose lease was taken over writes nothing more.</summary>
+public sealed class LeaseTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 29, 9, 0, 0, TimeSpan.Zero);
+
+    private static WorkflowDefinition Definition(IAgentRunner agent, int count = 6)
+    {
+        var tasks = Enumerable.Range(0, count).Select(i => i == 0 ? Task("t0") : Task($"t{i}", $"t{i - 1}")).ToArray();
+        var workflow = Workflow(agent, tasks);
+        workflow.Id = "shared";
+        return workflow;
+    }
+
+    private static async Task<long> CompletionsAsync(IStateStore store, string taskId) =>
+        (await store.GetTransitionsAsync("shared", taskId, CancellationToken.None)).Count(t => t.To == TaskState.Completed);
+
+    [Fact]
+    public async Task ResumeAsync_TwoEnginesAtOnce_ExactlyOneRunsTheWorkflowAndEveryTaskCompletesOnce()
+    {
+        await using var file = new SharedSqliteFile();
+        var time = new FakeTimeProvider(T0);
+        var creator = file.Engine(time);
+        await creator.Engine.CreateAsync(Definition(NoOp));
+        await creator.DisposeAsync();
+        var runs = new ConcurrentQueue<string>();
+        var agent = Agent((inv, _) =>
+        {
+            runs.Enqueue(inv.TaskId);
+            return ValueTask.FromResult(AgentResult.Success());
+        });
+        var engines = new[] { file.Engine(time), file.Engine(time) };
+
+        var attempts = await System.Threading.Tasks.Task.WhenAll(engines.Select(async e =>
+        {
+            try
+            {
+                await e.Engine.ResumeAsync(Definition(agent));
+                return (Engine: e, Error: (Exception?)null);
+            }
+            catch (LeaseHeldException ex)
+            {
+                return (Engine: e, Error: ex);
+            }
+        }));
+
+        var winner = Assert.Single(attempts, a => a.Error is null).Engine;
+        var refused = Assert.IsType<LeaseHeldException>(Assert.Single(attempts, a => a.Error is not null).Error);
+        Assert.Equal("shared", refused.Current.WorkflowId);
+        await winner.Engine.StartAsync("shared");
+        var summary = await winner.Engine.WaitForCompletionAsync("shared").WaitAsync(LadderKit.Patience);
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"t{i}"), runs);
+        var store = file.Open();
+        foreach (var task in summary.Tasks)
+        {
+            Assert.Equal(1, await CompletionsAsync(store, task.TaskId));
+        }
+
+        Assert.Null((await store.GetWorkflowAsync("shared", CancellationToken.None))!.LeaseOwner);
+    }
+
+    [Fact]
+    public async Task LeaseTakenOverAfterExpiry_TheFirstEnginesLaterWritesAreRefusedAndItStopsTheRun()
+    {
+        await using var file = new SharedSqliteFile();
+        var firstTime = new FakeTimeProvider(T0);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = file.Engine(firstTime);
+        var stalled = Agent(async (inv, _) =>
+        {
+            started.TrySetResult();
+            await gate.Task;
+            return AgentResult.Success();
+        });
+        var id = await first.Engine.CreateAsync(Definition(stalled, count: 3));
+        await first.Engine.StartAsync(id);
+        await started.Task.WaitAsync(LadderKit.Patience);
+        var firstFinished = first.Engine.WaitForCompletionAsync(id);
+
+        // The first engine's clock stands still, so it never renews; the second one's is past the lease.
+        var second = file.Engine(new FakeTimeProvider(T0 + TimeSpan.FromMinutes(5)));
+        await second.Engine.ResumeAsync(Definition(NoOp, count: 3));
+        var summary = await second.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+        gate.SetResult();
+
+        var lost = await Assert.ThrowsAsync<LeaseLostException>(() => firstFinished.WaitAsync(LadderKit.Patience));
+        Assert.Equal((id, 1L, 2L), (lost.WorkflowId, lost.HeldToken, lost.CurrentToken));
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        var store = file.Open();
+        foreach (var task in summary.Tasks)
+        {
+            Assert.Equal(1, await CompletionsAsync(store, task.TaskId));
+        }
+
+        var reclaimed = Assert.Single(await store.GetTransitionsAsync(id, "t0", CancellationToken.None), t => t.Trigger == TaskTrigger.LeaseExpired);
+        Assert.Contains("expired", reclaimed.Reason, StringComparison.Ordinal);
+        Assert.Contains(first.Engine is WorkflowEngine engine ? engine.LeaseOwner : "?", reclaimed.Reason, StringComparison.Ordinal);
+        var log = await store.ReadEventsAsync(new EventLogQuery { Filter = new AgentManager.Events.EventFilter(id), Limit = 1000 }, CancellationToken.None);
+        Assert.Equal(3, log.Count(e => e.Type == "task_completed"));
+    }
+
+    [Fact]
+    public async Task Heartbeat_FindsTheLeaseTakenOver_CancelsTheRunsAttemptsAndWritesNothingMore()
+    {
+        await using var file = new SharedSqliteFile();
+        var firstTime = new FakeTimeProvider(T0);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = file.Engine(firstTime);
+        var id = await first.Engine.CreateAsync(Definition(
+            Agent(async (_, ct) =>
+            {
+                started.TrySetResult();
+                try
+                {
+                    await System.Threading.Tasks.Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    cancelled.TrySetResult();
+                    throw;
+                }
+
+                return AgentResult.Success();
+            }),
+            count: 2));
+        await first.Engine.StartAsync(id);
+        await started.Task.WaitAsync(LadderKit.Patience);
+        var firstFinished = first.Engine.WaitForCompletionAsync(id);
+        var second = file.Engine(new FakeTimeProvider(T0 + TimeSpan.FromMinutes(5)));
+        await second.Engine.ResumeAsync(Definition(NoOp, count: 2));
+        await second.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+        var store = file.Open();
+        var written = (await store.GetTransitionsAsync(id, null, CancellationToken.None)).Count;
+
+        firstTime.Advance(TimeSpan.FromSeconds(10));
+
+        await cancelled.Task.WaitAsync(LadderKit.Patience);
+        var lost = await Assert.ThrowsAsync<LeaseLostException>(() => firstFinished.WaitAsync(LadderKit.Patience));
+        Assert.Equal((1L, 2L), (lost.HeldToken, lost.CurrentToken));
+        Assert.Contains(lost.CurrentOwner, new[] { null, ((WorkflowEngine)second.Engine).LeaseOwner }); // released once its events are marked
+        await first.DisposeAsync();
+        Assert.Equal(written, (await store.GetTransitionsAsync(id, null, CancellationToken.None)).Count);
+        Assert.Equal(WorkflowStatus.Completed, (await store.GetWorkflowAsync(id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task Heartbeat_RenewsTheLeaseInTime_SoAnotherEngineIsRefusedWhileTheFirstRuns()
+    {
+        await using var file = new SharedSqliteFile();
+        var time = new FakeTimeProvider(T0);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = file.Engine(time);
+        var id = await first.Engine.CreateAsync(Definition(Agent(async (_, ct) =>
+        {
+            await gate.Task.WaitAsync(ct);
+            return AgentResult.Success();
+        })));
+        await first.Engine.StartAsync(id);
+        var store = file.Open();
+
+        for (var i = 1; i <= 6; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(10));
+            var due = T0 + TimeSpan.FromSeconds((10 * i) + 30);
+            await UntilAsync(async () => (await store.GetWorkflowAsync(id, CancellationToken.None))!.LeaseExpiresAt == due, $"renewal {i}");
+        }
+
+        var second = file.Engine(new FakeTimeProvider(T0 + TimeSpan.FromSeconds(75)));
+        var refused = await Assert.ThrowsAsync<LeaseHeldException>(() => second.Engine.ResumeAsync(Definition(NoOp)));
+        Assert.Equal(T0 + TimeSpan.FromSeconds(90), refused.Current.ExpiresAt);
+        Assert.Equal(T0 + TimeSpan.FromSeconds(90), (await store.GetTaskAsync(id, "t0", CancellationToken.None))!.LeaseExpiresAt);
+        gate.SetResult();
+        Assert.Equal(WorkflowStatus.Completed, (await first.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience)).Status);
+    }
+
+    [Fact]
+    public async Task Heartbeat_BeforeTheCreatingCommitIsStored_DoesNotTakeTheNewRunForLost()
+    {
+        var time = new FakeTimeProvider(T0);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var store = SlowCreateStore.Create(new InMemoryStateStore(), entered, gate.Task);
+        await using var fixture = new EngineFixture(time: time, store: store);
+        var engine = (WorkflowEngine)fixture.Engine;
+        var create = engine.CreateAsync(Definition(NoOp, count: 2));
+        await entered.Task.WaitAsync(LadderKit.Patience);
+        var renewals = engine.Renewals;
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        await UntilAsync(() => System.Threading.Tasks.Task.FromResult(engine.Renewals > renewals), "a renewal");
+        gate.SetResult();
+        var id = await create.WaitAsync(LadderKit.Patience);
+        await engine.StartAsync(id);
+
+        Assert.Equal(WorkflowStatus.Completed, (await engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience)).Status);
+    }
+
+    [Fact]
+    public void Options_LeaseRenewIntervalNotShorterThanTheLease_IsReported()
+    {
+        var options = new AgentManagerOptions { LeaseDuration = TimeSpan.FromSeconds(10), LeaseRenewInterval = TimeSpan.FromSeconds(10) };
+
+        var result = new AgentManagerOptionsValidator().Validate(null, options);
+
+        Assert.Contains("LeaseRenewInterval is 00:00:10, not shorter than LeaseDuration 00:00:10", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10)), (new AgentManagerOptions().LeaseDuration, new AgentManagerOptions().LeaseRenewInterval));
+        options.LeaseRenewInterval = TimeSpan.Zero;
+        Assert.Contains("both must be positive", new AgentManagerOptionsValidator().Validate(null, options).FailureMessage, StringComparison.Ordinal);
+    }
+
+    internal static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        using var patience = new CancellationTokenSource(LadderKit.Patience);
+        while (!await condition())
+        {
+            try
+            {
+                await System.Threading.Tasks.Task.Delay(10, patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"Gave up waiting for {what}.");
+            }
+        }
+    }
+
+}
+
+/// <summary>A state store whose commit of a new workflow waits at a gate, while everything else goes on.</summary>
+public class SlowCreateStore : System.Reflection.DispatchProxy
+{
+    private IStateStore _inner = null!;
+    private TaskCompletionSource _entered = null!;
+    private Task _gate = null!;
+
+    internal static IStateStore Create(IStateStore inner, TaskCompletionSource entered, Task gate)
+    {
+        var proxy = Create<IStateStore, SlowCreateStore>();
+        var slow = (SlowCreateStore)(object)proxy;
+        (slow._inner, slow._entered, slow._gate) = (inner, entered, gate);
+        return proxy;
+    }
+
+    protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+    {
+        if (targetMethod!.Name == nameof(IStateStore.CommitAsync) && ((StateChanges)args![0]!).Events.Any(e => e.Type == AgentManager.Events.EventTypes.WorkflowCreated))
+        {
+            return CommitLaterAsync((StateChanges)args[0]!, (CancellationToken)args[1]!);
+        }
+
+        return targetMethod.Invoke(_inner, args);
+    }
+
+    private async Task CommitLaterAsync(StateChanges changes, CancellationToken cancellationToken)
+    {
+        _entered.TrySetResult();
+        await _gate;
+        await _inner.CommitAsync(changes, cancellationToken);
+    }
+}

@@ -1,0 +1,104 @@
+using AgentManager.Events;
+using AgentManager.Persistence;
+using AgentManager.Persistence.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AgentManager.Tests.Workflows;
+
+/// <summary>One SQLite file opened by several stores, as several processes would, each with its own engine.</summary>
+internal sealed class SharedSqliteFile : IAsyncDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "agentmanager-lease-tests", Guid.NewGuid().ToString("N"));
+    private readonly List<SqliteStateStore> _stores = [];
+    private readonly List<EngineFixture> _engines = [];
+
+    public IStateStore Open()
+    {
+        var store = new SqliteStateStore(new SqliteStoreOptions { Path = Path.Combine(_directory, "state.db") });
+        _stores.Add(store);
+        return store;
+    }
+
+    /// <summary>An engine on its own store of the file, with its own clock and, optionally, its own bus.</summary>
+    public EngineFixture Engine(TimeProvider time, IEventBus? bus = null)
+    {
+        var fixture = new EngineFixture(
+            time: time,
+            store: Open(),
+            agents: bus is null ? null : b => b.Services.Replace(ServiceDescriptor.Singleton<IEventBus>(bus)));
+        _engines.Add(fixture);
+        return fixture;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var engine in _engines)
+        {
+            try
+            {
+                await engine.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException)
+            {
+                // An engine whose loop a test crashed reports the crash again when it stops.
+            }
+        }
+
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}
+
+/// <summary>A bus that records what it published and fails, once, on a chosen event, as a process killed between
+/// the commit of a batch and the publishing of its events would.</summary>
+internal sealed class CrashingBus(Func<AgentManagerEvent, bool>? crashOn = null) : IEventBus, IAsyncDisposable
+{
+    private readonly EventBus _inner = new(1024);
+    private readonly List<AgentManagerEvent> _published = [];
+    private Func<AgentManagerEvent, bool>? _crashOn = crashOn;
+
+    public long PublishedCount => _inner.PublishedCount;
+
+    public IReadOnlyList<AgentManagerEvent> Published
+    {
+        get
+        {
+            lock (_published)
+            {
+                return _published.ToArray();
+            }
+        }
+    }
+
+    public async ValueTask PublishAsync(AgentManagerEvent @event, CancellationToken cancellationToken = default)
+    {
+        if (_crashOn?.Invoke(@event) == true)
+        {
+            _crashOn = null;
+            throw new IOException($"Crashed before publishing {@event.Type}.");
+        }
+
+        lock (_published)
+        {
+            _published.Add(@event);
+        }
+
+        await _inner.PublishAsync(@event, cancellationToken);
+    }
+
+    public IAsyncDisposable Subscribe(EventFilter filter, Func<AgentManagerEvent, CancellationToken, ValueTask> handler) => _inner.Subscribe(filter, handler);
+
+    public IAsyncEnumerable<AgentManagerEvent> ReadAllAsync(EventFilter filter, CancellationToken cancellationToken = default) => _inner.ReadAllAsync(filter, cancellationToken);
+
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
+}
