@@ -206,6 +206,10 @@ public sealed class AgentProfile
         {
             yield return new("runner.timeout_seconds", $"{timeout.TotalSeconds} is not positive");
         }
+        else if (RunnerTimeout > TimerLimit.Max)
+        {
+            yield return new("runner.timeout_seconds", $"{RunnerTimeout.Value.TotalSeconds} is above {TimerLimit.Max.TotalSeconds} (about 49.7 days, the longest delay a timer accepts)");
+        }
 
         foreach (var (key, value) in Metadata)
         {

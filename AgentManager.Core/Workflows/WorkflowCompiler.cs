@@ -170,9 +170,9 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
             errors.AddRange(budget.Validate($"Task '{task.Id}' Budget."));
         }
 
-        if (task.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        if (task.Timeout is { } timeout && TimerLimit.CheckPositive($"Task '{task.Id}' Timeout", timeout) is { } timeoutError)
         {
-            errors.Add($"Task '{task.Id}' has Timeout {timeout}; it must be positive.");
+            errors.Add(timeoutError);
         }
 
         var resources = scope.Resources;

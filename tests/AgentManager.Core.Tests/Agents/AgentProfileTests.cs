@@ -90,6 +90,18 @@ public sealed class AgentProfileTests
     }
 
     [Fact]
+    public void Validate_RunnerTimeoutAboveTimerLimit_NamesValueAndLimit()
+    {
+        var profile = new AgentProfile { AgentId = "slow", RunnerTimeout = TimeSpan.FromDays(60) };
+
+        var error = Assert.Throws<AgentConfigurationException>(profile.Validate);
+
+        var message = Assert.Single(error.Errors);
+        Assert.StartsWith("agent 'slow': runner.timeout_seconds: 5184000 is above 4294967.294", message, StringComparison.Ordinal);
+        Assert.Contains("49.7 days", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_RootBreakingWorkdirRule_NamesValueAndRule()
     {
         var profile = new AgentProfile { AgentId = "a", Workdir = new WorkdirSettings { Root = "C:x" } };

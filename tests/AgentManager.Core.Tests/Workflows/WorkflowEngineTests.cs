@@ -360,6 +360,23 @@ public sealed class WorkflowEngineTests
         await Assert.ThrowsAsync<WorkflowNotFoundException>(() => fixture.Engine.GetSummaryAsync("invalid-wf"));
     }
 
+    [Theory]
+    [InlineData(0.0, "Task 'a' Timeout is 00:00:00; it must be positive")]
+    [InlineData(60.0 * 24 * 60 * 60, "Task 'a' Timeout is 60.00:00:00; it must be positive and at most 49.17:02:47.2940000")]
+    public async Task CreateAsync_TaskTimeoutOutsideTimerRange_IsRefusedAndNothingStored(double seconds, string expected)
+    {
+        await using var fixture = new EngineFixture();
+        var task = Task("a");
+        task.Timeout = TimeSpan.FromSeconds(seconds);
+        var workflow = Workflow(NoOp, task);
+        workflow.Id = "timeout-wf";
+
+        var ex = await Assert.ThrowsAsync<WorkflowValidationException>(() => fixture.Engine.CreateAsync(workflow));
+
+        Assert.StartsWith(expected, Assert.Single(ex.Errors), StringComparison.Ordinal);
+        await Assert.ThrowsAsync<WorkflowNotFoundException>(() => fixture.Engine.GetSummaryAsync("timeout-wf"));
+    }
+
     [Fact]
     public async Task CreateAsync_DependencyCycle_NamesTheWholeCycle()
     {
