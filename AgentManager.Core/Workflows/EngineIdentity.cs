@@ -36,7 +36,13 @@ internal static class EngineIdentity
         try
         {
             using var process = Process.GetProcessById(pid);
-            return process.HasExited || StartOf(process) is not { } actual || !SameStart(started, actual);
+            if (process.HasExited)
+            {
+                return true;
+            }
+
+            // A start time that cannot be read leaves the process counted as alive, as the summary says.
+            return StartOf(process) is { } actual && !SameStart(started, actual);
         }
         catch (ArgumentException)
         {
