@@ -40,12 +40,15 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         try
         {
             var statements = await GetStatementsAsync(cancellationToken).ConfigureAwait(false);
-            using var transaction = _writer!.BeginTransaction();
+            statements.Begin();
             try
             {
-                statements.Enlist(transaction);
-                ThrowIfFencedOut(changes, transaction);
-                MarkPublished(changes.PublishedWorkflows, transaction);
+                ThrowIfFencedOut(changes, statements);
+                foreach (var workflowId in changes.PublishedWorkflows)
+                {
+                    statements.MarkPublished(workflowId);
+                }
+
                 foreach (var workflow in changes.Workflows)
                 {
                     statements.UpsertWorkflow(workflow);
@@ -56,28 +59,29 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
                     statements.UpsertTask(task);
                 }
 
-                foreach (var transition in changes.Transitions)
-                {
-                    statements.InsertTransition(transition);
-                }
-
+                statements.InsertTransitions(changes.Transitions);
                 foreach (var decision in changes.Decisions)
                 {
                     statements.UpsertDecision(decision);
                 }
 
-                foreach (var @event in changes.Events)
+                statements.InsertEvents(changes.Events);
+                foreach (var workflowId in changes.ReleasedLeases)
                 {
-                    statements.InsertEvent(@event);
+                    statements.ReleaseLease(workflowId);
                 }
 
-                ReleaseLeases(changes.ReleasedLeases, transaction);
-                transaction.Commit();
+                statements.Commit();
             }
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == ForeignKeyViolation)
             {
-                transaction.Rollback();
+                statements.Rollback();
                 throw new InvalidOperationException("A task, transition, decision or event names a workflow that was never committed; nothing was stored.", ex);
+            }
+            catch
+            {
+                statements.Rollback();
+                throw;
             }
         }
         finally
@@ -125,21 +129,25 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         try
         {
             var statements = await GetStatementsAsync(cancellationToken).ConfigureAwait(false);
-            using var transaction = _writer!.BeginTransaction();
-            statements.Enlist(transaction);
+            statements.Begin();
             try
             {
                 statements.InsertDecision(decision);
-                transaction.Commit();
+                statements.Commit();
             }
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is ForeignKeyViolation or PrimaryKeyViolation)
             {
-                transaction.Rollback();
+                statements.Rollback();
                 throw new InvalidOperationException(
                     ex.SqliteExtendedErrorCode == ForeignKeyViolation
                         ? $"Workflow '{decision.WorkflowId}' must be committed before a decision about it; nothing was stored."
                         : $"Decision id '{decision.DecisionId}' is already stored; nothing was stored.",
                     ex);
+            }
+            catch
+            {
+                statements.Rollback();
+                throw;
             }
         }
         finally
