@@ -16,9 +16,30 @@ internal sealed partial class SqliteStateStore
     /// commit, bound by position (see <see cref="SqliteRawStatement"/>).</summary>
     private sealed class Statements : IDisposable
     {
-        // Transitions and events are appended by multi-row INSERTs of 32, then 4, then 1 rows: a batch of n
-        // rows runs about n / 32 statements instead of n.
+        // Tasks, transitions and events are written by multi-row INSERTs of 32, then 4, then 1 rows: a batch
+        // of n rows runs about n / 32 statements instead of n.
         private static readonly int[] RowsPerInsert = [32, 4, 1];
+        private const int TaskColumns = 29;
+        private const string TaskInsert = """
+            INSERT INTO tasks (workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset,
+                repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost,
+                lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token) VALUES 
+            """;
+
+        // SQLite runs the rows of one INSERT in order, so a task twice in a batch ends as its last row.
+        private const string TaskConflict = """
+
+            ON CONFLICT (workflow_id, task_id) DO UPDATE SET ordinal = excluded.ordinal, title = excluded.title, state = excluded.state,
+                attempt = excluded.attempt, priority = excluded.priority, agent_id = excluded.agent_id, dependencies = excluded.dependencies,
+                resources = excluded.resources, workdir = excluded.workdir, last_error = excluded.last_error, last_output = excluded.last_output,
+                started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
+                finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
+                repair_level = excluded.repair_level, level_attempts = excluded.level_attempts, current_agent_id = excluded.current_agent_id,
+                deadline_ticks = excluded.deadline_ticks, deadline_offset = excluded.deadline_offset,
+                input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost,
+                lease_owner = excluded.lease_owner, lease_expires_ticks = excluded.lease_expires_ticks,
+                lease_expires_offset = excluded.lease_expires_offset, fencing_token = excluded.fencing_token
+            """;
         private const int TransitionColumns = 10;
         private const int EventColumns = 13;
         private const string TransitionInsert = "INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset) VALUES ";
@@ -35,7 +56,7 @@ internal sealed partial class SqliteStateStore
         private readonly SqliteRawStatement _commit;
         private readonly SqliteRawStatement _rollback;
         private readonly SqliteRawStatement _workflow;
-        private readonly SqliteRawStatement _task;
+        private readonly SqliteRawStatement[] _tasks;
         private readonly SqliteRawStatement[] _transitions;
         private readonly SqliteRawStatement[] _events;
         private readonly SqliteRawStatement _decision;
@@ -61,22 +82,7 @@ internal sealed partial class SqliteStateStore
                     work_root = excluded.work_root, metadata = excluded.metadata,
                     input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost
                 """);
-            _task = new(_db, """
-                INSERT INTO tasks (workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset,
-                    repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost,
-                    lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)
-                ON CONFLICT (workflow_id, task_id) DO UPDATE SET ordinal = excluded.ordinal, title = excluded.title, state = excluded.state,
-                    attempt = excluded.attempt, priority = excluded.priority, agent_id = excluded.agent_id, dependencies = excluded.dependencies,
-                    resources = excluded.resources, workdir = excluded.workdir, last_error = excluded.last_error, last_output = excluded.last_output,
-                    started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
-                    finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
-                    repair_level = excluded.repair_level, level_attempts = excluded.level_attempts, current_agent_id = excluded.current_agent_id,
-                    deadline_ticks = excluded.deadline_ticks, deadline_offset = excluded.deadline_offset,
-                    input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost,
-                    lease_owner = excluded.lease_owner, lease_expires_ticks = excluded.lease_expires_ticks,
-                    lease_expires_offset = excluded.lease_expires_offset, fencing_token = excluded.fencing_token
-                """);
+            _tasks = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, TaskInsert + Values(TaskColumns, rows) + TaskConflict))];
             _transitions = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, TransitionInsert + Values(TransitionColumns, rows)))];
             _events = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, EventInsert + Values(EventColumns, rows)))];
             _decision = new(_db, DecisionInsert + """
@@ -122,33 +128,8 @@ internal sealed partial class SqliteStateStore
             .Int(19, w.FencingToken)
             .Execute();
 
-        public void UpsertTask(TaskRecord t) => _task
-            .Text(1, t.WorkflowId)
-            .Text(2, t.TaskId)
-            .Int(3, t.Ordinal)
-            .Text(4, t.Title)
-            .Text(5, t.State.ToWireName())
-            .Int(6, t.Attempt)
-            .Int(7, t.Priority)
-            .Text(8, t.AgentId)
-            .Text(9, Json(t.Dependencies))
-            .Text(10, Json(t.Resources))
-            .Text(11, t.Workdir)
-            .Text(12, t.LastError)
-            .Text(13, t.LastOutput)
-            .Time(14, t.StartedAt)
-            .Time(16, t.FinishedAt)
-            .Text(18, t.Level.ToWireName())
-            .Int(19, t.LevelAttempts)
-            .Text(20, t.CurrentAgentId)
-            .Time(21, t.DeadlineAt)
-            .Int(23, t.Usage.InputTokens)
-            .Int(24, t.Usage.OutputTokens)
-            .Text(25, Cost(t.Usage))
-            .Text(26, t.LeaseOwner)
-            .Time(27, t.LeaseExpiresAt)
-            .Int(29, t.FencingToken)
-            .Execute();
+        public void UpsertTasks(List<TaskRecord> tasks) =>
+            InsertRows(_tasks, tasks, TaskColumns, BindTask);
 
         public void InsertTransitions(List<TaskTransition> transitions) =>
             InsertRows(_transitions, transitions, TransitionColumns, BindTransition);
@@ -192,7 +173,7 @@ internal sealed partial class SqliteStateStore
 
         public void Dispose()
         {
-            SqliteRawStatement[] all = [_begin, _commit, _rollback, _workflow, _task, .. _transitions, .. _events, _decision, _newDecision, _readLease, _markPublished, _releaseWorkflow, _releaseTasks];
+            SqliteRawStatement[] all = [_begin, _commit, _rollback, _workflow, .. _tasks, .. _transitions, .. _events, _decision, _newDecision, _readLease, _markPublished, _releaseWorkflow, _releaseTasks];
             foreach (var statement in all)
             {
                 statement.Dispose();
@@ -216,6 +197,33 @@ internal sealed partial class SqliteStateStore
                 }
             }
         }
+
+        private static void BindTask(SqliteRawStatement statement, int at, TaskRecord t) => statement
+            .Text(at + 1, t.WorkflowId)
+            .Text(at + 2, t.TaskId)
+            .Int(at + 3, t.Ordinal)
+            .Text(at + 4, t.Title)
+            .Text(at + 5, t.State.ToWireName())
+            .Int(at + 6, t.Attempt)
+            .Int(at + 7, t.Priority)
+            .Text(at + 8, t.AgentId)
+            .Text(at + 9, Json(t.Dependencies))
+            .Text(at + 10, Json(t.Resources))
+            .Text(at + 11, t.Workdir)
+            .Text(at + 12, t.LastError)
+            .Text(at + 13, t.LastOutput)
+            .Time(at + 14, t.StartedAt)
+            .Time(at + 16, t.FinishedAt)
+            .Text(at + 18, t.Level.ToWireName())
+            .Int(at + 19, t.LevelAttempts)
+            .Text(at + 20, t.CurrentAgentId)
+            .Time(at + 21, t.DeadlineAt)
+            .Int(at + 23, t.Usage.InputTokens)
+            .Int(at + 24, t.Usage.OutputTokens)
+            .Text(at + 25, Cost(t.Usage))
+            .Text(at + 26, t.LeaseOwner)
+            .Time(at + 27, t.LeaseExpiresAt)
+            .Int(at + 29, t.FencingToken);
 
         private static void BindTransition(SqliteRawStatement statement, int at, TaskTransition t) => statement
             .Text(at + 1, t.WorkflowId)

@@ -54,11 +54,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
                     statements.UpsertWorkflow(workflow);
                 }
 
-                foreach (var task in changes.Tasks)
-                {
-                    statements.UpsertTask(task);
-                }
-
+                statements.UpsertTasks(changes.Tasks);
                 statements.InsertTransitions(changes.Transitions);
                 foreach (var decision in changes.Decisions)
                 {
