@@ -326,6 +326,20 @@ public abstract partial class StateStoreContractTests
     }
 
     [Fact]
+    public async Task Commit_AfterARefusedBatch_StoresTheNextBatch()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        TaskRecord[] refused = [.. Enumerable.Range(0, 5).Select(i => Task("t" + i, i, workflowId: i == 2 ? "ghost" : "wf-1"))];
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync(Changes([Workflow()], refused), CancellationToken.None));
+        var transition = Transition("t0", TaskState.Pending, TaskState.Ready, TaskTrigger.DependenciesMet, 0, 1);
+
+        await store.CommitAsync(Changes([Workflow()], [Task("t0", 0), Task("t1", 1)], [transition]), CancellationToken.None);
+
+        Assert.Equal(["t0", "t1"], (await store.GetTasksAsync("wf-1", CancellationToken.None)).Select(t => t.TaskId));
+        Assert.Equal([transition], await store.GetTransitionsAsync("wf-1", null, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Commit_AlreadyCancelled_ThrowsAndStoresNothing()
     {
         var store = await CreateStoreAsync(CancellationToken.None);
