@@ -66,9 +66,12 @@ internal sealed partial class SqliteStateStore
         private readonly SqliteRawStatement _releaseWorkflow;
         private readonly SqliteRawStatement _releaseTasks;
 
-        public Statements(SqliteConnection connection)
+        public Statements(SqliteConnection connection, TimeSpan busyTimeout)
         {
             _db = connection.Handle!;
+
+            // SqliteCommand retries a busy database itself; these statements bypass it, so SQLite waits instead.
+            raw.sqlite3_busy_timeout(_db, (int)Math.Min(int.MaxValue, busyTimeout.TotalMilliseconds));
             _begin = new(_db, "BEGIN IMMEDIATE");
             _commit = new(_db, "COMMIT");
             _rollback = new(_db, "ROLLBACK");

@@ -18,6 +18,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
     private readonly string _path;
+    private readonly TimeSpan _busyTimeout;
     private SqliteConnection? _writer;
     private Statements? _statements;
 
@@ -30,6 +31,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
 
         _path = System.IO.Path.GetFullPath(options.Path);
+        _busyTimeout = options.BusyTimeout;
         _connectionString = SqliteFiles.ConnectionString(_path, options.BusyTimeout);
     }
 
@@ -273,7 +275,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
 
         await SqliteMigrations.ApplyAsync(writer, cancellationToken).ConfigureAwait(false);
         _writer = writer;
-        _statements = new Statements(writer);
+        _statements = new Statements(writer, _busyTimeout);
         return _statements;
     }
 
