@@ -15,7 +15,7 @@ internal sealed partial class SqliteStateStore
         return await WriteAsync(
             transaction =>
             {
-                var (owner, expiresAt, token) = ReadLease(claim.WorkflowId, transaction)
+                var (owner, expiresAt, token) = _statements!.ReadLease(claim.WorkflowId)
                     ?? throw new InvalidOperationException($"Workflow '{claim.WorkflowId}' was never committed; it has no lease to acquire.");
                 if (!LeaseRules.IsFree(owner, expiresAt, token, claim))
                 {
@@ -86,11 +86,11 @@ internal sealed partial class SqliteStateStore
     private static AgentManagerEvent? ReadLogged(SqliteDataReader reader) =>
         EventDetails.ToEvent(EventLogSql.Read(reader), reader.IsDBNull(13) ? null : reader.GetString(13));
 
-    private void ThrowIfFencedOut(StateChanges changes, SqliteTransaction transaction)
+    private static void ThrowIfFencedOut(StateChanges changes, Statements statements)
     {
         foreach (var (workflowId, token) in changes.FencingTokens)
         {
-            if (ReadLease(workflowId, transaction) is { } stored && stored.Token != token)
+            if (statements.ReadLease(workflowId) is { } stored && stored.Token != token)
             {
                 throw new LeaseLostException(workflowId, token, stored.Token, stored.Owner);
             }
@@ -103,39 +103,6 @@ internal sealed partial class SqliteStateStore
                 throw new ArgumentException($"Workflow '{workflowId}' is in ReleasedLeases but not in FencingTokens; only a holder releases a lease.", nameof(changes));
             }
         }
-    }
-
-    private void MarkPublished(List<string> workflowIds, SqliteTransaction transaction)
-    {
-        foreach (var workflowId in workflowIds)
-        {
-            Execute(
-                transaction,
-                "UPDATE workflows SET published_event_id = coalesce((SELECT max(id) FROM events WHERE workflow_id = $id), 0) WHERE workflow_id = $id",
-                ("$id", workflowId));
-        }
-    }
-
-    private void ReleaseLeases(List<string> workflowIds, SqliteTransaction transaction)
-    {
-        foreach (var workflowId in workflowIds)
-        {
-            const string Clear = " SET lease_owner = NULL, lease_expires_ticks = NULL, lease_expires_offset = NULL WHERE workflow_id = $id";
-            Execute(transaction, "UPDATE workflows" + Clear, ("$id", workflowId));
-            Execute(transaction, "UPDATE tasks" + Clear + " AND lease_owner IS NOT NULL", ("$id", workflowId));
-        }
-    }
-
-    private (string? Owner, DateTimeOffset? ExpiresAt, long Token)? ReadLease(string workflowId, SqliteTransaction transaction)
-    {
-        using var command = _writer!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT {LeaseColumns} FROM workflows WHERE workflow_id = $id";
-        command.Parameters.AddWithValue("$id", workflowId);
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? (reader.IsDBNull(0) ? null : reader.GetString(0), SqliteTime.Read(reader, 1), reader.GetInt64(3))
-            : null;
     }
 
     private int Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)

@@ -1,241 +1,281 @@
 using System.Globalization;
 using System.Text.Json;
-using AgentManager.Execution;
 using AgentManager.Events;
+using AgentManager.Execution;
 using AgentManager.Inbox;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace AgentManager.Persistence.Sqlite;
 
 internal sealed partial class SqliteStateStore
 {
-    /// <summary>The writer's prepared statements, created once and reused by every commit.</summary>
+    /// <summary>The writer's statements, prepared once on the connection's SQLite handle and reused by every
+    /// commit, bound by position (see <see cref="SqliteRawStatement"/>).</summary>
     private sealed class Statements : IDisposable
     {
-        private readonly SqliteCommand _workflow;
-        private readonly SqliteCommand _task;
-        private readonly SqliteCommand _transition;
-        private readonly SqliteCommand _event;
-        private readonly SqliteCommand _decision;
-        private readonly SqliteCommand _newDecision;
+        // Tasks, transitions and events are written by multi-row INSERTs of 32, then 4, then 1 rows: a batch
+        // of n rows runs about n / 32 statements instead of n.
+        private static readonly int[] RowsPerInsert = [32, 4, 1];
+        private const int TaskColumns = 29;
+        private const string TaskInsert = """
+            INSERT INTO tasks (workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset,
+                repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost,
+                lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token) VALUES 
+            """;
 
-        public Statements(SqliteConnection connection)
+        // SQLite runs the rows of one INSERT in order, so a task twice in a batch ends as its last row.
+        private const string TaskConflict = """
+
+            ON CONFLICT (workflow_id, task_id) DO UPDATE SET ordinal = excluded.ordinal, title = excluded.title, state = excluded.state,
+                attempt = excluded.attempt, priority = excluded.priority, agent_id = excluded.agent_id, dependencies = excluded.dependencies,
+                resources = excluded.resources, workdir = excluded.workdir, last_error = excluded.last_error, last_output = excluded.last_output,
+                started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
+                finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
+                repair_level = excluded.repair_level, level_attempts = excluded.level_attempts, current_agent_id = excluded.current_agent_id,
+                deadline_ticks = excluded.deadline_ticks, deadline_offset = excluded.deadline_offset,
+                input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost,
+                lease_owner = excluded.lease_owner, lease_expires_ticks = excluded.lease_expires_ticks,
+                lease_expires_offset = excluded.lease_expires_offset, fencing_token = excluded.fencing_token
+            """;
+        private const int TransitionColumns = 10;
+        private const int EventColumns = 13;
+        private const string TransitionInsert = "INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset) VALUES ";
+        private const string EventInsert = "INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset, correlation_id, from_state, to_state, trigger_name, actor, attempt, details) VALUES ";
+        private const string DecisionInsert = """
+            INSERT INTO human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+            """;
+
+        private const string LeaseClear = " SET lease_owner = NULL, lease_expires_ticks = NULL, lease_expires_offset = NULL WHERE workflow_id = ?1";
+
+        private readonly sqlite3 _db;
+        private readonly SqliteRawStatement _begin;
+        private readonly SqliteRawStatement _commit;
+        private readonly SqliteRawStatement _rollback;
+        private readonly SqliteRawStatement _workflow;
+        private readonly SqliteRawStatement[] _tasks;
+        private readonly SqliteRawStatement[] _transitions;
+        private readonly SqliteRawStatement[] _events;
+        private readonly SqliteRawStatement _decision;
+        private readonly SqliteRawStatement _newDecision;
+        private readonly SqliteRawStatement _readLease;
+        private readonly SqliteRawStatement _markPublished;
+        private readonly SqliteRawStatement _releaseWorkflow;
+        private readonly SqliteRawStatement _releaseTasks;
+
+        public Statements(SqliteConnection connection, TimeSpan busyTimeout)
         {
-            _workflow = Create(connection, """
+            _db = connection.Handle!;
+
+            // SqliteCommand retries a busy database itself; these statements bypass it, so SQLite waits instead.
+            raw.sqlite3_busy_timeout(_db, (int)Math.Min(int.MaxValue, busyTimeout.TotalMilliseconds));
+            _begin = new(_db, "BEGIN IMMEDIATE");
+            _commit = new(_db, "COMMIT");
+            _rollback = new(_db, "ROLLBACK");
+            _workflow = new(_db, """
                 INSERT INTO workflows (workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata,
                     input_tokens, output_tokens, cost, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token)
-                VALUES ($workflow_id, $name, $status, $reason, $created_ticks, $created_offset, $started_ticks, $started_offset, $finished_ticks, $finished_offset, $work_root, $metadata,
-                    $input_tokens, $output_tokens, $cost, $lease_owner, $lease_expires_ticks, $lease_expires_offset, $fencing_token)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
                 ON CONFLICT (workflow_id) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
                     started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
                     finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
                     work_root = excluded.work_root, metadata = excluded.metadata,
                     input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost
                 """);
-            _task = Create(connection, """
-                INSERT INTO tasks (workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset,
-                    repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost,
-                    lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token)
-                VALUES ($workflow_id, $task_id, $ordinal, $title, $state, $attempt, $priority, $agent_id, $dependencies, $resources, $workdir, $last_error, $last_output, $started_ticks, $started_offset, $finished_ticks, $finished_offset,
-                    $repair_level, $level_attempts, $current_agent_id, $deadline_ticks, $deadline_offset, $input_tokens, $output_tokens, $cost,
-                    $lease_owner, $lease_expires_ticks, $lease_expires_offset, $fencing_token)
-                ON CONFLICT (workflow_id, task_id) DO UPDATE SET ordinal = excluded.ordinal, title = excluded.title, state = excluded.state,
-                    attempt = excluded.attempt, priority = excluded.priority, agent_id = excluded.agent_id, dependencies = excluded.dependencies,
-                    resources = excluded.resources, workdir = excluded.workdir, last_error = excluded.last_error, last_output = excluded.last_output,
-                    started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
-                    finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
-                    repair_level = excluded.repair_level, level_attempts = excluded.level_attempts, current_agent_id = excluded.current_agent_id,
-                    deadline_ticks = excluded.deadline_ticks, deadline_offset = excluded.deadline_offset,
-                    input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost,
-                    lease_owner = excluded.lease_owner, lease_expires_ticks = excluded.lease_expires_ticks,
-                    lease_expires_offset = excluded.lease_expires_offset, fencing_token = excluded.fencing_token
-                """);
-            _transition = Create(connection, """
-                INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset)
-                VALUES ($workflow_id, $task_id, $from_state, $to_state, $trigger_name, $reason, $actor, $attempt, $at_ticks, $at_offset)
-                """);
-            _event = Create(connection, """
-                INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset, correlation_id, from_state, to_state, trigger_name, actor, attempt, details)
-                VALUES ($workflow_id, $type, $task_id, $reason, $at_ticks, $at_offset, $correlation_id, $from_state, $to_state, $trigger_name, $actor, $attempt, $details)
-                """);
-            _decision = Create(connection, """
-                INSERT INTO human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset)
-                VALUES ($decision_id, $workflow_id, $task_id, $action, $actor, $reason, $status, $outcome, $requested_ticks, $requested_offset, $resolved_ticks, $resolved_offset)
+            _tasks = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, TaskInsert + Values(TaskColumns, rows) + TaskConflict))];
+            _transitions = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, TransitionInsert + Values(TransitionColumns, rows)))];
+            _events = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, EventInsert + Values(EventColumns, rows)))];
+            _decision = new(_db, DecisionInsert + """
+
                 ON CONFLICT (decision_id) DO UPDATE SET status = excluded.status, outcome = excluded.outcome,
                     resolved_ticks = excluded.resolved_ticks, resolved_offset = excluded.resolved_offset
                 """);
-            _newDecision = Create(connection, """
-                INSERT INTO human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset)
-                VALUES ($decision_id, $workflow_id, $task_id, $action, $actor, $reason, $status, $outcome, $requested_ticks, $requested_offset, $resolved_ticks, $resolved_offset)
-                """);
+            _newDecision = new(_db, DecisionInsert);
+            _readLease = new(_db, $"SELECT {LeaseColumns} FROM workflows WHERE workflow_id = ?1");
+            _markPublished = new(_db, "UPDATE workflows SET published_event_id = coalesce((SELECT max(id) FROM events WHERE workflow_id = ?1), 0) WHERE workflow_id = ?1");
+            _releaseWorkflow = new(_db, "UPDATE workflows" + LeaseClear);
+            _releaseTasks = new(_db, "UPDATE tasks" + LeaseClear + " AND lease_owner IS NOT NULL");
         }
 
-        public void Enlist(SqliteTransaction transaction)
+        public void Begin() => _begin.Execute();
+
+        public void Commit() => _commit.Execute();
+
+        /// <summary>Rolls back the open transaction, if SQLite has not already done so after an error.</summary>
+        public void Rollback()
         {
-            _workflow.Transaction = transaction;
-            _task.Transaction = transaction;
-            _transition.Transaction = transaction;
-            _event.Transaction = transaction;
-            _decision.Transaction = transaction;
-            _newDecision.Transaction = transaction;
+            if (raw.sqlite3_get_autocommit(_db) == 0)
+            {
+                _rollback.Execute();
+            }
         }
 
-        public void UpsertWorkflow(WorkflowRecord w)
+        public void UpsertWorkflow(WorkflowRecord w) => _workflow
+            .Text(1, w.WorkflowId)
+            .Text(2, w.Name)
+            .Text(3, w.Status.ToWireName())
+            .Text(4, w.Reason)
+            .Time(5, w.CreatedAt)
+            .Time(7, w.StartedAt)
+            .Time(9, w.FinishedAt)
+            .Text(11, w.WorkRoot)
+            .Text(12, JsonSerializer.Serialize(new Dictionary<string, string>(w.Metadata), SqliteJson.Default.DictionaryStringString))
+            .Int(13, w.Usage.InputTokens)
+            .Int(14, w.Usage.OutputTokens)
+            .Text(15, Cost(w.Usage))
+            .Text(16, w.LeaseOwner)
+            .Time(17, w.LeaseExpiresAt)
+            .Int(19, w.FencingToken)
+            .Execute();
+
+        public void UpsertTasks(List<TaskRecord> tasks) =>
+            InsertRows(_tasks, tasks, TaskColumns, BindTask);
+
+        public void InsertTransitions(List<TaskTransition> transitions) =>
+            InsertRows(_transitions, transitions, TransitionColumns, BindTransition);
+
+        public void InsertEvents(List<AgentManagerEvent> events) =>
+            InsertRows(_events, events, EventColumns, BindEvent);
+
+        public void UpsertDecision(HumanDecisionRecord d) => BindDecision(_decision, d).Execute();
+
+        public void InsertDecision(HumanDecisionRecord d) => BindDecision(_newDecision, d).Execute();
+
+        /// <summary>The lease columns of a workflow; <see langword="null"/> when it was never committed.</summary>
+        public (string? Owner, DateTimeOffset? ExpiresAt, long Token)? ReadLease(string workflowId)
         {
-            var p = _workflow.Parameters;
-            Set(p, "$workflow_id", w.WorkflowId);
-            Set(p, "$name", w.Name);
-            Set(p, "$status", w.Status.ToWireName());
-            Set(p, "$reason", w.Reason);
-            SqliteTime.Bind(p["$created_ticks"], p["$created_offset"], w.CreatedAt);
-            SqliteTime.Bind(p["$started_ticks"], p["$started_offset"], w.StartedAt);
-            SqliteTime.Bind(p["$finished_ticks"], p["$finished_offset"], w.FinishedAt);
-            Set(p, "$work_root", w.WorkRoot);
-            Set(p, "$metadata", JsonSerializer.Serialize(new Dictionary<string, string>(w.Metadata), SqliteJson.Default.DictionaryStringString));
-            BindUsage(p, w.Usage);
-            BindLease(p, w.LeaseOwner, w.LeaseExpiresAt, w.FencingToken);
-            _workflow.ExecuteNonQuery();
+            _readLease.Text(1, workflowId);
+            try
+            {
+                if (!_readLease.Step())
+                {
+                    return null;
+                }
+
+                DateTimeOffset? expiresAt = _readLease.ColumnIsNull(1)
+                    ? null
+                    : new DateTimeOffset(_readLease.ColumnInt64(1), TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(_readLease.ColumnInt64(2)));
+                return (_readLease.ColumnText(0), expiresAt, _readLease.ColumnInt64(3));
+            }
+            finally
+            {
+                _readLease.Reset();
+            }
         }
 
-        public void UpsertTask(TaskRecord t)
+        public void MarkPublished(string workflowId) => _markPublished.Text(1, workflowId).Execute();
+
+        public void ReleaseLease(string workflowId)
         {
-            var p = _task.Parameters;
-            Set(p, "$workflow_id", t.WorkflowId);
-            Set(p, "$task_id", t.TaskId);
-            Set(p, "$ordinal", t.Ordinal);
-            Set(p, "$title", t.Title);
-            Set(p, "$state", t.State.ToWireName());
-            Set(p, "$attempt", t.Attempt);
-            Set(p, "$priority", t.Priority);
-            Set(p, "$agent_id", t.AgentId);
-            Set(p, "$dependencies", JsonSerializer.Serialize(t.Dependencies.ToArray(), SqliteJson.Default.StringArray));
-            Set(p, "$resources", JsonSerializer.Serialize(t.Resources.ToArray(), SqliteJson.Default.StringArray));
-            Set(p, "$workdir", t.Workdir);
-            Set(p, "$last_error", t.LastError);
-            Set(p, "$last_output", t.LastOutput);
-            SqliteTime.Bind(p["$started_ticks"], p["$started_offset"], t.StartedAt);
-            SqliteTime.Bind(p["$finished_ticks"], p["$finished_offset"], t.FinishedAt);
-            Set(p, "$repair_level", t.Level.ToWireName());
-            Set(p, "$level_attempts", t.LevelAttempts);
-            Set(p, "$current_agent_id", t.CurrentAgentId);
-            SqliteTime.Bind(p["$deadline_ticks"], p["$deadline_offset"], t.DeadlineAt);
-            BindUsage(p, t.Usage);
-            BindLease(p, t.LeaseOwner, t.LeaseExpiresAt, t.FencingToken);
-            _task.ExecuteNonQuery();
-        }
-
-        public void InsertTransition(TaskTransition t)
-        {
-            var p = _transition.Parameters;
-            Set(p, "$workflow_id", t.WorkflowId);
-            Set(p, "$task_id", t.TaskId);
-            Set(p, "$from_state", t.From.ToWireName());
-            Set(p, "$to_state", t.To.ToWireName());
-            Set(p, "$trigger_name", t.Trigger.ToWireName());
-            Set(p, "$reason", t.Reason);
-            Set(p, "$actor", t.Actor);
-            Set(p, "$attempt", t.Attempt);
-            SqliteTime.Bind(p["$at_ticks"], p["$at_offset"], t.Timestamp);
-            _transition.ExecuteNonQuery();
-        }
-
-        public void InsertEvent(AgentManagerEvent e)
-        {
-            var p = _event.Parameters;
-            Set(p, "$workflow_id", e.WorkflowId);
-            Set(p, "$type", e.Type);
-            Set(p, "$task_id", EventLog.TaskIdOf(e));
-            Set(p, "$reason", EventLog.ReasonOf(e));
-            SqliteTime.Bind(p["$at_ticks"], p["$at_offset"], e.Timestamp);
-            Set(p, "$correlation_id", e.CorrelationId);
-            var transition = (e as TaskEvent)?.Transition;
-            Set(p, "$from_state", transition?.From.ToWireName());
-            Set(p, "$to_state", transition?.To.ToWireName());
-            Set(p, "$trigger_name", transition?.Trigger.ToWireName());
-            Set(p, "$actor", transition?.Actor);
-            Set(p, "$attempt", transition?.Attempt);
-            Set(p, "$details", EventDetails.Of(e));
-            _event.ExecuteNonQuery();
-        }
-
-        public void UpsertDecision(HumanDecisionRecord d) => Execute(_decision, d);
-
-        public void InsertDecision(HumanDecisionRecord d) => Execute(_newDecision, d);
-
-        private static void Execute(SqliteCommand command, HumanDecisionRecord d)
-        {
-            var p = command.Parameters;
-            Set(p, "$decision_id", d.DecisionId);
-            Set(p, "$workflow_id", d.WorkflowId);
-            Set(p, "$task_id", d.TaskId);
-            Set(p, "$action", d.Action.ToWireName());
-            Set(p, "$actor", d.Actor);
-            Set(p, "$reason", d.Reason);
-            Set(p, "$status", StatusName(d.Status));
-            Set(p, "$outcome", d.Outcome);
-            SqliteTime.Bind(p["$requested_ticks"], p["$requested_offset"], d.RequestedAt);
-            SqliteTime.Bind(p["$resolved_ticks"], p["$resolved_offset"], d.ResolvedAt);
-            command.ExecuteNonQuery();
+            _releaseWorkflow.Text(1, workflowId).Execute();
+            _releaseTasks.Text(1, workflowId).Execute();
         }
 
         public void Dispose()
         {
-            _decision.Dispose();
-            _newDecision.Dispose();
-            _workflow.Dispose();
-            _task.Dispose();
-            _transition.Dispose();
-            _event.Dispose();
-        }
-
-        private static void BindUsage(SqliteParameterCollection p, AgentUsage usage)
-        {
-            Set(p, "$input_tokens", usage.InputTokens);
-            Set(p, "$output_tokens", usage.OutputTokens);
-            Set(p, "$cost", usage.Cost.ToString(CultureInfo.InvariantCulture));
-        }
-
-        private static void BindLease(SqliteParameterCollection p, string? owner, DateTimeOffset? expiresAt, long token)
-        {
-            Set(p, "$lease_owner", owner);
-            SqliteTime.Bind(p["$lease_expires_ticks"], p["$lease_expires_offset"], expiresAt);
-            Set(p, "$fencing_token", token);
-        }
-
-        private static void Set(SqliteParameterCollection parameters, string name, object? value) =>
-            parameters[name].Value = value ?? DBNull.Value;
-
-        private static SqliteCommand Create(SqliteConnection connection, string sql)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            foreach (var name in ParameterNames(sql))
+            SqliteRawStatement[] all = [_begin, _commit, _rollback, _workflow, .. _tasks, .. _transitions, .. _events, _decision, _newDecision, _readLease, _markPublished, _releaseWorkflow, _releaseTasks];
+            foreach (var statement in all)
             {
-                command.Parameters.Add(new SqliteParameter(name, null));
+                statement.Dispose();
             }
-
-            command.Prepare();
-            return command;
         }
 
-        private static IEnumerable<string> ParameterNames(string sql)
+        private static void InsertRows<T>(SqliteRawStatement[] statements, List<T> rows, int columns, Action<SqliteRawStatement, int, T> bind)
         {
-            var values = sql[sql.IndexOf("VALUES", StringComparison.Ordinal)..];
-            var names = new List<string>();
-            for (var i = values.IndexOf('$', StringComparison.Ordinal); i >= 0; i = values.IndexOf('$', i + 1))
+            var next = 0;
+            for (var size = 0; size < RowsPerInsert.Length; size++)
             {
-                var end = i + 1;
-                while (end < values.Length && (char.IsAsciiLetterOrDigit(values[end]) || values[end] == '_'))
+                var count = RowsPerInsert[size];
+                for (; next + count <= rows.Count; next += count)
                 {
-                    end++;
+                    for (var row = 0; row < count; row++)
+                    {
+                        bind(statements[size], row * columns, rows[next + row]);
+                    }
+
+                    statements[size].Execute();
                 }
-
-                names.Add(values[i..end]);
             }
-
-            return names.Distinct();
         }
+
+        private static void BindTask(SqliteRawStatement statement, int at, TaskRecord t) => statement
+            .Text(at + 1, t.WorkflowId)
+            .Text(at + 2, t.TaskId)
+            .Int(at + 3, t.Ordinal)
+            .Text(at + 4, t.Title)
+            .Text(at + 5, t.State.ToWireName())
+            .Int(at + 6, t.Attempt)
+            .Int(at + 7, t.Priority)
+            .Text(at + 8, t.AgentId)
+            .Text(at + 9, Json(t.Dependencies))
+            .Text(at + 10, Json(t.Resources))
+            .Text(at + 11, t.Workdir)
+            .Text(at + 12, t.LastError)
+            .Text(at + 13, t.LastOutput)
+            .Time(at + 14, t.StartedAt)
+            .Time(at + 16, t.FinishedAt)
+            .Text(at + 18, t.Level.ToWireName())
+            .Int(at + 19, t.LevelAttempts)
+            .Text(at + 20, t.CurrentAgentId)
+            .Time(at + 21, t.DeadlineAt)
+            .Int(at + 23, t.Usage.InputTokens)
+            .Int(at + 24, t.Usage.OutputTokens)
+            .Text(at + 25, Cost(t.Usage))
+            .Text(at + 26, t.LeaseOwner)
+            .Time(at + 27, t.LeaseExpiresAt)
+            .Int(at + 29, t.FencingToken);
+
+        private static void BindTransition(SqliteRawStatement statement, int at, TaskTransition t) => statement
+            .Text(at + 1, t.WorkflowId)
+            .Text(at + 2, t.TaskId)
+            .Text(at + 3, t.From.ToWireName())
+            .Text(at + 4, t.To.ToWireName())
+            .Text(at + 5, t.Trigger.ToWireName())
+            .Text(at + 6, t.Reason)
+            .Text(at + 7, t.Actor)
+            .Int(at + 8, t.Attempt)
+            .Time(at + 9, t.Timestamp);
+
+        private static void BindEvent(SqliteRawStatement statement, int at, AgentManagerEvent e)
+        {
+            var transition = (e as TaskEvent)?.Transition;
+            statement
+                .Text(at + 1, e.WorkflowId)
+                .Text(at + 2, e.Type)
+                .Text(at + 3, EventLog.TaskIdOf(e))
+                .Text(at + 4, EventLog.ReasonOf(e))
+                .Time(at + 5, e.Timestamp)
+                .Text(at + 7, e.CorrelationId)
+                .Text(at + 8, transition?.From.ToWireName())
+                .Text(at + 9, transition?.To.ToWireName())
+                .Text(at + 10, transition?.Trigger.ToWireName())
+                .Text(at + 11, transition?.Actor)
+                .Int(at + 12, transition?.Attempt)
+                .Text(at + 13, EventDetails.Of(e));
+        }
+
+        private static SqliteRawStatement BindDecision(SqliteRawStatement statement, HumanDecisionRecord d) => statement
+            .Text(1, d.DecisionId)
+            .Text(2, d.WorkflowId)
+            .Text(3, d.TaskId)
+            .Text(4, d.Action.ToWireName())
+            .Text(5, d.Actor)
+            .Text(6, d.Reason)
+            .Text(7, StatusName(d.Status))
+            .Text(8, d.Outcome)
+            .Time(9, d.RequestedAt)
+            .Time(11, d.ResolvedAt);
+
+        /// <summary>Makes <c>(?1, …, ?columns), (…)</c> for <paramref name="rows"/> rows.</summary>
+        private static string Values(int columns, int rows) => string.Join(", ", Enumerable.Range(0, rows).Select(row =>
+            "(" + string.Join(", ", Enumerable.Range((row * columns) + 1, columns).Select(n => "?" + n.ToString(CultureInfo.InvariantCulture))) + ")"));
+
+        private static string Cost(AgentUsage usage) => usage.Cost.ToString(CultureInfo.InvariantCulture);
+
+        private static string Json(IReadOnlyList<string> values) =>
+            values.Count == 0 ? "[]" : JsonSerializer.Serialize(values.ToArray(), SqliteJson.Default.StringArray);
     }
 }

@@ -18,6 +18,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
     private readonly string _path;
+    private readonly TimeSpan _busyTimeout;
     private SqliteConnection? _writer;
     private Statements? _statements;
 
@@ -30,6 +31,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
 
         _path = System.IO.Path.GetFullPath(options.Path);
+        _busyTimeout = options.BusyTimeout;
         _connectionString = SqliteFiles.ConnectionString(_path, options.BusyTimeout);
     }
 
@@ -40,44 +42,44 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         try
         {
             var statements = await GetStatementsAsync(cancellationToken).ConfigureAwait(false);
-            using var transaction = _writer!.BeginTransaction();
+            statements.Begin();
             try
             {
-                statements.Enlist(transaction);
-                ThrowIfFencedOut(changes, transaction);
-                MarkPublished(changes.PublishedWorkflows, transaction);
+                ThrowIfFencedOut(changes, statements);
+                foreach (var workflowId in changes.PublishedWorkflows)
+                {
+                    statements.MarkPublished(workflowId);
+                }
+
                 foreach (var workflow in changes.Workflows)
                 {
                     statements.UpsertWorkflow(workflow);
                 }
 
-                foreach (var task in changes.Tasks)
-                {
-                    statements.UpsertTask(task);
-                }
-
-                foreach (var transition in changes.Transitions)
-                {
-                    statements.InsertTransition(transition);
-                }
-
+                statements.UpsertTasks(changes.Tasks);
+                statements.InsertTransitions(changes.Transitions);
                 foreach (var decision in changes.Decisions)
                 {
                     statements.UpsertDecision(decision);
                 }
 
-                foreach (var @event in changes.Events)
+                statements.InsertEvents(changes.Events);
+                foreach (var workflowId in changes.ReleasedLeases)
                 {
-                    statements.InsertEvent(@event);
+                    statements.ReleaseLease(workflowId);
                 }
 
-                ReleaseLeases(changes.ReleasedLeases, transaction);
-                transaction.Commit();
+                statements.Commit();
             }
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == ForeignKeyViolation)
             {
-                transaction.Rollback();
+                statements.Rollback();
                 throw new InvalidOperationException("A task, transition, decision or event names a workflow that was never committed; nothing was stored.", ex);
+            }
+            catch
+            {
+                statements.Rollback();
+                throw;
             }
         }
         finally
@@ -125,21 +127,25 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         try
         {
             var statements = await GetStatementsAsync(cancellationToken).ConfigureAwait(false);
-            using var transaction = _writer!.BeginTransaction();
-            statements.Enlist(transaction);
+            statements.Begin();
             try
             {
                 statements.InsertDecision(decision);
-                transaction.Commit();
+                statements.Commit();
             }
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is ForeignKeyViolation or PrimaryKeyViolation)
             {
-                transaction.Rollback();
+                statements.Rollback();
                 throw new InvalidOperationException(
                     ex.SqliteExtendedErrorCode == ForeignKeyViolation
                         ? $"Workflow '{decision.WorkflowId}' must be committed before a decision about it; nothing was stored."
                         : $"Decision id '{decision.DecisionId}' is already stored; nothing was stored.",
                     ex);
+            }
+            catch
+            {
+                statements.Rollback();
+                throw;
             }
         }
         finally
@@ -269,7 +275,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
 
         await SqliteMigrations.ApplyAsync(writer, cancellationToken).ConfigureAwait(false);
         _writer = writer;
-        _statements = new Statements(writer);
+        _statements = new Statements(writer, _busyTimeout);
         return _statements;
     }
 

@@ -56,6 +56,28 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
         Assert.Single(await second.GetTransitionsAsync("wf-1", "t0", CancellationToken.None));
     }
 
+    /// <summary>Another process's write transaction makes a commit wait (up to BusyTimeout), not fail.</summary>
+    [Fact]
+    public async Task Commit_WhileAnotherConnectionWrites_WaitsForItsLock()
+    {
+        var store = Open();
+        var changes = new StateChanges();
+        changes.Workflows.Add(Workflow());
+        await store.CommitAsync(changes, CancellationToken.None);
+        await using var other = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await other.OpenAsync();
+        var transaction = other.BeginTransaction(deferred: false);
+        var next = new StateChanges();
+        next.Tasks.Add(Task("t0", 0));
+
+        var commit = System.Threading.Tasks.Task.Run(() => store.CommitAsync(next, CancellationToken.None));
+        await System.Threading.Tasks.Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
+        transaction.Commit();
+        await commit;
+
+        Assert.Single(await store.GetTasksAsync("wf-1", CancellationToken.None));
+    }
+
     [Fact]
     public async Task Commit_ManyEventsInOneBatch_LogsEveryEventInOrder()
     {

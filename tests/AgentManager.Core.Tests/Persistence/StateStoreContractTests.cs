@@ -56,7 +56,7 @@ public abstract partial class StateStoreContractTests
         return changes;
     }
 
-    /// <summary>Batches of every size a store may split (the SQLite store inserts 16, 4 and 1 rows per
+    /// <summary>Batches of every size a store may split (the SQLite store writes 32, 4 and 1 rows per
     /// statement) keep every transition, each field and the order.</summary>
     [Theory]
     [InlineData(1)]
@@ -73,6 +73,37 @@ public abstract partial class StateStoreContractTests
 
         Assert.Equal(transitions, await store.GetTransitionsAsync("wf-1", null, CancellationToken.None));
         Assert.Equal(transitions.Where(t => t.TaskId == "t1"), await store.GetTransitionsAsync("wf-1", "t1", CancellationToken.None));
+    }
+
+    /// <summary>Task upserts split like transitions: every task of a large batch is stored with its own fields,
+    /// and one that is already stored is updated, not duplicated.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(37)]
+    public async Task Commit_ManyTasksInOneBatch_StoresEachTaskWithItsFields(int count)
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()], [Task("t0", 0)]), CancellationToken.None);
+        var tasks = Enumerable.Range(0, count).Select(i => Task("t" + i, i) with { Attempt = i + 1, State = TaskState.Ready }).ToList();
+
+        await store.CommitAsync(Changes(tasks: tasks), CancellationToken.None);
+
+        var read = await store.GetTasksAsync("wf-1", CancellationToken.None);
+        Assert.Equal(tasks.Select(t => (t.TaskId, t.Ordinal, t.Attempt, t.Priority, t.State)), read.Select(t => (t.TaskId, t.Ordinal, t.Attempt, t.Priority, t.State)));
+        Assert.Equal(tasks.Select(t => string.Join(",", t.Resources)), read.Select(t => string.Join(",", t.Resources)));
+    }
+
+    [Fact]
+    public async Task Commit_SameTaskTwiceInOneBatch_KeepsTheLaterRecord()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        var first = Task("t0", 0) with { State = TaskState.Ready, Attempt = 1 };
+        var later = Task("t0", 0) with { State = TaskState.Implementing, Attempt = 2 };
+
+        await store.CommitAsync(Changes([Workflow()], [first, later]), CancellationToken.None);
+
+        var read = Assert.Single(await store.GetTasksAsync("wf-1", CancellationToken.None));
+        Assert.Equal((TaskState.Implementing, 2), (read.State, read.Attempt));
     }
 
     [Fact]
@@ -292,6 +323,20 @@ public abstract partial class StateStoreContractTests
         Assert.Null(await store.GetWorkflowAsync("wf-1", CancellationToken.None));
         Assert.Empty(await store.GetTasksAsync("wf-1", CancellationToken.None));
         Assert.Single(await store.ListWorkflowsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Commit_AfterARefusedBatch_StoresTheNextBatch()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        TaskRecord[] refused = [.. Enumerable.Range(0, 5).Select(i => Task("t" + i, i, workflowId: i == 2 ? "ghost" : "wf-1"))];
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync(Changes([Workflow()], refused), CancellationToken.None));
+        var transition = Transition("t0", TaskState.Pending, TaskState.Ready, TaskTrigger.DependenciesMet, 0, 1);
+
+        await store.CommitAsync(Changes([Workflow()], [Task("t0", 0), Task("t1", 1)], [transition]), CancellationToken.None);
+
+        Assert.Equal(["t0", "t1"], (await store.GetTasksAsync("wf-1", CancellationToken.None)).Select(t => t.TaskId));
+        Assert.Equal([transition], await store.GetTransitionsAsync("wf-1", null, CancellationToken.None));
     }
 
     [Fact]
