@@ -26,15 +26,7 @@ internal sealed partial class InMemoryStateStore
                 throw StateStoreDeletes.ScheduledRun(workflowId, status, schedule.ScheduleId);
             }
 
-            _workflows.Remove(workflowId);
-            _order.Remove(workflowId);
-            foreach (var decisionId in _decisionOrder.Where(d => _decisions[d].WorkflowId == workflowId).ToArray())
-            {
-                _decisions.Remove(decisionId);
-                _decisionOrder.Remove(decisionId);
-            }
-
-            _events.RemoveAll(e => e.WorkflowId == workflowId);
+            RemoveWorkflows([workflowId]);
             return Task.FromResult(true);
         }
     }

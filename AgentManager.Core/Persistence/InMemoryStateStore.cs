@@ -188,38 +188,70 @@ internal sealed partial class InMemoryStateStore : IStateStore
             var purged = _order
                 .Where(id => _workflows[id].Record is { FinishedAt: { } finished } record && record.Status.IsFinished() && finished < finishedBefore && !scheduled.Contains(id))
                 .ToArray();
-            foreach (var id in purged)
-            {
-                _workflows.Remove(id);
-                _order.Remove(id);
-            }
-
-            var gone = purged.ToHashSet(StringComparer.Ordinal);
-            foreach (var decisionId in _decisionOrder.Where(d => gone.Contains(_decisions[d].WorkflowId)).ToArray())
-            {
-                _decisions.Remove(decisionId);
-                _decisionOrder.Remove(decisionId);
-            }
-            _events.RemoveAll(e => gone.Contains(e.WorkflowId));
-
+            RemoveWorkflows(purged);
             return Task.FromResult<IReadOnlyList<string>>(purged);
         }
     }
 
+    /// <summary>Removes workflows with their decisions and logged events; the caller holds the lock.</summary>
+    private void RemoveWorkflows(IReadOnlyCollection<string> workflowIds)
+    {
+        var gone = workflowIds.ToHashSet(StringComparer.Ordinal);
+        foreach (var id in gone)
+        {
+            _workflows.Remove(id);
+            _order.Remove(id);
+        }
+
+        foreach (var decisionId in _decisionOrder.Where(d => gone.Contains(_decisions[d].WorkflowId)).ToArray())
+        {
+            _decisions.Remove(decisionId);
+            _decisionOrder.Remove(decisionId);
+        }
+
+        _events.RemoveAll(e => gone.Contains(e.WorkflowId));
+    }
+
+    // Runs on every commit: plain loops, and a workflow id is looked up only when it is not already stored.
     private void ThrowIfOrphaned(StateChanges changes)
     {
-        var known = changes.Workflows.Select(w => w.WorkflowId).ToHashSet(StringComparer.Ordinal);
-        var ids = changes.Tasks.Select(t => t.WorkflowId)
-            .Concat(changes.Transitions.Select(t => t.WorkflowId))
-            .Concat(changes.Events.Select(e => e.WorkflowId))
-            .Concat(changes.Decisions.Select(d => d.WorkflowId));
-        foreach (var id in ids)
+        foreach (var task in changes.Tasks)
         {
-            if (!known.Contains(id) && !_workflows.ContainsKey(id))
+            ThrowIfUnknown(task.WorkflowId, changes);
+        }
+
+        foreach (var transition in changes.Transitions)
+        {
+            ThrowIfUnknown(transition.WorkflowId, changes);
+        }
+
+        foreach (var @event in changes.Events)
+        {
+            ThrowIfUnknown(@event.WorkflowId, changes);
+        }
+
+        foreach (var decision in changes.Decisions)
+        {
+            ThrowIfUnknown(decision.WorkflowId, changes);
+        }
+    }
+
+    private void ThrowIfUnknown(string workflowId, StateChanges changes)
+    {
+        if (_workflows.ContainsKey(workflowId))
+        {
+            return;
+        }
+
+        foreach (var workflow in changes.Workflows)
+        {
+            if (string.Equals(workflow.WorkflowId, workflowId, StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"Workflow '{id}' must be committed before its tasks, transitions, events and decisions; nothing was stored.");
+                return;
             }
         }
+
+        throw new InvalidOperationException($"Workflow '{workflowId}' must be committed before its tasks, transitions, events and decisions; nothing was stored.");
     }
 
     private WorkflowState Find(string workflowId) =>
