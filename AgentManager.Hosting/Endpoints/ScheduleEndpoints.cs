@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace AgentManager.Hosting.Endpoints;
 
 /// <summary><c>/schedules</c>: list, read, define (cron or interval; a confirmed plan or a plan in the body),
-/// pause, resume and delete. Needs <c>AddSchedules()</c>; without it every schedule endpoint answers 404. A
+/// replace a definition made here, pause, resume and delete. Needs <c>AddSchedules()</c>; without it every schedule endpoint answers 404. A
 /// schedule defined here is kept in <see cref="AgentManagerApiOptions.SchedulePlanDirectory"/> (see
 /// <see cref="ApiSchedules"/>) until it is deleted here.</summary>
 internal static class ScheduleEndpoints
@@ -25,6 +25,9 @@ internal static class ScheduleEndpoints
         schedules.MapPost("", CreateAsync)
             .WithSummary("Defines a schedule: cron (with time_zone) or interval_seconds, and plan_id (a confirmed task plan) or plan (a plan body); 409 when the id is taken.")
             .JsonRequest<NewScheduleRequest>().Produces<ScheduleView>(StatusCodes.Status201Created).Problems(400, 404, 409, 413, 422);
+        schedules.MapPut("/{id}", ReplaceAsync)
+            .WithSummary("Replaces a schedule defined over HTTP (timing, plan, policies); it keeps its paused state and runs, and its next run is computed again when its timing changed.")
+            .JsonRequest<NewScheduleRequest>().Produces<ScheduleView>().Problems(400, 404, 409, 413, 422);
         schedules.MapPost("/{id}/pause", PauseAsync).WithSummary("Pauses a schedule: it starts no run until resumed; a run in progress goes on.")
             .Produces<ScheduleView>().Problems(404, 422);
         schedules.MapPost("/{id}/resume", ResumeAsync).WithSummary("Resumes a paused schedule; occurrences that passed while it was paused are not run.")
@@ -80,6 +83,35 @@ internal static class ScheduleEndpoints
         }
 
         return ApiResults.Created($"{context.Request.PathBase}{context.Request.Path}/{record.ScheduleId}", ScheduleRequests.View(record), ApiJson.Context.ScheduleView);
+    }
+
+    private static async Task<IResult> ReplaceAsync(HttpContext context, string id, [FromServices] TaskPlanService plans, [FromServices] ApiSchedules kept)
+    {
+        var service = Service(context);
+        var cancellationToken = context.RequestAborted;
+        var scheduleId = ApiIds.Require(id, "schedule id");
+        var body = await JsonBody.ReadAsync(context, ApiJson.Context.NewScheduleRequest).ConfigureAwait(false);
+        body.ScheduleId ??= scheduleId;
+        ScheduleRequests.ThrowIfMalformedReplacement(body, scheduleId);
+        await service.GetAsync(scheduleId, cancellationToken).ConfigureAwait(false);
+        var previous = await kept.ReadKeptAsync(scheduleId, cancellationToken).ConfigureAwait(false)
+            ?? throw new ApiException(StatusCodes.Status409Conflict, $"Schedule '{scheduleId}' is defined by the host's configuration, not over HTTP; change it there.");
+
+        var resolved = await ScheduleRequests.ResolveAsync(body, plans, cancellationToken).ConfigureAwait(false);
+        var definition = kept.Definition(resolved);
+        await kept.KeepAsync(resolved, cancellationToken).ConfigureAwait(false);
+        ScheduleRecord record;
+        try
+        {
+            record = await service.AddOrUpdateAsync(definition, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await kept.RestoreAsync(scheduleId, previous, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        return ApiResults.Ok(ScheduleRequests.View(record), ApiJson.Context.ScheduleView);
     }
 
     private static async Task<IResult> PauseAsync(HttpContext context, string id)

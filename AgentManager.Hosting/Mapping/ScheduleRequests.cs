@@ -15,6 +15,24 @@ internal static class ScheduleRequests
     /// <summary>Refuses a malformed body (422), naming every malformed part.</summary>
     public static void ThrowIfMalformed(NewScheduleRequest body) => Check(body).ThrowIfAny();
 
+    /// <summary>Refuses a malformed <c>PUT /schedules/{id}</c> body (422): the rules of a new schedule, an id that
+    /// matches the path's, and no <c>paused</c> (a replaced schedule keeps its paused state; pause and resume change it).</summary>
+    public static void ThrowIfMalformedReplacement(NewScheduleRequest body, string scheduleId)
+    {
+        var fields = Check(body);
+        if (!string.Equals(body.ScheduleId, scheduleId, StringComparison.Ordinal))
+        {
+            fields.Add("schedule_id", $"'{body.ScheduleId}' differs from the schedule id '{scheduleId}' of the path");
+        }
+
+        if (body.Paused is not null)
+        {
+            fields.Add("paused", "cannot be replaced: the schedule keeps its paused state; use POST /schedules/{id}/pause or /resume");
+        }
+
+        fields.ThrowIfAny();
+    }
+
     /// <summary>Gets the body to keep: one whose <c>plan</c> holds the plan's items, the named plan's if it names one.</summary>
     /// <exception cref="PlanNotFoundException">No plan has the id (404).</exception>
     /// <exception cref="ApiException">The plan is a draft (409).</exception>

@@ -31,12 +31,31 @@ internal sealed class ApiSchedules(IOptions<AgentManagerApiOptions> options, Age
     }
 
     /// <summary>Keeps a schedule's request, replacing the one kept before.</summary>
-    public async Task KeepAsync(NewScheduleRequest request, CancellationToken cancellationToken)
+    public Task KeepAsync(NewScheduleRequest request, CancellationToken cancellationToken) =>
+        RestoreAsync(request.ScheduleId!, JsonSerializer.SerializeToUtf8Bytes(request, ApiJson.Context.NewScheduleRequest), cancellationToken);
+
+    /// <summary>Reads the kept request of a schedule as stored; <see langword="null"/> when the schedule was not
+    /// defined over HTTP.</summary>
+    public async Task<byte[]?> ReadKeptAsync(string scheduleId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(PathOf(scheduleId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Keeps a schedule's request as given (a request read by <see cref="ReadKeptAsync"/>), replacing the one
+    /// kept before in one move, so that a reader never sees half a file.</summary>
+    public async Task RestoreAsync(string scheduleId, byte[] request, CancellationToken cancellationToken)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        var path = PathOf(request.ScheduleId!);
+        var path = PathOf(scheduleId);
         var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        await File.WriteAllBytesAsync(temporary, JsonSerializer.SerializeToUtf8Bytes(request, ApiJson.Context.NewScheduleRequest), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllBytesAsync(temporary, request, cancellationToken).ConfigureAwait(false);
         File.Move(temporary, path, overwrite: true);
     }
 

@@ -198,6 +198,93 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
         Assert.True((DateTimeOffset)resumed["next_run"]! > _time.GetUtcNow());
     }
 
+    [Fact]
+    public async Task Replace_ChangesTimingAndPlan_KeepsThePausedStateAndTheNewRequest()
+    {
+        await _api.PostJsonAsync("/schedules", new { schedule_id = "r", interval_seconds = 60, plan = PlanBody() }, HttpStatusCode.Created);
+        await _api.PostJsonAsync("/schedules/r/pause", null, HttpStatusCode.OK);
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        var replaced = await _api.PutJsonAsync("/schedules/r", new { interval_seconds = 120, allow_overlap = true, plan = PlanBody("weekly-plan") }, HttpStatusCode.OK);
+
+        Assert.Equal((120.0, true, true), ((double)replaced["interval_seconds"]!, (bool)replaced["allow_overlap"]!, (bool)replaced["paused"]!));
+        Assert.Equal(_time.GetUtcNow().AddMinutes(2), (DateTimeOffset)replaced["next_run"]!);
+        var kept = JsonNode.Parse(await File.ReadAllTextAsync(PlanFile("r")))!;
+        Assert.Equal(("r", 120.0, "weekly-plan"), ((string)kept["schedule_id"]!, (double)kept["interval_seconds"]!, (string)kept["plan"]!["plan_id"]!));
+        Assert.Equal(120.0, (double)(await _api.GetJsonAsync("/schedules/r"))["interval_seconds"]!);
+    }
+
+    [Fact]
+    public async Task Replace_SameTiming_KeepsTheNextRun()
+    {
+        var created = await _api.PostJsonAsync("/schedules", new { schedule_id = "same", interval_seconds = 60, plan = PlanBody() }, HttpStatusCode.Created);
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        var replaced = await _api.PutJsonAsync("/schedules/same", new { schedule_id = "same", interval_seconds = 60, missed_run_policy = "run_once", plan = PlanBody("other-plan") }, HttpStatusCode.OK);
+
+        Assert.Equal((DateTimeOffset)created["next_run"]!, (DateTimeOffset)replaced["next_run"]!);
+        Assert.Equal("run_once", (string)replaced["missed_run_policy"]!);
+    }
+
+    [Fact]
+    public async Task Replace_BreakingARule_Is400AndKeepsTheScheduleAndItsRequest()
+    {
+        await _api.PostJsonAsync("/schedules", new { schedule_id = "keep", interval_seconds = 60, plan = PlanBody() }, HttpStatusCode.Created);
+        var before = await File.ReadAllTextAsync(PlanFile("keep"));
+
+        var problem = await _api.SendRawAsync(HttpMethod.Put, "/schedules/keep", """{"cron":"61 * * * *","plan":{"items":[{"id":"a","title":"A"}]}}""", HttpStatusCode.BadRequest);
+
+        Assert.Contains("cron", Problem.Detail(problem) + string.Join(" ", problem["errors"]?.AsArray().Select(e => (string)e!["message"]!) ?? []), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(before, await File.ReadAllTextAsync(PlanFile("keep")));
+        var schedule = await _api.GetJsonAsync("/schedules/keep");
+        Assert.Equal((60.0, null), ((double)schedule["interval_seconds"]!, (string?)schedule["cron"]));
+    }
+
+    [Theory]
+    [InlineData("""{"schedule_id":"other","interval_seconds":60,"plan":{"items":[{"id":"a","title":"A"}]}}""", "differs from the schedule id 'm'")]
+    [InlineData("""{"interval_seconds":60,"paused":true,"plan":{"items":[{"id":"a","title":"A"}]}}""", "paused cannot be replaced")]
+    [InlineData("""{"interval_seconds":60}""", "plan_id or 'plan' is required")]
+    public async Task Replace_Malformed_Is422NamingTheField(string body, string named)
+    {
+        await _api.PostJsonAsync("/schedules", new { schedule_id = "m", interval_seconds = 30, plan = PlanBody() }, HttpStatusCode.Created);
+
+        var problem = await _api.SendRawAsync(HttpMethod.Put, "/schedules/m", body, HttpStatusCode.UnprocessableEntity);
+
+        Assert.Contains(named, Problem.Detail(problem), StringComparison.Ordinal);
+        Assert.Equal(30.0, (double)(await _api.GetJsonAsync("/schedules/m"))["interval_seconds"]!);
+    }
+
+    [Fact]
+    public async Task Replace_UnknownSchedule_Is404AndDefinesNothing()
+    {
+        var problem = await _api.SendRawAsync(HttpMethod.Put, "/schedules/none", """{"interval_seconds":60,"plan":{"items":[{"id":"a","title":"A"}]}}""", HttpStatusCode.NotFound);
+
+        Assert.Contains("'none'", Problem.Detail(problem), StringComparison.Ordinal);
+        Assert.False(File.Exists(PlanFile("none")));
+    }
+
+    [Fact]
+    public async Task Replace_ScheduleOfTheHostsConfiguration_Is409AndChangesNothing()
+    {
+        await using var api = await TestApi.StartAsync(new TestApiOptions
+        {
+            AgentManager = b => b.AddSchedules(o => o.Schedules.Add(new AgentManager.Schedules.ScheduleDefinition
+            {
+                Id = "configured",
+                Interval = TimeSpan.FromHours(1),
+                WorkflowFactory = (_, _) => ValueTask.FromResult(new AgentManager.Workflows.WorkflowDefinition { Tasks = { new AgentManager.Workflows.TaskDefinition("a") { AgentId = "echo" } } }),
+            })),
+            Api = o => o.SchedulePlanDirectory = _plans,
+            Services = s => s.AddSingleton<TimeProvider>(_time),
+        });
+
+        var problem = await api.SendRawAsync(HttpMethod.Put, "/schedules/configured", """{"interval_seconds":60,"plan":{"items":[{"id":"a","title":"A"}]}}""", HttpStatusCode.Conflict);
+
+        Assert.Contains("host's configuration", Problem.Detail(problem), StringComparison.Ordinal);
+        Assert.False(File.Exists(PlanFile("configured")));
+        Assert.Equal(3600.0, (double)(await api.GetJsonAsync("/schedules/configured"))["interval_seconds"]!);
+    }
+
     [Theory]
     [InlineData("GET", "/schedules/none")]
     [InlineData("POST", "/schedules/none/pause")]
@@ -215,6 +302,7 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
     [InlineData("POST", "/schedules/bad%20id/pause")]
     [InlineData("POST", "/schedules/bad%20id/resume")]
     [InlineData("DELETE", "/schedules/bad%20id")]
+    [InlineData("PUT", "/schedules/bad%20id")]
     [InlineData("GET", "/schedules?offset=-1")]
     public async Task MalformedIdOrPage_Is422(string method, string path)
     {
