@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentManager.Diagnostics;
 using AgentManager.Events;
 using AgentManager.Persistence;
 using AgentManager.Plans;
@@ -97,11 +98,17 @@ internal sealed partial class ScheduleRunner
     /// schedule for its next firing; a stop of the host leaves the record for the next start to complete.</summary>
     private async Task<ScheduleRecord?> StartRunAsync(ScheduleRecord record, ScheduleFiring firing, int missed, CancellationToken cancellationToken)
     {
+        // The run's events and the schedule's event about it share one correlation id: the factory's, else the run's id.
+        var correlationId = firing.WorkflowId;
         try
         {
             var definition = await BuildAsync(record, firing, cancellationToken).ConfigureAwait(false);
-            await _engine.CreateAsync(definition, cancellationToken).ConfigureAwait(false);
-            await _engine.StartAsync(firing.WorkflowId, cancellationToken).ConfigureAwait(false);
+            correlationId = definition.Metadata[WorkflowEngine.CorrelationMetadataKey];
+            using (CorrelationScope.Begin(correlationId))
+            {
+                await _engine.CreateAsync(definition, cancellationToken).ConfigureAwait(false);
+                await _engine.StartAsync(firing.WorkflowId, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -112,6 +119,7 @@ internal sealed partial class ScheduleRunner
                 NextRun = record.NextRun,
                 CatchUp = firing.CatchUp,
                 Reason = exception.Message,
+                CorrelationId = correlationId,
             }).ConfigureAwait(false);
             return await ClearRunningAsync(record.ScheduleId, firing.WorkflowId, cancellationToken).ConfigureAwait(false);
         }
@@ -123,6 +131,7 @@ internal sealed partial class ScheduleRunner
             NextRun = record.NextRun,
             CatchUp = firing.CatchUp,
             MissedOccurrences = missed,
+            CorrelationId = correlationId,
         }).ConfigureAwait(false);
         return record;
     }
@@ -160,6 +169,10 @@ internal sealed partial class ScheduleRunner
         definition.Name ??= record.ScheduleId;
         definition.Metadata[ScheduleIdKey] = record.ScheduleId;
         definition.Metadata[OccurrenceKey] = firing.Occurrence.ToString("O", CultureInfo.InvariantCulture);
+        if (!definition.Metadata.TryGetValue(WorkflowEngine.CorrelationMetadataKey, out var correlationId) || string.IsNullOrWhiteSpace(correlationId))
+        {
+            definition.Metadata[WorkflowEngine.CorrelationMetadataKey] = firing.WorkflowId;
+        }
         if (firing.CatchUp)
         {
             definition.Metadata[CatchUpKey] = "true";

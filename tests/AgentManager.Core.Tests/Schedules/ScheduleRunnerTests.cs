@@ -36,6 +36,45 @@ public sealed class ScheduleRunnerTests
     }
 
     [Fact]
+    public async Task Run_EventsAndTheFiredEvent_CarryTheRunsIdAsCorrelationId()
+    {
+        await using var h = new ScheduleHarness(new FakeTimeProvider(T0), configure: o => o.Schedules.Add(Hourly()));
+        await h.StartAsync();
+
+        await h.AdvanceToAsync(T0.AddHours(1));
+        var fired = await h.WaitForAsync(EventTypes.ScheduleFired);
+        await h.WaitForWorkflowAsync(EventTypes.WorkflowCompleted, fired.RunWorkflowId!);
+
+        Assert.Equal(fired.RunWorkflowId, fired.CorrelationId);
+        var logged = await h.Store.ReadEventsAsync(new EventLogQuery { Filter = new EventFilter(fired.RunWorkflowId) }, CancellationToken.None);
+        Assert.Contains(logged, e => e.Type == EventTypes.TaskCompleted);
+        Assert.All(logged, e => Assert.Equal(fired.RunWorkflowId, e.CorrelationId));
+        Assert.Equal(fired.RunWorkflowId, (await h.Store.GetWorkflowAsync(fired.RunWorkflowId!, CancellationToken.None))!.Metadata["correlation_id"]);
+    }
+
+    [Fact]
+    public async Task Run_WhoseFactorySetsACorrelationId_KeepsIt()
+    {
+        var schedule = Hourly();
+        schedule.WorkflowFactory = (_, _) =>
+        {
+            var workflow = Workflows.EngineFixture.Workflow(Workflows.EngineFixture.NoOp, Workflows.EngineFixture.Task("work"));
+            workflow.Metadata["correlation_id"] = "nightly-batch";
+            return ValueTask.FromResult(workflow);
+        };
+        await using var h = new ScheduleHarness(new FakeTimeProvider(T0), configure: o => o.Schedules.Add(schedule));
+        await h.StartAsync();
+
+        await h.AdvanceToAsync(T0.AddHours(1));
+        var fired = await h.WaitForAsync(EventTypes.ScheduleFired);
+        await h.WaitForWorkflowAsync(EventTypes.WorkflowCompleted, fired.RunWorkflowId!);
+
+        Assert.Equal("nightly-batch", fired.CorrelationId);
+        var logged = await h.Store.ReadEventsAsync(new EventLogQuery { Filter = new EventFilter(fired.RunWorkflowId) }, CancellationToken.None);
+        Assert.All(logged, e => Assert.Equal("nightly-batch", e.CorrelationId));
+    }
+
+    [Fact]
     public async Task FinishedRun_IsNoLongerCountedAsRunning()
     {
         // The run waits at a gate until it was seen running: a run that finished before the look would be cleared.
