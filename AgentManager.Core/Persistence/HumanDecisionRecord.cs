@@ -36,4 +36,9 @@ public sealed record HumanDecisionRecord
 
     /// <summary>Gets when the engine applied or rejected it.</summary>
     public DateTimeOffset? ResolvedAt { get; init; }
+
+    /// <summary>Gets the correlation id of the request that took the decision (see
+    /// <see cref="Diagnostics.CorrelationScope"/>); the events of applying or rejecting it carry it, also when the
+    /// engine of another process applies it. <see langword="null"/> when it was taken outside any scope.</summary>
+    public string? CorrelationId { get; init; }
 }

@@ -1,3 +1,5 @@
+using AgentManager.Persistence;
+
 namespace AgentManager.Workflows;
 
 /// <summary>Correlation ids on events: the events a request causes carry the request's id (captured from
@@ -45,6 +47,31 @@ internal sealed partial class WorkflowEngine
                 break;
         }
 
+        Stamp(firstEvent, id);
+    }
+
+    /// <summary>Called after a decision taken in another process (or before this engine ran the workflow) was applied
+    /// or rejected: its events carry the id of the request that took it, and so do the later events of the run it
+    /// changed (<paramref name="run"/>; <see langword="null"/> for a rejected decision).</summary>
+    private void CorrelateStoredDecision(HumanDecisionRecord decision, WorkflowRun? run, int firstEvent)
+    {
+        if (decision.CorrelationId is not { } id)
+        {
+            return;
+        }
+
+        _correlating = true;
+        if (run is not null)
+        {
+            run.CorrelationId = id;
+        }
+
+        Stamp(firstEvent, id);
+    }
+
+    /// <summary>Stamps the events added since <paramref name="firstEvent"/> that carry no id yet.</summary>
+    private void Stamp(int firstEvent, string id)
+    {
         var events = _changes.Events;
         for (var i = firstEvent; i < events.Count; i++)
         {

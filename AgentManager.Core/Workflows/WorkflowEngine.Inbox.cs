@@ -67,6 +67,7 @@ internal sealed partial class WorkflowEngine : IHumanInbox
             Reason = decision.Reason.Trim(),
             Status = HumanDecisionStatus.Pending,
             RequestedAt = _time.GetUtcNow(),
+            CorrelationId = CorrelationScope.Current,
         };
         if (_runs.ContainsKey(decision.WorkflowId))
         {
@@ -173,16 +174,19 @@ internal sealed partial class WorkflowEngine : IHumanInbox
                 continue;
             }
 
+            var firstEvent = _changes.Events.Count;
             var task = FindTask(run, decision.TaskId);
             if (task is null || task.State != TaskState.BlockedHitl)
             {
                 Reject(decision, task is null
                     ? $"Workflow '{run.Id}' has no task '{decision.TaskId}'."
                     : new TaskNotBlockedException(run.Id, task.Id, task.State).Message);
+                CorrelateStoredDecision(decision, null, firstEvent); // a rejected decision changed nothing of the run
                 continue;
             }
 
             _changes.Decisions.Add(Apply(task, decision));
+            CorrelateStoredDecision(decision, run, firstEvent);
             CheckFinished(run);
         }
     }

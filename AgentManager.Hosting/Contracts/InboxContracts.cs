@@ -33,4 +33,5 @@ internal sealed record DecisionView(
     string Status,
     string? Outcome,
     DateTimeOffset RequestedAt,
-    DateTimeOffset? ResolvedAt);
+    DateTimeOffset? ResolvedAt,
+    string? CorrelationId);

@@ -31,5 +31,6 @@ internal static class InboxViews
         d.Status.ToString().ToLowerInvariant(),
         d.Outcome,
         d.RequestedAt,
-        d.ResolvedAt);
+        d.ResolvedAt,
+        d.CorrelationId);
 }

@@ -45,8 +45,8 @@ internal sealed partial class SqliteStateStore
         private const string TransitionInsert = "INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset) VALUES ";
         private const string EventInsert = "INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset, correlation_id, from_state, to_state, trigger_name, actor, attempt, details) VALUES ";
         private const string DecisionInsert = """
-            INSERT INTO human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+            INSERT INTO human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset, correlation_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """;
 
         private const string LeaseClear = " SET lease_owner = NULL, lease_expires_ticks = NULL, lease_expires_offset = NULL WHERE workflow_id = ?1";
@@ -267,7 +267,8 @@ internal sealed partial class SqliteStateStore
             .Text(7, StatusName(d.Status))
             .Text(8, d.Outcome)
             .Time(9, d.RequestedAt)
-            .Time(11, d.ResolvedAt);
+            .Time(11, d.ResolvedAt)
+            .Text(13, d.CorrelationId);
 
         /// <summary>Makes <c>(?1, …, ?columns), (…)</c> for <paramref name="rows"/> rows.</summary>
         private static string Values(int columns, int rows) => string.Join(", ", Enumerable.Range(0, rows).Select(row =>

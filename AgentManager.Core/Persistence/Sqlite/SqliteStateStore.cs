@@ -331,7 +331,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
 
     private const string TransitionSelect = "SELECT workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset FROM transitions";
 
-    private const string DecisionSelect = "SELECT decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset FROM human_decisions";
+    private const string DecisionSelect = "SELECT decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset, correlation_id FROM human_decisions";
 
     private static HumanDecisionRecord ReadDecision(SqliteDataReader r) => new()
     {
@@ -345,6 +345,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         Outcome = r.IsDBNull(7) ? null : r.GetString(7),
         RequestedAt = SqliteTime.Read(r, 8)!.Value,
         ResolvedAt = SqliteTime.Read(r, 10),
+        CorrelationId = r.IsDBNull(12) ? null : r.GetString(12),
     };
 
     private static string StatusName(HumanDecisionStatus status) => status switch

@@ -198,14 +198,14 @@ public abstract partial class StateStoreContractTests
         await store.CommitAsync(Changes([Workflow("wf-1"), Workflow("wf-2")]), CancellationToken.None);
 
         await store.EnqueueDecisionAsync(Decision("d-2", action: HumanAction.Retry), CancellationToken.None);
-        await store.EnqueueDecisionAsync(Decision("d-1", "wf-2", HumanAction.Cancel), CancellationToken.None);
+        await store.EnqueueDecisionAsync(Decision("d-1", "wf-2", HumanAction.Cancel) with { CorrelationId = "req-7" }, CancellationToken.None);
         await store.EnqueueDecisionAsync(Decision("d-3", action: HumanAction.Fail), CancellationToken.None);
 
         Assert.Equal(["d-2", "d-1", "d-3"], (await store.GetPendingDecisionsAsync(null, CancellationToken.None)).Select(d => d.DecisionId));
         Assert.Equal(["d-2", "d-3"], (await store.GetPendingDecisionsAsync(["wf-1", "other"], CancellationToken.None)).Select(d => d.DecisionId));
         Assert.Empty(await store.GetPendingDecisionsAsync([], CancellationToken.None));
         var read = await store.GetDecisionAsync("d-1", CancellationToken.None);
-        Assert.Equal(Decision("d-1", "wf-2", HumanAction.Cancel), read);
+        Assert.Equal(Decision("d-1", "wf-2", HumanAction.Cancel) with { CorrelationId = "req-7" }, read);
         Assert.Equal(Created.AddMinutes(3).Offset, read!.RequestedAt.Offset);
         Assert.Null(await store.GetDecisionAsync("nope", CancellationToken.None));
     }
@@ -215,18 +215,19 @@ public abstract partial class StateStoreContractTests
     {
         var store = await CreateStoreAsync(CancellationToken.None);
         await store.CommitAsync(Changes([Workflow()], [Task("t0", 0)]), CancellationToken.None);
-        await store.EnqueueDecisionAsync(Decision("queued"), CancellationToken.None);
+        await store.EnqueueDecisionAsync(Decision("queued") with { CorrelationId = "req-1" }, CancellationToken.None);
         var resolvedAt = Created.AddMinutes(4);
         var changes = Changes(tasks: [Task("t0", 0, state: TaskState.Completed)]);
-        changes.Decisions.Add(Decision("queued") with { Status = HumanDecisionStatus.Rejected, Outcome = "not blocked", ResolvedAt = resolvedAt });
-        changes.Decisions.Add(Decision("direct") with { Status = HumanDecisionStatus.Applied, Outcome = "completed", ResolvedAt = resolvedAt });
+        changes.Decisions.Add(Decision("queued") with { Status = HumanDecisionStatus.Rejected, Outcome = "not blocked", ResolvedAt = resolvedAt, CorrelationId = "req-1" });
+        changes.Decisions.Add(Decision("direct") with { Status = HumanDecisionStatus.Applied, Outcome = "completed", ResolvedAt = resolvedAt, CorrelationId = "req-2" });
 
         await store.CommitAsync(changes, CancellationToken.None);
 
         Assert.Empty(await store.GetPendingDecisionsAsync(null, CancellationToken.None));
         var queued = await store.GetDecisionAsync("queued", CancellationToken.None);
-        Assert.Equal((HumanDecisionStatus.Rejected, "not blocked", resolvedAt), (queued!.Status, queued.Outcome, queued.ResolvedAt!.Value));
-        Assert.Equal(HumanDecisionStatus.Applied, (await store.GetDecisionAsync("direct", CancellationToken.None))!.Status);
+        Assert.Equal((HumanDecisionStatus.Rejected, "not blocked", resolvedAt, "req-1"), (queued!.Status, queued.Outcome, queued.ResolvedAt!.Value, queued.CorrelationId));
+        var direct = await store.GetDecisionAsync("direct", CancellationToken.None);
+        Assert.Equal((HumanDecisionStatus.Applied, "req-2"), (direct!.Status, direct.CorrelationId));
         Assert.Equal(TaskState.Completed, (await store.GetTaskAsync("wf-1", "t0", CancellationToken.None))!.State);
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AgentManager.Diagnostics;
 using AgentManager.Events;
 using AgentManager.Execution;
 using AgentManager.Inbox;
@@ -91,6 +92,30 @@ public sealed class InboxAcrossProcessesTests : IAsyncLifetime
         Assert.Equal((HumanDecisionStatus.Applied, "Task 'a' was completed by carol."), (applied!.Status, applied.Outcome));
         var completion = (await console.Engine.GetTransitionsAsync("shared", "a"))[^1];
         Assert.Equal((TaskTrigger.HumanComplete, "carol", "looked at the logs"), (completion.Trigger, completion.Actor, completion.Reason));
+    }
+
+    [Fact]
+    public async Task Decide_FromAnotherEngineInACorrelationScope_StampsTheEventsOfApplyingIt()
+    {
+        await using var runner = await BlockAsync();
+        await using var console = new EngineFixture(store: Open());
+
+        HumanDecisionRecord queued;
+        using (CorrelationScope.Begin("req-42"))
+        {
+            queued = await console.Inbox.DecideAsync(Decision(HumanAction.Complete));
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await runner.Engine.WaitForCompletionAsync("shared").WaitAsync(Patience);
+
+        Assert.Equal("req-42", queued.CorrelationId);
+        Assert.Equal("req-42", (await console.Inbox.GetDecisionAsync(queued.DecisionId))!.CorrelationId);
+        var logged = await _stores[0].ReadEventsAsync(new EventLogQuery { Filter = new EventFilter("shared"), Limit = EventLogQuery.MaxLimit }, CancellationToken.None);
+        var completed = logged.Single(e => e.Type == EventTypes.TaskCompleted && e.TaskId == "a");
+        Assert.All(logged.Where(e => e.Sequence >= completed.Sequence), e => Assert.Equal("req-42", e.CorrelationId));
+        Assert.Contains(logged, e => e.Type == EventTypes.WorkflowCompleted && e.Sequence > completed.Sequence);
+        Assert.DoesNotContain(logged.Where(e => e.Sequence < completed.Sequence), e => e.CorrelationId == "req-42");
     }
 
     [Fact]

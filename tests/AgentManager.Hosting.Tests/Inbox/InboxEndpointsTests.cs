@@ -232,9 +232,13 @@ public sealed class InboxEndpointsTests : IAsyncLifetime
         changes.Tasks.Add(new TaskRecord { WorkflowId = "elsewhere", TaskId = "a", Ordinal = 0, State = TaskState.BlockedHitl, AgentId = "echo" });
         await _api.Store.CommitAsync(changes, CancellationToken.None);
 
-        var decision = await _api.PostJsonAsync("/inbox/elsewhere/a/complete", new { reason = "done elsewhere" }, HttpStatusCode.Accepted);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/inbox/elsewhere/a/complete") { Content = System.Net.Http.Json.JsonContent.Create(new { reason = "done elsewhere" }) };
+        request.Headers.Add("X-Request-ID", "req-elsewhere");
+        using var response = await _api.Client.SendAsync(request);
+        var decision = await TestApi.ReadAsync(response, HttpStatusCode.Accepted);
 
-        Assert.Equal("pending", (string)decision["status"]!);
+        Assert.Equal(("pending", "req-elsewhere"), ((string)decision["status"]!, (string?)decision["correlation_id"]));
+        Assert.Equal("req-elsewhere", (await _api.Store.GetDecisionAsync((string)decision["decision_id"]!, CancellationToken.None))!.CorrelationId);
         var listed = (await _api.GetJsonAsync("/inbox?workflow_id=elsewhere"))["items"]![0]!;
         Assert.Equal((string)decision["decision_id"]!, (string)listed["pending_decisions"]![0]!["decision_id"]!);
     }
