@@ -23,6 +23,12 @@ public static class AgentEnvironment
     /// <summary>The agent id.</summary>
     public const string AgentId = "AGENTMANAGER_AGENT_ID";
 
+    /// <summary>The path of a file an agent process may write what it consumed to, for budgets: one JSON object
+    /// such as <c>{"input_tokens": 1200, "output_tokens": 340, "cost": 0.012}</c> (each optional, non-negative;
+    /// other properties ignored). It does not exist when the process starts; it is read and deleted when the
+    /// process exits, whatever its exit code. Set for agents run by <see cref="ProcessAgentRunner"/> only.</summary>
+    public const string UsageFile = "AGENTMANAGER_USAGE_FILE";
+
     /// <summary>The path of the attempt's MCP configuration file; set only when the agent's profile has MCP
     /// servers (see <see cref="AgentInvocation.McpConfigPath"/>).</summary>
     public const string McpConfig = Agents.McpConfigWriter.EnvironmentVariable;

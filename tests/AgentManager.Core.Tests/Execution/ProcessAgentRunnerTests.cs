@@ -20,6 +20,59 @@ public sealed class ProcessAgentRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_UsageWrittenToTheUsageFile_IsTheResultsUsage_AndTheFileIsRemoved()
+    {
+        var result = await RunAsync("""
+            test -e "$AGENTMANAGER_USAGE_FILE" && echo existed-before
+            printf '{"input_tokens": 1200, "output_tokens": 340, "cost": 0.012, "model": "m-1"}' > "$AGENTMANAGER_USAGE_FILE"
+            echo "$AGENTMANAGER_USAGE_FILE"
+            """);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(new AgentUsage { InputTokens = 1200, OutputTokens = 340, Cost = 0.012m }, result.Usage);
+        var path = result.Output.Trim();
+        Assert.StartsWith(Path.GetTempPath(), path, StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task RunAsync_FailedRunThatReportsUsage_CarriesItForTheBudget()
+    {
+        var result = await RunAsync("""echo '{"output_tokens": 50}' > "$AGENTMANAGER_USAGE_FILE"; echo broke >&2; exit 4""");
+
+        Assert.Equal((false, "Process '/bin/sh' exited with code 4: broke"), (result.Succeeded, result.Error));
+        Assert.Equal(new AgentUsage { OutputTokens = 50 }, result.Usage);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("printf '  \n' > \"$AGENTMANAGER_USAGE_FILE\"")]
+    public async Task RunAsync_NoUsageFileOrAnEmptyOne_ReportsNoUsage(string script)
+    {
+        var result = await RunAsync(script + "\necho ok");
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Null(result.Usage);
+    }
+
+    [Theory]
+    [InlineData("""{"input_tokens": -1}""", "'input_tokens' is -1, not a non-negative integer")]
+    [InlineData("""{"output_tokens": 1.5}""", "'output_tokens' is 1.5, not a non-negative integer")]
+    [InlineData("""{"cost": "cheap"}""", "'cost' is \"cheap\", not a non-negative number")]
+    [InlineData("""[1, 2]""", "it holds a JSON array")]
+    [InlineData("""tokens: 12""", "it is not valid JSON")]
+    public async Task RunAsync_UsageFileThatIsNoUsageReport_FailsTheRunNamingWhatIsWrong(string written, string named)
+    {
+        var result = await RunAsync($"printf '%s' '{written}' > \"$AGENTMANAGER_USAGE_FILE\"; echo done");
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("done\n", result.Output);
+        Assert.StartsWith("Process '/bin/sh' succeeded but its usage file (AGENTMANAGER_USAGE_FILE) cannot be read: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains(named, result.Error, StringComparison.Ordinal);
+        Assert.Null(result.Usage);
+    }
+
+    [Fact]
     public async Task RunAsync_NonZeroExit_FailsWithCodeAndStderrTail()
     {
         var result = await RunAsync("echo out; echo first >&2; echo second >&2; exit 3");
