@@ -70,7 +70,12 @@ internal sealed record WorkflowView(
     IReadOnlyDictionary<string, string> Metadata,
     IReadOnlyDictionary<string, int> TaskCounts,
     IReadOnlyList<WorkflowTaskView>? Tasks,
-    long LastEventId);
+    long LastEventId,
+    LeaseView? Lease);
+
+/// <summary>The lease of the engine that runs a workflow: who holds it, until when unless renewed, and its fencing
+/// token; absent when no engine holds it (finished, or never started).</summary>
+internal sealed record LeaseView(string Owner, DateTimeOffset? ExpiresAt, long FencingToken);
 
 internal sealed record TransitionView(string From, string To, string Trigger, string? Reason, string Actor, int Attempt, DateTimeOffset Timestamp);
 

@@ -21,7 +21,8 @@ internal static class WorkflowViews
         workflow.Metadata,
         tasks.GroupBy(t => t.State).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToWireName(), g => g.Count(), StringComparer.Ordinal),
         withTasks ? tasks.Select(Task).ToArray() : null,
-        lastEventId);
+        lastEventId,
+        workflow.LeaseOwner is { } owner ? new LeaseView(owner, workflow.LeaseExpiresAt, workflow.FencingToken) : null);
 
     public static WorkflowTaskView Task(TaskRecord task) => new(
         task.TaskId,

@@ -64,12 +64,14 @@ internal static class StatusCommand
                     tasks = tasks.Count,
                     states = counts,
                     task_states = tasks.ToDictionary(t => t.TaskId, t => t.State.ToWireName()),
+                    lease = workflow.LeaseOwner is null ? null : new { owner = workflow.LeaseOwner, expires_at = workflow.LeaseExpiresAt, fencing_token = workflow.FencingToken },
                 });
             }
             else
             {
                 var summary = string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}"));
-                await stdout.WriteLineAsync($"{workflow.WorkflowId,-32} {workflow.Status.ToWireName(),-10} {tasks.Count,4} tasks: {summary}");
+                var lease = workflow.LeaseOwner is null ? "" : $" (lease: {workflow.LeaseOwner} until {workflow.LeaseExpiresAt:u})";
+                await stdout.WriteLineAsync($"{workflow.WorkflowId,-32} {workflow.Status.ToWireName(),-10} {tasks.Count,4} tasks: {summary}{lease}");
             }
         }
 

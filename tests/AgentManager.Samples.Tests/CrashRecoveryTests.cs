@@ -58,6 +58,10 @@ public sealed class CrashRecoveryTests : IDisposable
         string[] run = ["run", plan, "--db", db, "--workdir", Path.Combine(_dir, "work"), "--concurrency", "4"];
         var exited = await RunAndMaybeKillAsync(run, random, () => { });
         Assert.Null(exited);
+        var status = await ConsoleProcess.RunToEndAsync(["status", "--json", "--db", db]);
+        var lease = Assert.Single(JsonDocument.Parse(status.Stdout).RootElement.EnumerateArray()).GetProperty("lease");
+        Assert.StartsWith(Environment.MachineName + "/", lease.GetProperty("owner").GetString(), StringComparison.Ordinal);
+        Assert.True(lease.GetProperty("fencing_token").GetInt64() >= 1);
 
         string[] resume = ["resume", "--db", db, "--concurrency", "4"];
         var both = await Task.WhenAll(ConsoleProcess.RunToEndAsync(resume), ConsoleProcess.RunToEndAsync(resume));

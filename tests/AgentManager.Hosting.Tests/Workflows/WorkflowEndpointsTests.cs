@@ -130,6 +130,10 @@ public sealed class WorkflowEndpointsTests : IAsyncLifetime
     {
         await _api.PostJsonAsync("/workflows", new { workflow_id = "w", tasks = new[] { Task("slow", "gated"), Task("next", "echo", "slow") }, start = true }, HttpStatusCode.Created);
         await Poll.UntilAsync(async () => (string)(await _api.GetJsonAsync("/workflows/w"))["tasks"]![0]!["state"]! == "implementing", "the gated task runs");
+        var lease = (await _api.GetJsonAsync("/workflows/w"))["lease"]!;
+        Assert.StartsWith(Environment.MachineName + "/" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/", (string)lease["owner"]!, StringComparison.Ordinal);
+        Assert.True((long)lease["fencing_token"]! >= 1);
+        Assert.NotNull(lease["expires_at"]);
 
         await _api.PostJsonAsync("/workflows/w/cancel?reason=changed%20plans", null, HttpStatusCode.OK);
         var cancelled = await WaitForStatusAsync("w", "cancelled");
