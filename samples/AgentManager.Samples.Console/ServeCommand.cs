@@ -1,5 +1,7 @@
 using System.Globalization;
+using AgentManager.Agents;
 using AgentManager.Events;
+using AgentManager.Hooks;
 using AgentManager.Schedules;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,7 +11,8 @@ using Microsoft.Extensions.Options;
 namespace AgentManager.Samples.Console;
 
 /// <summary><c>serve --config DIR [--db PATH | --in-memory] [--workdir DIR] [--concurrency N] [--retention AGE]</c>:
-/// loads <c>DIR/schedules/*.json</c> and fires the schedules until Ctrl+C or SIGTERM.</summary>
+/// loads <c>DIR/schedules/*.json</c> and fires the schedules until Ctrl+C or SIGTERM. The directory's agent profiles,
+/// templates and <c>hooks.json</c> apply to the runs, as with <c>run --config DIR</c>.</summary>
 internal static class ServeCommand
 {
     private const string UsageLine = "serve --config DIR [--db PATH | --in-memory] [--workdir DIR] [--concurrency N] [--retention AGE]";
@@ -35,7 +38,7 @@ internal static class ServeCommand
         {
             await host.StartAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is ScheduleConfigurationException or OptionsValidationException)
+        catch (Exception ex) when (ex is ScheduleConfigurationException or OptionsValidationException or HookConfigurationException or AgentConfigurationException)
         {
             await stderr.WriteLineAsync(ex.Message);
             return RunCommand.BadInput;
@@ -78,6 +81,7 @@ internal static class ServeCommand
             }
         });
         options.Store.Apply(agentManager);
+        agentManager.AddConfigurationDirectory(options.Config);
         agentManager.AddSchedules(o => o.ConfigDirectory = options.Config);
         return builder.Build();
     }

@@ -108,6 +108,37 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_HooksOfTheConfigDirectory_RunForTheScheduledRuns()
+    {
+        WriteSchedule("tick.json", """{ "interval_seconds": 1, "plan": "../tick-plan.json" }""");
+        File.WriteAllText(Path.Combine(Config, "hooks.json"), """
+            { "hooks": [ { "name": "announce-end", "point": "after_workflow_run", "command": ["sh", "-c", "echo \"ended $AGENTMANAGER_WORKFLOW_ID\""] } ] }
+            """);
+        await using var serve = Serve();
+
+        var fired = await serve.WaitForLineAsync(l => Is(l, "schedule_fired", "tick"), what: "a firing");
+        var workflowId = FiredWorkflow(serve.Lines[fired]);
+        var hook = await serve.WaitForLineAsync(l => l.Contains("hook_succeeded", StringComparison.Ordinal) && l.Contains("ended " + workflowId, StringComparison.Ordinal), what: "the hook of the run");
+        var (code, _) = await serve.TerminateAsync();
+
+        Assert.Equal(0, code);
+        Assert.Contains("announce-end (after_workflow_run)", serve.Lines[hook], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_BadHooksFile_ExitsTwoNamingIt()
+    {
+        File.WriteAllText(Path.Combine(Config, "hooks.json"), """{ "hooks": [ { "name": "x", "point": "someday", "command": ["true"] } ] }""");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = await ServeCommand.RunAsync(["--config", Config, "--db", Db], stdout, stderr, CancellationToken.None);
+
+        Assert.Equal(2, code);
+        Assert.Contains("someday", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_BadScheduleFile_ExitsTwoNamingTheFileAndTheField()
     {
         WriteSchedule("broken.json", """{ "cron": "0 * * * *", "plan": "../tick-plan.json", "interval_seconds": "soon" }""");
