@@ -67,21 +67,7 @@ internal static class ScheduleEndpoints
         }
 
         var resolved = await ScheduleRequests.ResolveAsync(body, plans, cancellationToken).ConfigureAwait(false);
-        var definition = kept.Definition(resolved);
-
-        // Kept first: a host that stops between the two steps loads the schedule at its next start.
-        await kept.KeepAsync(resolved, cancellationToken).ConfigureAwait(false);
-        ScheduleRecord record;
-        try
-        {
-            record = await service.AddOrUpdateAsync(definition, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            kept.Forget(definition.Id);
-            throw;
-        }
-
+        var record = await kept.DefineAsync(service, resolved, previous: null, cancellationToken).ConfigureAwait(false);
         return ApiResults.Created($"{context.Request.PathBase}{context.Request.Path}/{record.ScheduleId}", ScheduleRequests.View(record), ApiJson.Context.ScheduleView);
     }
 
@@ -98,18 +84,7 @@ internal static class ScheduleEndpoints
             ?? throw new ApiException(StatusCodes.Status409Conflict, $"Schedule '{scheduleId}' is defined by the host's configuration, not over HTTP; change it there.");
 
         var resolved = await ScheduleRequests.ResolveAsync(body, plans, cancellationToken).ConfigureAwait(false);
-        var definition = kept.Definition(resolved);
-        await kept.KeepAsync(resolved, cancellationToken).ConfigureAwait(false);
-        ScheduleRecord record;
-        try
-        {
-            record = await service.AddOrUpdateAsync(definition, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await kept.RestoreAsync(scheduleId, previous, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
+        var record = await kept.DefineAsync(service, resolved, previous, cancellationToken).ConfigureAwait(false);
 
         return ApiResults.Ok(ScheduleRequests.View(record), ApiJson.Context.ScheduleView);
     }

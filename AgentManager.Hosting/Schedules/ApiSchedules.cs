@@ -3,6 +3,7 @@ using AgentManager.Agents;
 using AgentManager.Hosting.Contracts;
 using AgentManager.Hosting.Http;
 using AgentManager.Hosting.Mapping;
+using AgentManager.Persistence;
 using AgentManager.Plans;
 using AgentManager.Schedules;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,36 @@ internal sealed class ApiSchedules(IOptions<AgentManagerApiOptions> options, Age
         _ = Build(plan);
         definition.WorkflowFactory = (_, _) => ValueTask.FromResult(Build(plan));
         return definition;
+    }
+
+    /// <summary>Keeps a resolved request and stores its schedule. When the request or the service refuses it, the kept
+    /// request is put back as it was: <paramref name="previous"/> (read with <see cref="ReadKeptAsync"/>), or none.</summary>
+    /// <exception cref="ApiException">The request is malformed (422).</exception>
+    /// <exception cref="PlanValidationException">The plan breaks a rule (400).</exception>
+    /// <exception cref="ScheduleConfigurationException">The timing breaks a rule (400).</exception>
+    public async Task<ScheduleRecord> DefineAsync(IScheduleService service, NewScheduleRequest request, byte[]? previous, CancellationToken cancellationToken)
+    {
+        var definition = Definition(request);
+
+        // Kept first: a host that stops between the two steps loads the schedule at its next start.
+        await KeepAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await service.AddOrUpdateAsync(definition, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (previous is null)
+            {
+                Forget(definition.Id);
+            }
+            else
+            {
+                await RestoreAsync(definition.Id, previous, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Keeps a schedule's request, replacing the one kept before.</summary>
