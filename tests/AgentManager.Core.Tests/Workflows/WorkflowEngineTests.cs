@@ -71,6 +71,43 @@ public sealed class WorkflowEngineTests
         Assert.All(runs.Values, n => Assert.Equal(1, n));
     }
 
+    /// <summary>Synchronous agents finish while the attempts launched with them still wait in the thread pool,
+    /// so the loop handles several results per turn: each task still runs once, never more than MaxConcurrency
+    /// at a time, and every task moves through its lifecycle in order.</summary>
+    [Fact]
+    public async Task RunAsync_ManySynchronousTasksAboveMaxConcurrency_RunOnceWithinTheLimitInLifecycleOrder()
+    {
+        const int count = 500;
+        var running = 0;
+        var maxRunning = 0;
+        var runs = new ConcurrentDictionary<string, int>();
+        var agent = Agent((inv, _) =>
+        {
+            InterlockedMax(ref maxRunning, Interlocked.Increment(ref running));
+            runs.AddOrUpdate(inv.TaskId, 1, (_, n) => n + 1);
+            Interlocked.Decrement(ref running);
+            return ValueTask.FromResult(AgentResult.Success());
+        });
+        var workflow = Workflow(agent);
+        for (var i = 0; i < count; i++)
+        {
+            workflow.Tasks.Add(Task($"t{i}"));
+        }
+
+        await using var fixture = new EngineFixture(o => o.MaxConcurrency = 4);
+        var summary = await fixture.RunAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Equal(count, summary.Completed);
+        Assert.Equal(count, runs.Count);
+        Assert.All(runs.Values, n => Assert.Equal(1, n));
+        Assert.InRange(maxRunning, 1, 4);
+        var transitions = await fixture.Engine.GetTransitionsAsync(summary.WorkflowId);
+        Assert.All(
+            transitions.GroupBy(t => t.TaskId),
+            moves => Assert.Equal([TaskState.Ready, TaskState.Implementing, TaskState.Verifying, TaskState.Completed], moves.Select(t => t.To)));
+    }
+
     [Fact]
     public async Task RunAsync_FirstAttemptFails_RetriesWithThePreviousErrorAndCompletes()
     {
