@@ -414,6 +414,32 @@ public sealed class WorkflowEngineTests
         await Assert.ThrowsAsync<WorkflowNotFoundException>(() => fixture.Engine.GetSummaryAsync("timeout-wf"));
     }
 
+    /// <summary>A dependency named more than once counts once, in a short list (searched in place) and in a long
+    /// one (over 16 names, de-duplicated by a set); a repeated unknown name is reported.</summary>
+    [Fact]
+    public async Task CreateAsync_RepeatedDependencies_CountOnceInShortAndLongLists()
+    {
+        var finished = new ConcurrentQueue<string>();
+        var agent = Agent((inv, _) =>
+        {
+            finished.Enqueue(inv.TaskId);
+            return ValueTask.FromResult(AgentResult.Success());
+        });
+        var many = Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? "a" : "b").ToArray();
+        await using var fixture = new EngineFixture();
+
+        var summary = await fixture.RunAsync(Workflow(agent, Task("a"), Task("b", "a", "a", "a"), Task("c", many)));
+
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Equal(["a", "b", "c"], finished.ToArray());
+        foreach (var dependencies in new[] { new[] { "a", "ghost", "ghost" }, many.Append("ghost").Append("ghost").ToArray() })
+        {
+            var broken = Workflow(NoOp, Task("a"), Task("b"), Task("d", dependencies));
+            var ex = await Assert.ThrowsAsync<WorkflowValidationException>(() => fixture.Engine.CreateAsync(broken));
+            Assert.Equal("Task 'd' depends on 'ghost', which is not a task of this workflow.", Assert.Single(ex.Errors));
+        }
+    }
+
     [Fact]
     public async Task CreateAsync_DependencyCycle_NamesTheWholeCycle()
     {
