@@ -49,7 +49,10 @@ internal sealed class AttemptRun(AttemptWorker worker, TaskRuntime task, Cancell
     /// <summary>Marks the attempt over, so that no deadline of it is declared passed any more.</summary>
     public void End() => Volatile.Write(ref _step, (int)AttemptStep.Ended);
 
-    void IThreadPoolWorkItem.Execute() => _ = worker.RunAsync(this);
+    /// <summary>Gets the worker that runs the attempt.</summary>
+    public AttemptWorker Worker => worker;
+
+    void IThreadPoolWorkItem.Execute() => _ = worker.StartAsync(this);
 
     private bool Move(AttemptStep from, AttemptStep to) =>
         Interlocked.CompareExchange(ref _step, (int)to, (int)from) == (int)from;

@@ -29,10 +29,24 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
             PreviousOutput = task.LastOutput,
             Metadata = task.AttemptMetadata(),
         };
+        Interlocked.Increment(ref attempt.Worker._queued);
         ThreadPool.UnsafeQueueUserWorkItem(attempt, preferLocal: false);
     }
 
-    internal async Task RunAsync(AttemptRun attempt)
+    // Attempts queued to the thread pool that have not started yet.
+    private int _queued;
+
+    /// <summary>Gets whether an attempt was queued to the thread pool and has not started yet.</summary>
+    public bool HasQueuedAttempts => Volatile.Read(ref _queued) > 0;
+
+    /// <summary>Runs a queued attempt; the thread pool calls this through <see cref="AttemptRun"/>.</summary>
+    internal Task StartAsync(AttemptRun attempt)
+    {
+        Interlocked.Decrement(ref _queued);
+        return RunAsync(attempt);
+    }
+
+    private async Task RunAsync(AttemptRun attempt)
     {
         var task = attempt.Task;
         var invocation = attempt.Invocation;

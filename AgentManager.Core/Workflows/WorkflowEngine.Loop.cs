@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentManager.Diagnostics;
 using AgentManager.Events;
 using AgentManager.Lifecycle;
@@ -150,6 +151,7 @@ internal sealed partial class WorkflowEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per workflow, over every task
     private void OnCreate(CreateWorkflowCommand command)
     {
         var run = command.Run;
@@ -168,6 +170,7 @@ internal sealed partial class WorkflowEngine
         _replies.Add(command);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per workflow, over every task
     private void OnStart(StartWorkflowCommand command)
     {
         var run = FindRun(command.WorkflowId);

@@ -71,6 +71,43 @@ public sealed class WorkflowEngineTests
         Assert.All(runs.Values, n => Assert.Equal(1, n));
     }
 
+    /// <summary>Synchronous agents finish while the attempts launched with them still wait in the thread pool,
+    /// so the loop handles several results per turn: each task still runs once, never more than MaxConcurrency
+    /// at a time, and every task moves through its lifecycle in order.</summary>
+    [Fact]
+    public async Task RunAsync_ManySynchronousTasksAboveMaxConcurrency_RunOnceWithinTheLimitInLifecycleOrder()
+    {
+        const int count = 500;
+        var running = 0;
+        var maxRunning = 0;
+        var runs = new ConcurrentDictionary<string, int>();
+        var agent = Agent((inv, _) =>
+        {
+            InterlockedMax(ref maxRunning, Interlocked.Increment(ref running));
+            runs.AddOrUpdate(inv.TaskId, 1, (_, n) => n + 1);
+            Interlocked.Decrement(ref running);
+            return ValueTask.FromResult(AgentResult.Success());
+        });
+        var workflow = Workflow(agent);
+        for (var i = 0; i < count; i++)
+        {
+            workflow.Tasks.Add(Task($"t{i}"));
+        }
+
+        await using var fixture = new EngineFixture(o => o.MaxConcurrency = 4);
+        var summary = await fixture.RunAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Equal(count, summary.Completed);
+        Assert.Equal(count, runs.Count);
+        Assert.All(runs.Values, n => Assert.Equal(1, n));
+        Assert.InRange(maxRunning, 1, 4);
+        var transitions = await fixture.Engine.GetTransitionsAsync(summary.WorkflowId);
+        Assert.All(
+            transitions.GroupBy(t => t.TaskId),
+            moves => Assert.Equal([TaskState.Ready, TaskState.Implementing, TaskState.Verifying, TaskState.Completed], moves.Select(t => t.To)));
+    }
+
     [Fact]
     public async Task RunAsync_FirstAttemptFails_RetriesWithThePreviousErrorAndCompletes()
     {
@@ -375,6 +412,32 @@ public sealed class WorkflowEngineTests
 
         Assert.StartsWith(expected, Assert.Single(ex.Errors), StringComparison.Ordinal);
         await Assert.ThrowsAsync<WorkflowNotFoundException>(() => fixture.Engine.GetSummaryAsync("timeout-wf"));
+    }
+
+    /// <summary>A dependency named more than once counts once, in a short list (searched in place) and in a long
+    /// one (over 16 names, de-duplicated by a set); a repeated unknown name is reported.</summary>
+    [Fact]
+    public async Task CreateAsync_RepeatedDependencies_CountOnceInShortAndLongLists()
+    {
+        var finished = new ConcurrentQueue<string>();
+        var agent = Agent((inv, _) =>
+        {
+            finished.Enqueue(inv.TaskId);
+            return ValueTask.FromResult(AgentResult.Success());
+        });
+        var many = Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? "a" : "b").ToArray();
+        await using var fixture = new EngineFixture();
+
+        var summary = await fixture.RunAsync(Workflow(agent, Task("a"), Task("b", "a", "a", "a"), Task("c", many)));
+
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Equal(["a", "b", "c"], finished.ToArray());
+        foreach (var dependencies in new[] { new[] { "a", "ghost", "ghost" }, many.Append("ghost").Append("ghost").ToArray() })
+        {
+            var broken = Workflow(NoOp, Task("a"), Task("b"), Task("d", dependencies));
+            var ex = await Assert.ThrowsAsync<WorkflowValidationException>(() => fixture.Engine.CreateAsync(broken));
+            Assert.Equal("Task 'd' depends on 'ghost', which is not a task of this workflow.", Assert.Single(ex.Errors));
+        }
     }
 
     [Fact]
