@@ -72,6 +72,7 @@ internal sealed partial class WorkflowEngine
         finally
         {
             StopDecisionPolling();
+            StopMarkTimer(); // outbox
             _deadlines.Dispose();
             CancelAllAttempts();
             AbandonUnread();
@@ -94,7 +95,7 @@ internal sealed partial class WorkflowEngine
         var firstEvent = _changes.Events.Count;
         try
         {
-            if (HandledForLease(command))
+            if (HandledForLease(command) || HandledForOutbox(command))
             {
                 return;
             }
