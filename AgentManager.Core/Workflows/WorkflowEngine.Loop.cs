@@ -165,6 +165,7 @@ internal sealed partial class WorkflowEngine
             MarkDirty(task);
         }
 
+        _changes.CreatedWorkflows.Add(run.Id); // leases: refused if another engine created the id first
         _changes.Events.Add(new WorkflowEvent(EventTypes.WorkflowCreated, run.Id, run.CreatedAt));
         _replies.Add(command);
     }
