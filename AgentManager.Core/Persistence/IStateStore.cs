@@ -12,6 +12,10 @@ public partial interface IStateStore
     /// <param name="changes">The changes.</param>
     /// <param name="cancellationToken">Cancels the commit before it is applied.</param>
     /// <returns>A task that completes when the changes are stored.</returns>
+    /// <exception cref="LeaseLostException">A workflow of <see cref="StateChanges.FencingTokens"/> holds another
+    /// token; nothing was stored.</exception>
+    /// <exception cref="WorkflowExistsException">A workflow of <see cref="StateChanges.CreatedWorkflows"/> is already
+    /// stored; nothing was stored.</exception>
     Task CommitAsync(StateChanges changes, CancellationToken cancellationToken);
 
     /// <summary>Reads a workflow.</summary>

@@ -71,8 +71,18 @@ internal sealed partial class InMemoryStateStore
         }
     }
 
+    /// <summary>Refuses a batch written without the lease of a workflow it writes: a stale token, or the creation
+    /// of a workflow that someone else created first (whose lease the writer never held).</summary>
     private void ThrowIfFencedOut(StateChanges changes)
     {
+        foreach (var workflowId in changes.CreatedWorkflows)
+        {
+            if (_workflows.ContainsKey(workflowId))
+            {
+                throw new WorkflowExistsException(workflowId);
+            }
+        }
+
         foreach (var (workflowId, token) in changes.FencingTokens)
         {
             if (_workflows.TryGetValue(workflowId, out var state) && state.Record.FencingToken != token)

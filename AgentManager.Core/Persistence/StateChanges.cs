@@ -23,6 +23,11 @@ public sealed class StateChanges
     /// <summary>Gets the events, in the order they are to be published.</summary>
     public List<AgentManagerEvent> Events { get; } = [];
 
+    /// <summary>Gets the workflows this batch creates. The store applies the batch only if none of them is stored
+    /// yet, and otherwise throws <see cref="WorkflowExistsException"/> and stores nothing, so that of two writers
+    /// creating the same id at once exactly one succeeds.</summary>
+    public List<string> CreatedWorkflows { get; } = [];
+
     /// <summary>Gets the fencing token the writer holds for each workflow it writes. The store applies the batch
     /// only if every listed workflow's stored lease still has that token, and otherwise throws
     /// <see cref="LeaseLostException"/> and stores nothing. A workflow first committed by this batch takes the lease
@@ -51,6 +56,7 @@ public sealed class StateChanges
         Transitions.Clear();
         Decisions.Clear();
         Events.Clear();
+        CreatedWorkflows.Clear();
         FencingTokens.Clear();
         PublishedWorkflows.Clear();
         ReleasedLeases.Clear();
@@ -64,6 +70,7 @@ public sealed class StateChanges
         Transitions.RemoveAll(t => t.WorkflowId == workflowId);
         Decisions.RemoveAll(d => d.WorkflowId == workflowId);
         Events.RemoveAll(e => e.WorkflowId == workflowId);
+        CreatedWorkflows.Remove(workflowId);
         FencingTokens.Remove(workflowId);
         PublishedWorkflows.Remove(workflowId);
         ReleasedLeases.Remove(workflowId);

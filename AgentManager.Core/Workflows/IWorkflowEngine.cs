@@ -10,6 +10,8 @@ public interface IWorkflowEngine
     /// <param name="cancellationToken">Cancels the wait, not an accepted creation.</param>
     /// <returns>The workflow id.</returns>
     /// <exception cref="WorkflowValidationException">The definition breaks a rule; every broken rule is listed.</exception>
+    /// <exception cref="Persistence.WorkflowExistsException">Another engine sharing the store created a workflow of the
+    /// same id at the same moment, and its creation was stored first; nothing was stored for this call.</exception>
     Task<string> CreateAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default);
 
     /// <summary>Starts a created workflow: the blocking <c>before_workflow_run</c> hooks run first, on the

@@ -199,6 +199,39 @@ internal sealed partial class WorkflowEngine
     /// cancelled after this batch, and whoever waits for it learns why.</summary>
     private void StopLostRun(WorkflowRun run, LeaseLostException error)
     {
+        DropRun(run);
+        EngineLog.LeaseLost(_logger, run.Id, error.HeldToken, error.CurrentToken, error.CurrentOwner);
+        run.SignalAbandoned(error);
+    }
+
+    /// <summary>Drops a run whose creating commit found its id already stored by another engine: the callers of
+    /// this batch's commands about it, the creator first, get <paramref name="error"/>.</summary>
+    private void RefuseDuplicateRun(WorkflowRun run, WorkflowExistsException error)
+    {
+        DropRun(run);
+        foreach (var reply in _replies)
+        {
+            var about = reply switch
+            {
+                CreateWorkflowCommand create => create.Run == run,
+                StartWorkflowCommand start => start.WorkflowId == run.Id,
+                CancelWorkflowCommand cancel => cancel.WorkflowId == run.Id,
+                HumanDecisionCommand decision => decision.Decision.WorkflowId == run.Id,
+                _ => false,
+            };
+            if (about)
+            {
+                reply.Fail(error);
+            }
+        }
+
+        run.SignalAbandoned(error);
+    }
+
+    /// <summary>Takes a run out of the engine: nothing more of it is written, and its attempts are cancelled after
+    /// this batch.</summary>
+    private void DropRun(WorkflowRun run)
+    {
         run.LeaseLost = true;
         run.CancelRequested = true;
         _runs.TryRemove(KeyValuePair.Create(run.Id, run));
@@ -237,12 +270,11 @@ internal sealed partial class WorkflowEngine
         }
 
         run.Activity?.Dispose();
-        EngineLog.LeaseLost(_logger, run.Id, error.HeldToken, error.CurrentToken, error.CurrentOwner);
-        run.SignalAbandoned(error);
     }
 
     /// <summary>Commits the batch under the engine's leases: it carries the fencing token of every workflow it
-    /// writes. A workflow whose lease was lost is stopped and dropped from the batch, and the rest is committed.</summary>
+    /// writes. A workflow whose lease was lost, or whose id another engine created first, is stopped and dropped
+    /// from the batch, and the rest is committed.</summary>
     private async Task CommitFencedAsync(CancellationToken stopping)
     {
         AddPublishedMarks();
@@ -271,10 +303,24 @@ internal sealed partial class WorkflowEngine
                     EngineLog.LeaseLost(_logger, lost.WorkflowId, lost.HeldToken, lost.CurrentToken, lost.CurrentOwner);
                 }
 
-                _changes.RemoveWorkflow(lost.WorkflowId);
-                _publishedMarks.Remove(lost.WorkflowId);
-                _pendingReleases.Remove(lost.WorkflowId);
+                Drop(lost.WorkflowId);
             }
+            catch (WorkflowExistsException exists)
+            {
+                if (_runs.TryGetValue(exists.WorkflowId, out var run))
+                {
+                    RefuseDuplicateRun(run, exists);
+                }
+
+                Drop(exists.WorkflowId);
+            }
+        }
+
+        void Drop(string workflowId)
+        {
+            _changes.RemoveWorkflow(workflowId);
+            _publishedMarks.Remove(workflowId);
+            _pendingReleases.Remove(workflowId);
         }
     }
 

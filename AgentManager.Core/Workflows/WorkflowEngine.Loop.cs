@@ -73,6 +73,7 @@ internal sealed partial class WorkflowEngine
         finally
         {
             StopDecisionPolling();
+            StopMarkTimer(); // outbox
             _deadlines.Dispose();
             CancelAllAttempts();
             AbandonUnread();
@@ -95,7 +96,7 @@ internal sealed partial class WorkflowEngine
         var firstEvent = _changes.Events.Count;
         try
         {
-            if (HandledForLease(command))
+            if (HandledForLease(command) || HandledForOutbox(command))
             {
                 return;
             }
@@ -166,6 +167,7 @@ internal sealed partial class WorkflowEngine
             MarkDirty(task);
         }
 
+        _changes.CreatedWorkflows.Add(run.Id); // leases: refused if another engine created the id first
         _changes.Events.Add(new WorkflowEvent(EventTypes.WorkflowCreated, run.Id, run.CreatedAt));
         _replies.Add(command);
     }

@@ -25,7 +25,7 @@ internal static class ExceptionProblems
         InvalidHumanDecisionException decision => (StatusCodes.Status400BadRequest, decision.Errors.Select(e => new ProblemErrorView(null, null, null, e)).ToArray()),
         DuplicateTaskException or DependencyCycleException => (StatusCodes.Status400BadRequest, null),
         TaskNotFoundException or WorkflowNotFoundException or PlanNotFoundException or ScheduleNotFoundException => (StatusCodes.Status404NotFound, null),
-        PlanConflictException or WorkflowStateException or InvalidTransitionException or TaskNotReadyException or TaskNotBlockedException => (StatusCodes.Status409Conflict, null),
+        PlanConflictException or WorkflowStateException or Persistence.WorkflowExistsException or InvalidTransitionException or TaskNotReadyException or TaskNotBlockedException => (StatusCodes.Status409Conflict, null),
         PlanConfirmBlockedException => (StatusCodes.Status500InternalServerError, null),
         AgentConfigurationException => (StatusCodes.Status404NotFound, null),
         ArgumentException => (StatusCodes.Status422UnprocessableEntity, null),

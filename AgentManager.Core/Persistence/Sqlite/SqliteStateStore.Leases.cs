@@ -86,8 +86,18 @@ internal sealed partial class SqliteStateStore
     private static AgentManagerEvent? ReadLogged(SqliteDataReader reader) =>
         EventDetails.ToEvent(EventLogSql.Read(reader), reader.IsDBNull(13) ? null : reader.GetString(13));
 
+    /// <summary>Refuses a batch written without the lease of a workflow it writes: a stale token, or the creation
+    /// of a workflow that someone else created first (whose lease the writer never held).</summary>
     private static void ThrowIfFencedOut(StateChanges changes, Statements statements)
     {
+        foreach (var workflowId in changes.CreatedWorkflows)
+        {
+            if (statements.ReadLease(workflowId) is not null)
+            {
+                throw new WorkflowExistsException(workflowId);
+            }
+        }
+
         foreach (var (workflowId, token) in changes.FencingTokens)
         {
             if (statements.ReadLease(workflowId) is { } stored && stored.Token != token)

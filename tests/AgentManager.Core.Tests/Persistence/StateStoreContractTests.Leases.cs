@@ -157,6 +157,57 @@ public abstract partial class StateStoreContractTests
         Assert.Equal(1L, (await store.GetWorkflowAsync("wf-1", CancellationToken.None))!.FencingToken);
     }
 
+    /// <summary>Two engines creating one id at the same instant both carry token 1; only the first creation stands.</summary>
+    [Fact]
+    public async Task Commit_CreatingAWorkflowAlreadyStored_IsRefusedNamingItAndStoresNothingOfTheBatch()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Creation(Workflow(), "engine-a", [Task("t0", 0)]), CancellationToken.None);
+        var second = Creation(Workflow() with { Name = "second" }, "engine-b", [Task("t0", 0) with { Title = "second" }, Task("t9", 9)]);
+        var other = Creation(Workflow("wf-2"), "engine-b", [Task("t0", 0, workflowId: "wf-2")]);
+        second.Workflows.AddRange(other.Workflows);
+        second.Tasks.AddRange(other.Tasks);
+        second.Events.AddRange(other.Events);
+        second.CreatedWorkflows.AddRange(other.CreatedWorkflows);
+        second.FencingTokens["wf-2"] = 1;
+
+        var refused = await Assert.ThrowsAsync<WorkflowExistsException>(() => store.CommitAsync(second, CancellationToken.None));
+
+        Assert.Equal("wf-1", refused.WorkflowId);
+        Assert.Contains("'wf-1'", refused.Message, StringComparison.Ordinal);
+        Assert.IsAssignableFrom<AgentManagerException>(refused);
+        var stored = (await store.GetWorkflowAsync("wf-1", CancellationToken.None))!;
+        Assert.Equal(("nightly build", "engine-a", 1L), (stored.Name, stored.LeaseOwner, stored.FencingToken));
+        Assert.Equal(["Task t0"], (await store.GetTasksAsync("wf-1", CancellationToken.None)).Select(t => t.Title));
+        Assert.Null(await store.GetWorkflowAsync("wf-2", CancellationToken.None));
+        var log = await store.ReadEventsAsync(new EventLogQuery { Limit = 100 }, CancellationToken.None);
+        Assert.Equal(["wf-1"], log.Select(e => e.WorkflowId));
+    }
+
+    [Fact]
+    public async Task Commit_CreatingAWorkflowAfterItsIdWasDeleted_IsApplied()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Creation(Workflow(status: WorkflowStatus.Completed), "engine-a", [Task("t0", 0)]), CancellationToken.None);
+        Assert.True(await store.DeleteWorkflowAsync("wf-1", CancellationToken.None));
+
+        await store.CommitAsync(Creation(Workflow(), "engine-b", [Task("t0", 0)]), CancellationToken.None);
+
+        var stored = (await store.GetWorkflowAsync("wf-1", CancellationToken.None))!;
+        Assert.Equal((WorkflowStatus.Created, "engine-b"), (stored.Status, stored.LeaseOwner));
+    }
+
+    /// <summary>The batch an engine commits when it creates a workflow: the record with the engine's first lease,
+    /// the tasks, the created event, and the workflow listed as created.</summary>
+    private static StateChanges Creation(WorkflowRecord workflow, string owner, TaskRecord[] tasks)
+    {
+        var changes = Changes([workflow with { LeaseOwner = owner, LeaseExpiresAt = Created + LeaseTime, FencingToken = 1 }], tasks);
+        changes.Events.Add(new WorkflowEvent(EventTypes.WorkflowCreated, workflow.WorkflowId, Created));
+        changes.CreatedWorkflows.Add(workflow.WorkflowId);
+        changes.FencingTokens[workflow.WorkflowId] = 1;
+        return changes;
+    }
+
     [Fact]
     public async Task RenewLeases_HeldAndLostLeases_ExtendsTheHeldOnesWithTheirRunningTasksAndReportsTheLost()
     {

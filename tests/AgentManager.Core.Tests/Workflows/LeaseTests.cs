@@ -209,6 +209,35 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task CreateAsync_TwoEnginesCreatingOneIdAtOnce_TheLaterCommitIsRefusedAndOnlyTheFirstCreatorRunsIt()
+    {
+        await using var file = new SharedSqliteFile();
+        var time = new FakeTimeProvider(T0);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var late = file.Engine(time, wrap: inner => SlowCreateStore.Create(inner, entered, gate.Task));
+        var first = file.Engine(time);
+        var lateCreate = late.Engine.CreateAsync(Definition(NoOp, count: 2));
+        await entered.Task.WaitAsync(LadderKit.Patience); // its check found no such id; its commit waits
+
+        await first.Engine.CreateAsync(Definition(NoOp, count: 2));
+        gate.SetResult();
+
+        var refused = await Assert.ThrowsAsync<WorkflowExistsException>(() => lateCreate.WaitAsync(LadderKit.Patience));
+        Assert.Equal("shared", refused.WorkflowId);
+        var store = file.Open();
+        var stored = (await store.GetWorkflowAsync("shared", CancellationToken.None))!;
+        Assert.Equal((((WorkflowEngine)first.Engine).LeaseOwner, 1L), (stored.LeaseOwner, stored.FencingToken));
+        await Assert.ThrowsAsync<WorkflowStateException>(() => late.Engine.StartAsync("shared"));
+        var other = Definition(NoOp, count: 1);
+        other.Id = "other";
+        Assert.Equal(WorkflowStatus.Completed, (await late.Engine.RunAsync(other).WaitAsync(LadderKit.Patience)).Status);
+        await first.Engine.StartAsync("shared");
+        Assert.Equal(WorkflowStatus.Completed, (await first.Engine.WaitForCompletionAsync("shared").WaitAsync(LadderKit.Patience)).Status);
+        Assert.Equal((1L, 1L), (await CompletionsAsync(store, "t0"), await CompletionsAsync(store, "t1")));
+    }
+
+    [Fact]
     public void Options_LeaseRenewIntervalNotShorterThanTheLease_IsReported()
     {
         var options = new AgentManagerOptions { LeaseDuration = TimeSpan.FromSeconds(10), LeaseRenewInterval = TimeSpan.FromSeconds(10) };

@@ -21,12 +21,14 @@ internal sealed class SharedSqliteFile : IAsyncDisposable
         return store;
     }
 
-    /// <summary>An engine on its own store of the file, with its own clock and, optionally, its own bus.</summary>
-    public EngineFixture Engine(TimeProvider time, IEventBus? bus = null)
+    /// <summary>An engine on its own store of the file, with its own clock and, optionally, its own bus and a
+    /// wrapper around its store.</summary>
+    public EngineFixture Engine(TimeProvider time, IEventBus? bus = null, Func<IStateStore, IStateStore>? wrap = null)
     {
+        var store = Open();
         var fixture = new EngineFixture(
             time: time,
-            store: Open(),
+            store: wrap is null ? store : wrap(store),
             agents: bus is null ? null : b => b.Services.Replace(ServiceDescriptor.Singleton<IEventBus>(bus)));
         _engines.Add(fixture);
         return fixture;

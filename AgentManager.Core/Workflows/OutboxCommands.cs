@@ -1,0 +1,7 @@
+namespace AgentManager.Workflows;
+
+/// <summary>The delay of the published marks has passed: the loop stores those no batch carried meanwhile.</summary>
+internal sealed class PublishedMarksDueCommand : EngineCommand
+{
+    public static PublishedMarksDueCommand Instance { get; } = new();
+}
