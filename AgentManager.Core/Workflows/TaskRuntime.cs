@@ -112,6 +112,48 @@ internal sealed class TaskRuntime
 
     public bool Dirty { get; set; }
 
+    /// <summary>Gets or sets whether the task's whole record went into a commit, so that later ones carry only a
+    /// <see cref="TaskStateChange"/>.</summary>
+    public bool Recorded { get; set; }
+
+    /// <summary>The task's record: whole the first time, then only what changes.</summary>
+    public void AddTo(StateChanges changes)
+    {
+        if (Recorded)
+        {
+            changes.TaskChanges.Add(ToChange());
+        }
+        else
+        {
+            Recorded = true;
+            changes.Tasks.Add(ToRecord());
+        }
+    }
+
+    public TaskStateChange ToChange()
+    {
+        var running = IsRunning ? Run.Lease : null;
+        return new()
+        {
+            WorkflowId = Run.Id,
+            TaskId = Id,
+            State = State,
+            Attempt = Attempt,
+            LastError = LastError,
+            LastOutput = LastOutput,
+            StartedAt = StartedAt,
+            FinishedAt = FinishedAt,
+            Level = Level,
+            LevelAttempts = LevelAttempts,
+            CurrentAgentId = CurrentAgentId,
+            DeadlineAt = DeadlineAt,
+            Usage = Usage,
+            LeaseOwner = running?.Owner,
+            LeaseExpiresAt = running?.ExpiresAt,
+            FencingToken = running?.Token ?? 0,
+        };
+    }
+
     public TaskRecord ToRecord() => new()
     {
         WorkflowId = Run.Id,

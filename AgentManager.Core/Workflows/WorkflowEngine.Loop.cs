@@ -10,6 +10,7 @@ namespace AgentManager.Workflows;
 internal sealed partial class WorkflowEngine
 {
     private const int MaxCommandsPerBatch = 4096;
+    private const int MaxKeptTaskChanges = 4096;
 
     private readonly StateChanges _changes = new();
     private readonly List<TaskRuntime> _dirtyTasks = [];
@@ -528,10 +529,17 @@ internal sealed partial class WorkflowEngine
             _changes.Workflows.Add(run.ToRecord());
         }
 
+        var changed = 0;
+        foreach (var task in _dirtyTasks)
+        {
+            changed += task.Recorded ? 1 : 0;
+        }
+
+        _changes.TaskChanges.EnsureCapacity(_changes.TaskChanges.Count + changed); // no doubling on a large turn
         foreach (var task in _dirtyTasks)
         {
             task.Dirty = false;
-            _changes.Tasks.Add(task.ToRecord());
+            task.AddTo(_changes);
         }
 
         _dirtyRuns.Clear();
@@ -547,6 +555,11 @@ internal sealed partial class WorkflowEngine
 
             NotePublished(); // outbox
             _changes.Clear();
+            if (_changes.TaskChanges.Capacity > MaxKeptTaskChanges)
+            {
+                // A turn that touched many tasks (a large workflow's start) does not keep its big array for good.
+                _changes.TaskChanges.Capacity = 0;
+            }
         }
 
         ReleaseDecisionPoll();
