@@ -8,8 +8,9 @@ namespace AgentManager.Persistence;
 /// values. The fields a task is created with (ordinal, title, priority, agent, dependencies, resources, working
 /// directory) never change after its first record, so a change leaves them as stored.</summary>
 /// <remarks>The engine commits a task's first record (when it creates or resumes a workflow) in
-/// <see cref="StateChanges.Tasks"/> and every later one as a change in <see cref="StateChanges.TaskChanges"/>, which
-/// is smaller to build and to store. Every field of a change replaces the stored one (a change is not a delta): a
+/// <see cref="StateChanges.Tasks"/> and later ones as changes in <see cref="StateChanges.TaskChanges"/>, which are
+/// smaller to build and to store (a commit that changes more than a thousand tasks at once, such as the start of a
+/// large workflow, may send whole records for the rest). Every field of a change replaces the stored one (a change is not a delta): a
 /// store holding whole records applies it with <see cref="ApplyTo"/>.</remarks>
 public readonly record struct TaskStateChange
 {

@@ -10,7 +10,7 @@ namespace AgentManager.Workflows;
 internal sealed partial class WorkflowEngine
 {
     private const int MaxCommandsPerBatch = 4096;
-    private const int MaxKeptTaskChanges = 4096;
+    private const int MaxTaskChanges = 1024;
 
     private readonly StateChanges _changes = new();
     private readonly List<TaskRuntime> _dirtyTasks = [];
@@ -529,17 +529,22 @@ internal sealed partial class WorkflowEngine
             _changes.Workflows.Add(run.ToRecord());
         }
 
-        var changed = 0;
-        foreach (var task in _dirtyTasks)
-        {
-            changed += task.Recorded ? 1 : 0;
-        }
-
-        _changes.TaskChanges.EnsureCapacity(_changes.TaskChanges.Count + changed); // no doubling on a large turn
+        // A task's first record is whole, later ones carry only what changes. Past MaxTaskChanges in one turn (a large
+        // workflow's start) whole records go instead: small objects that die young, where a struct array that large
+        // would sit in the large object heap until a full collection.
+        var room = MaxTaskChanges - _changes.TaskChanges.Count;
         foreach (var task in _dirtyTasks)
         {
             task.Dirty = false;
-            task.AddTo(_changes);
+            if (task.Recorded && room-- > 0)
+            {
+                _changes.TaskChanges.Add(task.ToChange());
+            }
+            else
+            {
+                task.Recorded = true;
+                _changes.Tasks.Add(task.ToRecord());
+            }
         }
 
         _dirtyRuns.Clear();
@@ -555,11 +560,6 @@ internal sealed partial class WorkflowEngine
 
             NotePublished(); // outbox
             _changes.Clear();
-            if (_changes.TaskChanges.Capacity > MaxKeptTaskChanges)
-            {
-                // A turn that touched many tasks (a large workflow's start) does not keep its big array for good.
-                _changes.TaskChanges.Capacity = 0;
-            }
         }
 
         ReleaseDecisionPoll();
