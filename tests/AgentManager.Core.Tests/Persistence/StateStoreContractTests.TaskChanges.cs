@@ -94,10 +94,25 @@ public abstract partial class StateStoreContractTests
         Assert.Equal(AgentUsage.Zero, read.Usage);
     }
 
+    /// <summary>Batches of every size a store may split (the SQLite store updates 32, 4 and 1 tasks per statement).</summary>
     [Theory]
     [InlineData(1)]
     [InlineData(37)]
-    public async Task Commit_ManyTaskChangesInOneBatch_AppliesEachInOrder_TheLaterChangeOfATaskWinning(int count)
+    public async Task Commit_ManyTaskChangesInOneBatch_AppliesEach(int count)
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()], Enumerable.Range(0, count).Select(i => Task("t" + i, i))), CancellationToken.None);
+
+        await store.CommitAsync(Changed([.. Enumerable.Range(0, count).Select(i => Change("t" + i, TaskState.Ready, attempt: i) with { LastError = "e" + i })]), CancellationToken.None);
+
+        var read = await store.GetTasksAsync("wf-1", CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => (TaskState.Ready, i, (string?)("e" + i))), read.Select(t => (t.State, t.Attempt, t.LastError)));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(37)]
+    public async Task Commit_TaskChangedTwiceInOneBatch_TheLaterChangeWins(int count)
     {
         var store = await CreateStoreAsync(CancellationToken.None);
         await store.CommitAsync(Changes([Workflow()], Enumerable.Range(0, count).Select(i => Task("t" + i, i))), CancellationToken.None);
@@ -109,6 +124,19 @@ public abstract partial class StateStoreContractTests
         var read = await store.GetTasksAsync("wf-1", CancellationToken.None);
         Assert.Equal((TaskState.Implementing, 9), (read[0].State, read[0].Attempt));
         Assert.Equal(Enumerable.Range(1, count - 1).Select(i => (TaskState.Ready, i)), read.Skip(1).Select(t => (t.State, t.Attempt)));
+    }
+
+    [Fact]
+    public async Task Commit_ChangeOfATaskNotStoredAmongManyChanges_ThrowsNamingIt_AndAppliesNoneOfThem()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()], Enumerable.Range(0, 40).Select(i => Task("t" + i, i))), CancellationToken.None);
+        var changes = Changed([.. Enumerable.Range(0, 40).Select(i => Change(i == 5 ? "ghost" : "t" + i, TaskState.Ready, attempt: i))]);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync(changes, CancellationToken.None));
+
+        Assert.Contains("'ghost'", error.Message, StringComparison.Ordinal);
+        Assert.All(await store.GetTasksAsync("wf-1", CancellationToken.None), t => Assert.Equal(TaskState.Pending, t.State));
     }
 
     [Fact]
