@@ -40,18 +40,14 @@ internal sealed partial class SqliteStateStore
                 lease_owner = excluded.lease_owner, lease_expires_ticks = excluded.lease_expires_ticks,
                 lease_expires_offset = excluded.lease_expires_offset, fencing_token = excluded.fencing_token
             """;
-        // A change of a stored task writes only the columns that move after its first record; several changes go in one
-        // UPDATE … FROM (VALUES …) whose rows find their task through the primary key.
-        private const int TaskChangeColumns = 22;
-        private const string TaskChangeSet = """
-            UPDATE tasks SET state = c.column3, attempt = c.column4, last_error = c.column5, last_output = c.column6,
-                started_ticks = c.column7, started_offset = c.column8, finished_ticks = c.column9, finished_offset = c.column10,
-                repair_level = c.column11, level_attempts = c.column12, current_agent_id = c.column13,
-                deadline_ticks = c.column14, deadline_offset = c.column15, input_tokens = c.column16, output_tokens = c.column17, cost = c.column18,
-                lease_owner = c.column19, lease_expires_ticks = c.column20, lease_expires_offset = c.column21, fencing_token = c.column22
-            FROM (VALUES 
+        // A change of a stored task writes only the columns that move after its first record.
+        private const string TaskChange = """
+            UPDATE tasks SET state = ?3, attempt = ?4, last_error = ?5, last_output = ?6, started_ticks = ?7, started_offset = ?8,
+                finished_ticks = ?9, finished_offset = ?10, repair_level = ?11, level_attempts = ?12, current_agent_id = ?13,
+                deadline_ticks = ?14, deadline_offset = ?15, input_tokens = ?16, output_tokens = ?17, cost = ?18,
+                lease_owner = ?19, lease_expires_ticks = ?20, lease_expires_offset = ?21, fencing_token = ?22
+            WHERE workflow_id = ?1 AND task_id = ?2
             """;
-        private const string TaskChangeWhere = ") AS c WHERE tasks.workflow_id = c.column1 AND tasks.task_id = c.column2";
         private const int TransitionColumns = 10;
         private const int EventColumns = 13;
         private const string TransitionInsert = "INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset) VALUES ";
@@ -69,8 +65,7 @@ internal sealed partial class SqliteStateStore
         private readonly SqliteRawStatement _rollback;
         private readonly SqliteRawStatement _workflow;
         private readonly SqliteRawStatement[] _tasks;
-        private readonly SqliteRawStatement[] _taskChanges;
-        private readonly HashSet<(string, string)> _changedKeys = [];
+        private readonly SqliteRawStatement _taskChange;
         private readonly SqliteRawStatement[] _transitions;
         private readonly SqliteRawStatement[] _events;
         private readonly SqliteRawStatement _decision;
@@ -100,7 +95,7 @@ internal sealed partial class SqliteStateStore
                     input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost
                 """);
             _tasks = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, TaskInsert + Values(TaskColumns, rows) + TaskConflict))];
-            _taskChanges = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, TaskChangeSet + Values(TaskChangeColumns, rows) + TaskChangeWhere))];
+            _taskChange = new(_db, TaskChange);
             _transitions = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, TransitionInsert + Values(TransitionColumns, rows)))];
             _events = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, EventInsert + Values(EventColumns, rows)))];
             _decision = new(_db, DecisionInsert + """
@@ -149,82 +144,38 @@ internal sealed partial class SqliteStateStore
         public void UpsertTasks(List<TaskRecord> tasks) =>
             InsertRows(_tasks, tasks, TaskColumns, BindTask);
 
-        /// <summary>Applies task changes; a change of a task not stored throws, and the caller rolls back. A task changed
-        /// twice in the batch would make one multi-row UPDATE ambiguous, so such a batch goes row by row, in order.</summary>
+        /// <summary>Applies task changes in order; a change of a task not stored throws, and the caller rolls back.</summary>
         public void ChangeTasks(List<TaskStateChange> changes)
         {
-            if (changes.Count == 0)
-            {
-                return;
-            }
-
-            _changedKeys.Clear();
-            var distinct = true;
             foreach (ref readonly var c in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes))
             {
                 c.ThrowIfUnnamed(nameof(changes));
-                distinct &= _changedKeys.Add((c.WorkflowId, c.TaskId));
-            }
-
-            _changedKeys.Clear();
-            var next = 0;
-            for (var size = distinct ? 0 : RowsPerInsert.Length - 1; size < RowsPerInsert.Length; size++)
-            {
-                var count = RowsPerInsert[size];
-                for (; next + count <= changes.Count; next += count)
+                var usage = c.Usage ?? AgentUsage.Zero;
+                var updated = _taskChange
+                    .Text(1, c.WorkflowId)
+                    .Text(2, c.TaskId)
+                    .Text(3, c.State.ToWireName())
+                    .Int(4, c.Attempt)
+                    .Text(5, c.LastError)
+                    .Text(6, c.LastOutput)
+                    .Time(7, c.StartedAt)
+                    .Time(9, c.FinishedAt)
+                    .Text(11, c.Level.ToWireName())
+                    .Int(12, c.LevelAttempts)
+                    .Text(13, c.CurrentAgentId)
+                    .Time(14, c.DeadlineAt)
+                    .Int(16, usage.InputTokens)
+                    .Int(17, usage.OutputTokens)
+                    .Text(18, Cost(usage))
+                    .Text(19, c.LeaseOwner)
+                    .Time(20, c.LeaseExpiresAt)
+                    .Int(22, c.FencingToken)
+                    .Execute();
+                if (updated == 0)
                 {
-                    for (var row = 0; row < count; row++)
-                    {
-                        BindTaskChange(_taskChanges[size], row * TaskChangeColumns, changes[next + row]);
-                    }
-
-                    if (_taskChanges[size].Execute() < count)
-                    {
-                        ThrowUnknownTask(changes, next, count);
-                    }
+                    throw new InvalidOperationException($"Task '{c.TaskId}' of workflow '{c.WorkflowId}' must be committed before a change of it; nothing was stored.");
                 }
             }
-        }
-
-        /// <summary>Names the first task of a chunk that is not stored (re-running a change that was applied writes the
-        /// same values again).</summary>
-        private void ThrowUnknownTask(List<TaskStateChange> changes, int first, int count)
-        {
-            var single = _taskChanges[^1];
-            for (var i = first; i < first + count; i++)
-            {
-                BindTaskChange(single, 0, changes[i]);
-                if (single.Execute() == 0)
-                {
-                    throw new InvalidOperationException($"Task '{changes[i].TaskId}' of workflow '{changes[i].WorkflowId}' must be committed before a change of it; nothing was stored.");
-                }
-            }
-
-            throw new InvalidOperationException("A task change matched no stored task; nothing was stored.");
-        }
-
-        private static void BindTaskChange(SqliteRawStatement statement, int at, in TaskStateChange c)
-        {
-            var usage = c.Usage ?? AgentUsage.Zero;
-            statement
-                .Text(at + 1, c.WorkflowId)
-                .Text(at + 2, c.TaskId)
-                .Text(at + 3, c.State.ToWireName())
-                .Int(at + 4, c.Attempt)
-                .Text(at + 5, c.LastError)
-                .Text(at + 6, c.LastOutput)
-                .Time(at + 7, c.StartedAt)
-                .Time(at + 9, c.FinishedAt)
-                .Text(at + 11, c.Level.ToWireName())
-                .Int(at + 12, c.LevelAttempts)
-                .Text(at + 13, c.CurrentAgentId)
-                .Time(at + 14, c.DeadlineAt)
-                .Int(at + 16, usage.InputTokens)
-                .Int(at + 17, usage.OutputTokens)
-                .Text(at + 18, Cost(usage))
-                .Text(at + 19, c.LeaseOwner)
-                .Time(at + 20, c.LeaseExpiresAt)
-                .Int(at + 22, c.FencingToken);
         }
 
         public void InsertTransitions(List<TaskTransition> transitions) =>
@@ -269,7 +220,7 @@ internal sealed partial class SqliteStateStore
 
         public void Dispose()
         {
-            SqliteRawStatement[] all = [_begin, _commit, _rollback, _workflow, .. _tasks, .. _taskChanges, .. _transitions, .. _events, _decision, _newDecision, _readLease, _markPublished, _releaseWorkflow, _releaseTasks];
+            SqliteRawStatement[] all = [_begin, _commit, _rollback, _workflow, .. _tasks, _taskChange, .. _transitions, .. _events, _decision, _newDecision, _readLease, _markPublished, _releaseWorkflow, _releaseTasks];
             foreach (var statement in all)
             {
                 statement.Dispose();

@@ -94,7 +94,7 @@ public abstract partial class StateStoreContractTests
         Assert.Equal(AgentUsage.Zero, read.Usage);
     }
 
-    /// <summary>Batches of every size a store may split (the SQLite store updates 32, 4 and 1 tasks per statement).</summary>
+    /// <summary>A large batch of changes: each task gets its own.</summary>
     [Theory]
     [InlineData(1)]
     [InlineData(37)]
