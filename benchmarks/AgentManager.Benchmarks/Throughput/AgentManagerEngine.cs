@@ -62,11 +62,9 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
         var defined = clock.Elapsed;
         var id = await engine.CreateAsync(workflow, cancellationToken);
         var created = clock.Elapsed;
-        if (Environment.GetEnvironmentVariable("AM_HEAPDIAG") is not null) Console.Error.WriteLine($"DIAG after create live={GC.GetTotalMemory(true) / 1048576} MB");
         await engine.StartAsync(id, cancellationToken);
         var summary = await engine.WaitForCompletionAsync(id, cancellationToken);
         var finished = clock.Elapsed;
-        if (Environment.GetEnvironmentVariable("AM_HEAPDIAG") is not null) Console.Error.WriteLine($"DIAG after finish live={GC.GetTotalMemory(true) / 1048576} MB summary={summary.Tasks.Count}");
         await engine.GetSummaryAsync(id, cancellationToken);
         log?.WriteLine($"agentmanager/{workload.Kind.Name()}: define {Ms(defined)} ms, create (validate, graph, records) {Ms(created - defined)} ms, start to completion summary {Ms(finished - created)} ms (of which a summary alone takes {Ms(clock.Elapsed - finished)} ms)");
         if (summary.Status != WorkflowStatus.Completed || summary.Completed != workload.Count)
