@@ -26,7 +26,8 @@ public sealed record TaskEvent : AgentManagerEvent
     /// <summary>Gets the transition.</summary>
     public TaskTransition Transition { get; }
 
-    private static string TypeOf(TaskTransition transition)
+    /// <summary>The event type of a transition's event; throws when it follows no lifecycle rule.</summary>
+    internal static string TypeOf(TaskTransition transition)
     {
         ArgumentNullException.ThrowIfNull(transition);
         if (!TaskLifecycle.CanFire(transition.From, transition.Trigger) || TaskLifecycle.DestinationOf(transition.Trigger) != transition.To)

@@ -8,12 +8,17 @@ namespace AgentManager.Persistence;
 /// called by one engine loop at a time and must apply a batch atomically.</remarks>
 public partial interface IStateStore
 {
-    /// <summary>Applies a batch of changes atomically.</summary>
+    /// <summary>Applies a batch of changes atomically: whole task records (<see cref="StateChanges.Tasks"/>) before
+    /// task changes (<see cref="StateChanges.TaskChanges"/>), each list in order.</summary>
     /// <param name="changes">The changes.</param>
     /// <param name="cancellationToken">Cancels the commit before it is applied.</param>
     /// <returns>A task that completes when the changes are stored.</returns>
-    /// <exception cref="LeaseLostException">A workflow of <see cref="StateChanges.FencingTokens"/> holds another
-    /// token; nothing was stored.</exception>
+    /// <exception cref="InvalidOperationException">A task, transition, event or decision names a workflow that was
+    /// never committed, or a task change names a task that neither the store nor the batch holds; nothing was
+    /// stored.</exception>
+    /// <exception cref="ArgumentException">A task change names no task; nothing was stored.</exception>
+    /// <exception cref="LeaseLostException">A workflow's stored lease has another fencing token than the batch's
+    /// (see <see cref="StateChanges.FencingTokens"/>); nothing was stored.</exception>
     /// <exception cref="WorkflowExistsException">A workflow of <see cref="StateChanges.CreatedWorkflows"/> is already
     /// stored; nothing was stored.</exception>
     Task CommitAsync(StateChanges changes, CancellationToken cancellationToken);

@@ -44,9 +44,12 @@ internal sealed partial class InMemoryStateStore
                 }
 
                 state.Record = state.Record with { LeaseExpiresAt = expiresAt };
-                foreach (var task in state.Tasks.Values.Where(t => t.FencingToken == lease.Token && t.LeaseOwner == lease.Owner).ToArray())
+                foreach (var task in state.Tasks.Values)
                 {
-                    state.Tasks[task.TaskId] = task with { LeaseExpiresAt = expiresAt };
+                    if (task.FencingToken == lease.Token && string.Equals(task.LeaseOwner, lease.Owner, StringComparison.Ordinal))
+                    {
+                        task.LeaseExpiresAt = expiresAt;
+                    }
                 }
             }
         }
@@ -59,15 +62,29 @@ internal sealed partial class InMemoryStateStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_sync)
         {
-            var states = workflowId is null
-                ? _order.Select(id => _workflows[id])
-                : _workflows.TryGetValue(workflowId, out var state) ? [state] : [];
-            IReadOnlyList<AgentManagerEvent> events = states
-                .SelectMany(s => s.Unpublished)
-                .OrderBy(u => u.Sequence)
-                .Select(u => u.Event with { })
-                .ToArray();
-            return Task.FromResult(events);
+            var events = new List<AgentManagerEvent>();
+            WorkflowState? only = null;
+            if (workflowId is not null && !_workflows.TryGetValue(workflowId, out only))
+            {
+                return Task.FromResult<IReadOnlyList<AgentManagerEvent>>(events);
+            }
+
+            // The log is in sequence order: no unpublished event comes before the lowest published mark.
+            var from = only?.PublishedThrough ?? (_workflows.Count == 0 ? _lastSequence : _workflows.Values.Min(s => s.PublishedThrough));
+            for (var i = FirstAfter(from); i < _events.Count; i++)
+            {
+                var logged = _events[i];
+                var state = only;
+                if (state is null ? _workflows.TryGetValue(logged.WorkflowId, out state) : string.Equals(logged.WorkflowId, workflowId, StringComparison.Ordinal))
+                {
+                    if (logged.Sequence > state!.PublishedThrough)
+                    {
+                        events.Add(logged.ToEvent());
+                    }
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<AgentManagerEvent>>(events);
         }
     }
 
@@ -106,7 +123,7 @@ internal sealed partial class InMemoryStateStore
         {
             if (_workflows.TryGetValue(workflowId, out var state))
             {
-                state.Unpublished.Clear();
+                state.PublishedThrough = _lastSequence;
             }
         }
     }
@@ -121,11 +138,31 @@ internal sealed partial class InMemoryStateStore
             }
 
             state.Record = state.Record with { LeaseOwner = null, LeaseExpiresAt = null };
-            foreach (var task in state.Tasks.Values.Where(t => t.LeaseOwner is not null).ToArray())
+            foreach (var task in state.Tasks.Values)
             {
-                state.Tasks[task.TaskId] = task with { LeaseOwner = null, LeaseExpiresAt = null };
+                (task.LeaseOwner, task.LeaseExpiresAt) = (null, null);
             }
         }
+    }
+
+    /// <summary>The index of the first logged event whose sequence is above <paramref name="sequence"/>.</summary>
+    private int FirstAfter(long sequence)
+    {
+        var (low, high) = (0, _events.Count);
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (_events[middle].Sequence <= sequence)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
     }
 
     /// <summary>A stored workflow keeps its lease fields when its record is replaced.</summary>

@@ -11,7 +11,8 @@ internal sealed partial class InMemoryStateStore : IStateStore
     private readonly List<string> _order = [];
     private readonly Dictionary<string, HumanDecisionRecord> _decisions = new(StringComparer.Ordinal);
     private readonly List<string> _decisionOrder = [];
-    private readonly List<EventLogEntry> _events = [];
+    private readonly SegmentedList<LoggedEvent> _events = new();
+    private readonly List<InMemoryTaskRow?> _changedRows = [];
     private long _lastSequence;
 
     public Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
@@ -38,8 +39,18 @@ internal sealed partial class InMemoryStateStore : IStateStore
 
             foreach (var task in changes.Tasks)
             {
-                Find(task.WorkflowId).Tasks[task.TaskId] = task;
+                var rows = Find(task.WorkflowId).Tasks;
+                if (rows.TryGetValue(task.TaskId, out var row))
+                {
+                    row.Set(task);
+                }
+                else
+                {
+                    rows.Add(task.TaskId, new InMemoryTaskRow(task));
+                }
             }
+
+            ApplyTaskChanges(changes.TaskChanges);
 
             foreach (var transition in changes.Transitions)
             {
@@ -60,8 +71,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
 
             foreach (var @event in changes.Events)
             {
-                _events.Add(EventLog.Entry(++_lastSequence, @event));
-                Find(@event.WorkflowId).Unpublished.Add((_lastSequence, @event));
+                _events.Add(new LoggedEvent(++_lastSequence, @event));
             }
 
             ReleaseLeases(changes.ReleasedLeases);
@@ -134,7 +144,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
         lock (_sync)
         {
             IReadOnlyList<TaskRecord> result = _workflows.TryGetValue(workflowId, out var state)
-                ? state.Tasks.Values.OrderBy(t => t.Ordinal).ToArray()
+                ? state.Tasks.Values.OrderBy(t => t.Ordinal).Select(t => t.ToRecord(workflowId)).ToArray()
                 : [];
             return Task.FromResult(result);
         }
@@ -145,9 +155,9 @@ internal sealed partial class InMemoryStateStore : IStateStore
         lock (_sync)
         {
             TaskRecord? task = null;
-            if (_workflows.TryGetValue(workflowId, out var state))
+            if (_workflows.TryGetValue(workflowId, out var state) && state.Tasks.TryGetValue(taskId, out var row))
             {
-                state.Tasks.TryGetValue(taskId, out task);
+                task = row.ToRecord(workflowId);
             }
 
             return Task.FromResult(task);
@@ -162,7 +172,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
                 ? []
                 : taskId is null
                     ? state.Transitions.ToArray()
-                    : state.Transitions.Where(t => t.TaskId == taskId).ToArray();
+                    : OfTask(state.Transitions, taskId);
             return Task.FromResult(result);
         }
     }
@@ -173,9 +183,18 @@ internal sealed partial class InMemoryStateStore : IStateStore
         query.Validate();
         lock (_sync)
         {
-            var matches = query.NewestFirst ? Enumerable.Reverse(_events).Where(query.Matches) : _events.Where(query.Matches);
-            IReadOnlyList<EventLogEntry> page = matches.Take(query.Limit).ToArray();
-            return Task.FromResult(page);
+            var page = new List<EventLogEntry>(Math.Min(query.Limit, 64));
+            var step = query.NewestFirst ? -1 : 1;
+            for (var i = query.NewestFirst ? _events.Count - 1 : 0; i >= 0 && i < _events.Count && page.Count < query.Limit; i += step)
+            {
+                var logged = _events[i];
+                if (query.Matches(in logged))
+                {
+                    page.Add(logged.ToEntry());
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<EventLogEntry>>(page);
         }
     }
 
@@ -191,6 +210,20 @@ internal sealed partial class InMemoryStateStore : IStateStore
             RemoveWorkflows(purged);
             return Task.FromResult<IReadOnlyList<string>>(purged);
         }
+    }
+
+    private static TaskTransition[] OfTask(SegmentedList<TaskTransition> transitions, string taskId)
+    {
+        var found = new List<TaskTransition>();
+        for (var i = 0; i < transitions.Count; i++)
+        {
+            if (string.Equals(transitions[i].TaskId, taskId, StringComparison.Ordinal))
+            {
+                found.Add(transitions[i]);
+            }
+        }
+
+        return [.. found];
     }
 
     /// <summary>Removes workflows with their decisions and logged events; the caller holds the lock.</summary>
@@ -234,6 +267,64 @@ internal sealed partial class InMemoryStateStore : IStateStore
         {
             ThrowIfUnknown(decision.WorkflowId, changes);
         }
+
+        ThrowIfUnknownTasks(changes);
+    }
+
+    /// <summary>Finds the row of every task change before anything is applied; a task that neither the store nor the
+    /// batch holds refuses the batch. The rows found are kept in <see cref="_changedRows"/> for
+    /// <see cref="ApplyTaskChanges"/> (<see langword="null"/> for a task the batch itself records).</summary>
+    private void ThrowIfUnknownTasks(StateChanges changes)
+    {
+        _changedRows.Clear();
+        WorkflowState? state = null;
+        foreach (ref readonly var change in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes.TaskChanges))
+        {
+            change.ThrowIfUnnamed(nameof(changes));
+            if (state is null || !ReferenceEquals(state.Record.WorkflowId, change.WorkflowId))
+            {
+                state = _workflows.GetValueOrDefault(change.WorkflowId);
+            }
+
+            if (state is not null && state.Tasks.TryGetValue(change.TaskId, out var row))
+            {
+                _changedRows.Add(row);
+            }
+            else if (RecordedIn(changes.Tasks, change))
+            {
+                _changedRows.Add(null);
+            }
+            else
+            {
+                throw new InvalidOperationException($"Task '{change.TaskId}' of workflow '{change.WorkflowId}' must be committed before a change of it; nothing was stored.");
+            }
+        }
+    }
+
+    private static bool RecordedIn(List<TaskRecord> tasks, in TaskStateChange change)
+    {
+        foreach (var task in tasks)
+        {
+            if (string.Equals(task.TaskId, change.TaskId, StringComparison.Ordinal) && string.Equals(task.WorkflowId, change.WorkflowId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void ApplyTaskChanges(List<TaskStateChange> changes)
+    {
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes);
+        for (var i = 0; i < span.Length; i++)
+        {
+            ref readonly var change = ref span[i];
+            var row = _changedRows[i] ?? Find(change.WorkflowId).Tasks[change.TaskId];
+            row.Apply(in change);
+        }
+
+        _changedRows.Clear();
     }
 
     private void ThrowIfUnknown(string workflowId, StateChanges changes)
@@ -263,11 +354,11 @@ internal sealed partial class InMemoryStateStore : IStateStore
     {
         public WorkflowRecord Record { get; set; } = record;
 
-        public Dictionary<string, TaskRecord> Tasks { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, InMemoryTaskRow> Tasks { get; } = new(StringComparer.Ordinal);
 
-        public List<TaskTransition> Transitions { get; } = [];
+        public SegmentedList<TaskTransition> Transitions { get; } = new();
 
-        /// <summary>Gets the events committed but not yet marked published, with their log sequence.</summary>
-        public List<(long Sequence, Events.AgentManagerEvent Event)> Unpublished { get; } = [];
+        /// <summary>Gets or sets the log sequence up to which the workflow's events are marked published.</summary>
+        public long PublishedThrough { get; set; }
     }
 }

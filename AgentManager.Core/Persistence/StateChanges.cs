@@ -4,7 +4,8 @@ using AgentManager.Lifecycle;
 namespace AgentManager.Persistence;
 
 /// <summary>Changes that a store commits together, all or nothing: the latest records of changed
-/// workflows and tasks, the transitions that led there, and the events to publish once they are stored.</summary>
+/// workflows and tasks (a task already stored may come as a <see cref="TaskStateChange"/> instead of a whole
+/// record), the transitions that led there, and the events to publish once they are stored.</summary>
 public sealed class StateChanges
 {
     /// <summary>Gets workflows created or changed, in order.</summary>
@@ -12,6 +13,13 @@ public sealed class StateChanges
 
     /// <summary>Gets tasks created or changed, in order; a later record of a task replaces an earlier one.</summary>
     public List<TaskRecord> Tasks { get; } = [];
+
+    /// <summary>Gets changes of tasks already stored, applied after <see cref="Tasks"/> (so a task first recorded in
+    /// this batch may be changed by it too), in order: a later change of a task replaces an earlier one. A change of a
+    /// task that neither the store nor this batch's <see cref="Tasks"/> holds makes the commit throw
+    /// <see cref="InvalidOperationException"/> and store nothing; one that names no task (<c>default</c>) makes it
+    /// throw <see cref="ArgumentException"/>.</summary>
+    public List<TaskStateChange> TaskChanges { get; } = [];
 
     /// <summary>Gets the transitions, in the order they happened.</summary>
     public List<TaskTransition> Transitions { get; } = [];
@@ -45,7 +53,7 @@ public sealed class StateChanges
     public List<string> ReleasedLeases { get; } = [];
 
     /// <summary>Gets whether there is nothing to commit.</summary>
-    public bool IsEmpty => Workflows.Count == 0 && Tasks.Count == 0 && Transitions.Count == 0 && Decisions.Count == 0 && Events.Count == 0
+    public bool IsEmpty => Workflows.Count == 0 && Tasks.Count == 0 && TaskChanges.Count == 0 && Transitions.Count == 0 && Decisions.Count == 0 && Events.Count == 0
         && PublishedWorkflows.Count == 0 && ReleasedLeases.Count == 0;
 
     /// <summary>Empties the batch for reuse.</summary>
@@ -53,6 +61,7 @@ public sealed class StateChanges
     {
         Workflows.Clear();
         Tasks.Clear();
+        TaskChanges.Clear();
         Transitions.Clear();
         Decisions.Clear();
         Events.Clear();
@@ -67,6 +76,7 @@ public sealed class StateChanges
     {
         Workflows.RemoveAll(w => w.WorkflowId == workflowId);
         Tasks.RemoveAll(t => t.WorkflowId == workflowId);
+        TaskChanges.RemoveAll(t => t.WorkflowId == workflowId);
         Transitions.RemoveAll(t => t.WorkflowId == workflowId);
         Decisions.RemoveAll(d => d.WorkflowId == workflowId);
         Events.RemoveAll(e => e.WorkflowId == workflowId);

@@ -8,6 +8,10 @@ namespace AgentManager.Workflows;
 /// <remarks>Owned by the engine loop; workers only read the immutable part.</remarks>
 internal sealed class TaskRuntime
 {
+    // What most tasks never use (a ladder past L1, a budget, a human deadline, a retry timer) lives in a side object made
+    // when first set to something: a workflow keeps a TaskRuntime per task until it finishes.
+    private RareState? _rare;
+
     public required WorkflowRun Run { get; init; }
 
     public required int Index { get; init; }
@@ -46,27 +50,97 @@ internal sealed class TaskRuntime
     public required RepairPolicy Repair { get; init; }
 
     /// <summary>Gets the runner of the L2 agent, when L2 is on.</summary>
-    public IAgentRunner? RepairRunner { get; init; }
+    public IAgentRunner? RepairRunner
+    {
+        get => _rare?.RepairRunner;
+        init
+        {
+            if (_rare is not null || value is not null)
+            {
+                Rare.RepairRunner = value;
+            }
+        }
+    }
 
     /// <summary>Gets the runner of the L3 agent, when L3 is on.</summary>
-    public IAgentRunner? EscalationRunner { get; init; }
+    public IAgentRunner? EscalationRunner
+    {
+        get => _rare?.EscalationRunner;
+        init
+        {
+            if (_rare is not null || value is not null)
+            {
+                Rare.EscalationRunner = value;
+            }
+        }
+    }
 
     /// <summary>Gets the task's own copy of its budget, if it has one.</summary>
-    public UsageBudget? Budget { get; init; }
+    public UsageBudget? Budget
+    {
+        get => _rare?.Budget;
+        init
+        {
+            if (_rare is not null || value is not null)
+            {
+                Rare.Budget = value;
+            }
+        }
+    }
 
     /// <summary>Gets or sets what the task's attempts consumed.</summary>
     public AgentUsage Usage { get; set; } = AgentUsage.Zero;
 
     /// <summary>Gets or sets when the human deadline of the blocked task passes.</summary>
-    public DateTimeOffset? DeadlineAt { get; set; }
+    public DateTimeOffset? DeadlineAt
+    {
+        get => _rare?.DeadlineAt;
+        set
+        {
+            if (_rare is not null || value is not null)
+            {
+                Rare.DeadlineAt = value;
+            }
+        }
+    }
 
-    public ITimer? DeadlineTimer { get; set; }
+    public ITimer? DeadlineTimer
+    {
+        get => _rare?.DeadlineTimer;
+        set
+        {
+            if (_rare is not null || value is not null)
+            {
+                Rare.DeadlineTimer = value;
+            }
+        }
+    }
 
     /// <summary>Gets or sets whether a passed deadline already retried the task, so that it is not armed again.</summary>
-    public bool DeadlineRetried { get; set; }
+    public bool DeadlineRetried
+    {
+        get => _rare?.DeadlineRetried ?? false;
+        set
+        {
+            if (_rare is not null || value)
+            {
+                Rare.DeadlineRetried = value;
+            }
+        }
+    }
 
     /// <summary>Gets or sets whether a human granted the next attempt, which then starts even over a spent budget.</summary>
-    public bool GrantedByHuman { get; set; }
+    public bool GrantedByHuman
+    {
+        get => _rare?.GrantedByHuman ?? false;
+        set
+        {
+            if (_rare is not null || value)
+            {
+                Rare.GrantedByHuman = value;
+            }
+        }
+    }
 
     /// <summary>Gets or sets the rung of the repair ladder the task is on.</summary>
     public RepairLevel Level { get; set; } = RepairLevel.Retry;
@@ -75,10 +149,30 @@ internal sealed class TaskRuntime
     public int LevelAttempts { get; set; }
 
     /// <summary>Gets or sets the agent that runs the next attempt when it is not the task's own (L2, L3).</summary>
-    public string? CurrentAgentId { get; set; }
+    public string? CurrentAgentId
+    {
+        get => _rare?.CurrentAgentId;
+        set
+        {
+            if (_rare is not null || value is not null)
+            {
+                Rare.CurrentAgentId = value;
+            }
+        }
+    }
 
     /// <summary>Gets or sets the runner of <see cref="CurrentAgentId"/>.</summary>
-    public IAgentRunner? CurrentRunner { get; set; }
+    public IAgentRunner? CurrentRunner
+    {
+        get => _rare?.CurrentRunner;
+        set
+        {
+            if (_rare is not null || value is not null)
+            {
+                Rare.CurrentRunner = value;
+            }
+        }
+    }
 
     /// <summary>Gets the agent of the attempt being started or run.</summary>
     public string AttemptAgentId => CurrentAgentId ?? AgentId;
@@ -105,12 +199,50 @@ internal sealed class TaskRuntime
 
     public long AttemptStartedTimestamp { get; set; }
 
-    public ITimer? RetryTimer { get; set; }
+    public ITimer? RetryTimer
+    {
+        get => _rare?.RetryTimer;
+        set
+        {
+            if (_rare is not null || value is not null)
+            {
+                Rare.RetryTimer = value;
+            }
+        }
+    }
 
     /// <summary>Gets or sets the attempt in flight, from dispatch until the loop handles its end.</summary>
     public AttemptRun? CurrentAttempt { get; set; }
 
     public bool Dirty { get; set; }
+
+    /// <summary>Gets or sets whether the task's whole record went into a commit, so that later ones carry only a
+    /// <see cref="TaskStateChange"/>.</summary>
+    public bool Recorded { get; set; }
+
+    public TaskStateChange ToChange()
+    {
+        var running = IsRunning ? Run.Lease : null;
+        return new()
+        {
+            WorkflowId = Run.Id,
+            TaskId = Id,
+            State = State,
+            Attempt = Attempt,
+            LastError = LastError,
+            LastOutput = LastOutput,
+            StartedAt = StartedAt,
+            FinishedAt = FinishedAt,
+            Level = Level,
+            LevelAttempts = LevelAttempts,
+            CurrentAgentId = CurrentAgentId,
+            DeadlineAt = DeadlineAt,
+            Usage = Usage,
+            LeaseOwner = running?.Owner,
+            LeaseExpiresAt = running?.ExpiresAt,
+            FencingToken = running?.Token ?? 0,
+        };
+    }
 
     public TaskRecord ToRecord() => new()
     {
@@ -163,4 +295,29 @@ internal sealed class TaskRuntime
 
     /// <summary>The metadata key naming the task's own agent, on attempts past L1.</summary>
     public const string TaskAgentKey = "task_agent_id";
+
+    private RareState Rare => _rare ??= new RareState();
+
+    private sealed class RareState
+    {
+        public IAgentRunner? RepairRunner { get; set; }
+
+        public IAgentRunner? EscalationRunner { get; set; }
+
+        public UsageBudget? Budget { get; set; }
+
+        public DateTimeOffset? DeadlineAt { get; set; }
+
+        public ITimer? DeadlineTimer { get; set; }
+
+        public bool DeadlineRetried { get; set; }
+
+        public bool GrantedByHuman { get; set; }
+
+        public string? CurrentAgentId { get; set; }
+
+        public IAgentRunner? CurrentRunner { get; set; }
+
+        public ITimer? RetryTimer { get; set; }
+    }
 }

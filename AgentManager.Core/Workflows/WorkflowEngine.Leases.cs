@@ -356,6 +356,11 @@ internal sealed partial class WorkflowEngine
             Stamp(task.WorkflowId);
         }
 
+        foreach (var change in _changes.TaskChanges)
+        {
+            Stamp(change.WorkflowId);
+        }
+
         foreach (var transition in _changes.Transitions)
         {
             Stamp(transition.WorkflowId);

@@ -11,6 +11,7 @@ namespace AgentManager.Workflows;
 internal sealed partial class WorkflowEngine
 {
     private const int MaxCommandsPerBatch = 4096;
+    private const int MaxTaskChanges = 1024;
 
     private readonly StateChanges _changes = new();
     private readonly List<TaskRuntime> _dirtyTasks = [];
@@ -533,10 +534,22 @@ internal sealed partial class WorkflowEngine
             _changes.Workflows.Add(run.ToRecord());
         }
 
+        // A task's first record is whole, later ones carry only what changes. Past MaxTaskChanges in one turn (a large
+        // workflow's start) whole records go instead: small objects that die young, where a struct array that large
+        // would sit in the large object heap until a full collection.
+        var room = MaxTaskChanges - _changes.TaskChanges.Count;
         foreach (var task in _dirtyTasks)
         {
             task.Dirty = false;
-            _changes.Tasks.Add(task.ToRecord());
+            if (task.Recorded && room-- > 0)
+            {
+                _changes.TaskChanges.Add(task.ToChange());
+            }
+            else
+            {
+                task.Recorded = true;
+                _changes.Tasks.Add(task.ToRecord());
+            }
         }
 
         _dirtyRuns.Clear();

@@ -40,6 +40,14 @@ internal sealed partial class SqliteStateStore
                 lease_owner = excluded.lease_owner, lease_expires_ticks = excluded.lease_expires_ticks,
                 lease_expires_offset = excluded.lease_expires_offset, fencing_token = excluded.fencing_token
             """;
+        // A change of a stored task writes only the columns that move after its first record.
+        private const string TaskChange = """
+            UPDATE tasks SET state = ?3, attempt = ?4, last_error = ?5, last_output = ?6, started_ticks = ?7, started_offset = ?8,
+                finished_ticks = ?9, finished_offset = ?10, repair_level = ?11, level_attempts = ?12, current_agent_id = ?13,
+                deadline_ticks = ?14, deadline_offset = ?15, input_tokens = ?16, output_tokens = ?17, cost = ?18,
+                lease_owner = ?19, lease_expires_ticks = ?20, lease_expires_offset = ?21, fencing_token = ?22
+            WHERE workflow_id = ?1 AND task_id = ?2
+            """;
         private const int TransitionColumns = 10;
         private const int EventColumns = 13;
         private const string TransitionInsert = "INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset) VALUES ";
@@ -57,6 +65,7 @@ internal sealed partial class SqliteStateStore
         private readonly SqliteRawStatement _rollback;
         private readonly SqliteRawStatement _workflow;
         private readonly SqliteRawStatement[] _tasks;
+        private readonly SqliteRawStatement _taskChange;
         private readonly SqliteRawStatement[] _transitions;
         private readonly SqliteRawStatement[] _events;
         private readonly SqliteRawStatement _decision;
@@ -86,6 +95,7 @@ internal sealed partial class SqliteStateStore
                     input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost
                 """);
             _tasks = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, TaskInsert + Values(TaskColumns, rows) + TaskConflict))];
+            _taskChange = new(_db, TaskChange);
             _transitions = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, TransitionInsert + Values(TransitionColumns, rows)))];
             _events = [.. RowsPerInsert.Select(rows => new SqliteRawStatement(_db, EventInsert + Values(EventColumns, rows)))];
             _decision = new(_db, DecisionInsert + """
@@ -134,6 +144,40 @@ internal sealed partial class SqliteStateStore
         public void UpsertTasks(List<TaskRecord> tasks) =>
             InsertRows(_tasks, tasks, TaskColumns, BindTask);
 
+        /// <summary>Applies task changes in order; a change of a task not stored throws, and the caller rolls back.</summary>
+        public void ChangeTasks(List<TaskStateChange> changes)
+        {
+            foreach (ref readonly var c in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes))
+            {
+                c.ThrowIfUnnamed(nameof(changes));
+                var usage = c.Usage ?? AgentUsage.Zero;
+                var updated = _taskChange
+                    .Text(1, c.WorkflowId)
+                    .Text(2, c.TaskId)
+                    .Text(3, c.State.ToWireName())
+                    .Int(4, c.Attempt)
+                    .Text(5, c.LastError)
+                    .Text(6, c.LastOutput)
+                    .Time(7, c.StartedAt)
+                    .Time(9, c.FinishedAt)
+                    .Text(11, c.Level.ToWireName())
+                    .Int(12, c.LevelAttempts)
+                    .Text(13, c.CurrentAgentId)
+                    .Time(14, c.DeadlineAt)
+                    .Int(16, usage.InputTokens)
+                    .Int(17, usage.OutputTokens)
+                    .Text(18, Cost(usage))
+                    .Text(19, c.LeaseOwner)
+                    .Time(20, c.LeaseExpiresAt)
+                    .Int(22, c.FencingToken)
+                    .Execute();
+                if (updated == 0)
+                {
+                    throw new InvalidOperationException($"Task '{c.TaskId}' of workflow '{c.WorkflowId}' must be committed before a change of it; nothing was stored.");
+                }
+            }
+        }
+
         public void InsertTransitions(List<TaskTransition> transitions) =>
             InsertRows(_transitions, transitions, TransitionColumns, BindTransition);
 
@@ -176,7 +220,7 @@ internal sealed partial class SqliteStateStore
 
         public void Dispose()
         {
-            SqliteRawStatement[] all = [_begin, _commit, _rollback, _workflow, .. _tasks, .. _transitions, .. _events, _decision, _newDecision, _readLease, _markPublished, _releaseWorkflow, _releaseTasks];
+            SqliteRawStatement[] all = [_begin, _commit, _rollback, _workflow, .. _tasks, _taskChange, .. _transitions, .. _events, _decision, _newDecision, _readLease, _markPublished, _releaseWorkflow, _releaseTasks];
             foreach (var statement in all)
             {
                 statement.Dispose();

@@ -57,6 +57,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
                 }
 
                 statements.UpsertTasks(changes.Tasks);
+                statements.ChangeTasks(changes.TaskChanges);
                 statements.InsertTransitions(changes.Transitions);
                 foreach (var decision in changes.Decisions)
                 {

@@ -1,0 +1,113 @@
+using AgentManager.Execution;
+using AgentManager.Lifecycle;
+using AgentManager.Workflows;
+
+namespace AgentManager.Persistence;
+
+/// <summary>A task as the in-memory store keeps it: one mutable row, which a <see cref="TaskStateChange"/> changes in
+/// place; a <see cref="TaskRecord"/> is made only when the task is read.</summary>
+/// <remarks>Times are kept without <see cref="Nullable{T}"/> (24 bytes each) but with a bit per time that says whether
+/// it is set (16 bytes and a bit): a store keeps a row per task until purge.</remarks>
+internal sealed class InMemoryTaskRow
+{
+    private const byte Started = 1, Finished = 2, Deadline = 4, LeaseExpiry = 8;
+
+    private string _taskId = string.Empty;
+    private int _ordinal;
+    private string? _title;
+    private int _priority;
+    private string? _agentId;
+    private IReadOnlyList<string> _dependencies = [];
+    private IReadOnlyList<string> _resources = [];
+    private string? _workdir;
+    private TaskState _state;
+    private int _attempt;
+    private string? _lastError;
+    private string? _lastOutput;
+    private byte _timesSet;
+    private DateTimeOffset _startedAt;
+    private DateTimeOffset _finishedAt;
+    private DateTimeOffset _deadlineAt;
+    private DateTimeOffset _leaseExpiresAt;
+    private RepairLevel _level;
+    private int _levelAttempts;
+    private string? _currentAgentId;
+    private AgentUsage _usage = AgentUsage.Zero;
+
+    public InMemoryTaskRow(TaskRecord record) => Set(record);
+
+    public string? LeaseOwner { get; set; }
+
+    public DateTimeOffset? LeaseExpiresAt
+    {
+        get => Get(_leaseExpiresAt, LeaseExpiry);
+        set => Put(ref _leaseExpiresAt, value, LeaseExpiry);
+    }
+
+    public long FencingToken { get; private set; }
+
+    /// <summary>Replaces every field with the record's.</summary>
+    public void Set(TaskRecord record)
+    {
+        (_taskId, _ordinal, _title, _priority, _agentId, _dependencies, _resources, _workdir) =
+            (record.TaskId, record.Ordinal, record.Title, record.Priority, record.AgentId, record.Dependencies, record.Resources, record.Workdir);
+        (_state, _attempt, _lastError, _lastOutput) = (record.State, record.Attempt, record.LastError, record.LastOutput);
+        (_level, _levelAttempts, _currentAgentId, _usage) = (record.Level, record.LevelAttempts, record.CurrentAgentId, record.Usage);
+        (LeaseOwner, FencingToken) = (record.LeaseOwner, record.FencingToken);
+        SetTimes(record.StartedAt, record.FinishedAt, record.DeadlineAt, record.LeaseExpiresAt);
+    }
+
+    /// <summary>Replaces the fields a change carries.</summary>
+    public void Apply(in TaskStateChange change)
+    {
+        (_state, _attempt, _lastError, _lastOutput) = (change.State, change.Attempt, change.LastError, change.LastOutput);
+        (_level, _levelAttempts, _currentAgentId, _usage) = (change.Level, change.LevelAttempts, change.CurrentAgentId, change.Usage ?? AgentUsage.Zero);
+        (LeaseOwner, FencingToken) = (change.LeaseOwner, change.FencingToken);
+        SetTimes(change.StartedAt, change.FinishedAt, change.DeadlineAt, change.LeaseExpiresAt);
+    }
+
+    public int Ordinal => _ordinal;
+
+    public TaskRecord ToRecord(string workflowId) => new()
+    {
+        WorkflowId = workflowId,
+        TaskId = _taskId,
+        Ordinal = _ordinal,
+        Title = _title,
+        State = _state,
+        Attempt = _attempt,
+        Priority = _priority,
+        AgentId = _agentId,
+        Dependencies = _dependencies,
+        Resources = _resources,
+        Workdir = _workdir,
+        LastError = _lastError,
+        LastOutput = _lastOutput,
+        StartedAt = Get(_startedAt, Started),
+        FinishedAt = Get(_finishedAt, Finished),
+        Level = _level,
+        LevelAttempts = _levelAttempts,
+        CurrentAgentId = _currentAgentId,
+        DeadlineAt = Get(_deadlineAt, Deadline),
+        Usage = _usage,
+        LeaseOwner = LeaseOwner,
+        LeaseExpiresAt = LeaseExpiresAt,
+        FencingToken = FencingToken,
+    };
+
+    private void SetTimes(DateTimeOffset? startedAt, DateTimeOffset? finishedAt, DateTimeOffset? deadlineAt, DateTimeOffset? leaseExpiresAt)
+    {
+        Put(ref _startedAt, startedAt, Started);
+        Put(ref _finishedAt, finishedAt, Finished);
+        Put(ref _deadlineAt, deadlineAt, Deadline);
+        Put(ref _leaseExpiresAt, leaseExpiresAt, LeaseExpiry);
+    }
+
+    private DateTimeOffset? Get(DateTimeOffset slot, byte bit) => (_timesSet & bit) != 0 ? slot : null;
+
+    private void Put(ref DateTimeOffset slot, DateTimeOffset? value, byte bit)
+    {
+        slot = value.GetValueOrDefault();
+        _timesSet = (byte)(value.HasValue ? _timesSet | bit : _timesSet & ~bit);
+    }
+}
