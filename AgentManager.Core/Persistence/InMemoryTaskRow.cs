@@ -95,6 +95,21 @@ internal sealed class InMemoryTaskRow
         FencingToken = FencingToken,
     };
 
+    /// <summary>The task's summary: what <see cref="ToRecord"/> would give a summary, without the record.</summary>
+    public TaskSummary ToSummary() => new()
+    {
+        TaskId = _taskId,
+        State = _state,
+        Attempts = _attempt,
+        StartedAt = Get(_startedAt, Started),
+        FinishedAt = Get(_finishedAt, Finished),
+        LastError = _lastError,
+        Level = _level,
+        CurrentAgentId = _currentAgentId,
+        DeadlineAt = Get(_deadlineAt, Deadline),
+        Usage = _usage,
+    };
+
     private void SetTimes(DateTimeOffset? startedAt, DateTimeOffset? finishedAt, DateTimeOffset? deadlineAt, DateTimeOffset? leaseExpiresAt)
     {
         Put(ref _startedAt, startedAt, Started);

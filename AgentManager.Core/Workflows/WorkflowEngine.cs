@@ -219,7 +219,9 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(workflowId);
         var record = await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
-        var tasks = await _store.GetTasksAsync(workflowId, cancellationToken).ConfigureAwait(false);
+        var tasks = _store is ITaskSummarySource source
+            ? source.SummarizeTasks(workflowId)
+            : Summarize(await _store.GetTasksAsync(workflowId, cancellationToken).ConfigureAwait(false));
         return new WorkflowSummary
         {
             WorkflowId = record.WorkflowId,
@@ -229,7 +231,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             CreatedAt = record.CreatedAt,
             StartedAt = record.StartedAt,
             FinishedAt = record.FinishedAt,
-            Tasks = Summarize(tasks),
+            Tasks = tasks,
             Usage = record.Usage,
         };
     }
