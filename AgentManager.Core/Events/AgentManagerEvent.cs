@@ -24,6 +24,15 @@ public abstract record AgentManagerEvent
         Timestamp = timestamp;
     }
 
+    /// <summary>Initializes the common part of an event whose type and workflow id are known to be valid: a constant
+    /// type, and a workflow id the engine checked when it compiled the workflow (or that an event checked before).</summary>
+    private protected AgentManagerEvent(DateTimeOffset timestamp, string validType, string validWorkflowId)
+    {
+        Type = validType;
+        WorkflowId = validWorkflowId;
+        Timestamp = timestamp;
+    }
+
     /// <summary>Copies an event for a <c>with</c> expression; the copy is unpublished, so its
     /// <see cref="Sequence"/> is not copied.</summary>
     /// <param name="original">The event to copy.</param>

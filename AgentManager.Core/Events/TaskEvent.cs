@@ -20,6 +20,13 @@ public sealed record TaskEvent : AgentManagerEvent
         TaskId = transition.TaskId;
     }
 
+    private TaskEvent(TaskTransition validTransition, string validType)
+        : base(validTransition.Timestamp, validType, validTransition.WorkflowId)
+    {
+        Transition = validTransition;
+        TaskId = validTransition.TaskId;
+    }
+
     /// <summary>Gets the task that moved.</summary>
     public string TaskId { get; }
 
@@ -37,6 +44,17 @@ public sealed record TaskEvent : AgentManagerEvent
                 nameof(transition));
         }
 
+        return TypeOfValid(transition);
+    }
+
+    /// <summary>The event of a transition known to follow a lifecycle rule: one the engine made through
+    /// <see cref="TaskLifecycle"/> with ids it checked when it compiled the workflow, or one a
+    /// <see cref="TaskEvent"/> already carries. Its type and ids are not checked again.</summary>
+    internal static TaskEvent OfValid(TaskTransition transition) => new(transition, TypeOfValid(transition));
+
+    /// <summary>The event type of a transition known to follow a lifecycle rule.</summary>
+    internal static string TypeOfValid(TaskTransition transition)
+    {
         return transition.To switch
         {
             TaskState.Ready when transition.Trigger == TaskTrigger.DependenciesMet => EventTypes.TaskReady,

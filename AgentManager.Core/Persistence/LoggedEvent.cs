@@ -5,7 +5,8 @@ namespace AgentManager.Persistence;
 
 /// <summary>An event as the in-memory store's log keeps it: its sequence and, for a task event without a correlation
 /// id, only its transition (which the store keeps anyway), else the event itself. The
-/// <see cref="EventLogEntry"/> and an unpublished copy of the event are made when they are read.</summary>
+/// <see cref="EventLogEntry"/> and an unpublished copy of the event are made when they are read. A kept transition
+/// came from a <see cref="TaskEvent"/>, which checked it, so it is not checked again.</summary>
 internal readonly struct LoggedEvent
 {
     private readonly object _payload;
@@ -20,14 +21,14 @@ internal readonly struct LoggedEvent
 
     public string WorkflowId => _payload is TaskTransition transition ? transition.WorkflowId : ((AgentManagerEvent)_payload).WorkflowId;
 
-    public string Type => _payload is TaskTransition transition ? TaskEvent.TypeOf(transition) : ((AgentManagerEvent)_payload).Type;
+    public string Type => _payload is TaskTransition transition ? TaskEvent.TypeOfValid(transition) : ((AgentManagerEvent)_payload).Type;
 
     /// <summary>The log entry, as <see cref="EventLog.Entry"/> makes it of the event.</summary>
     public EventLogEntry ToEntry() => _payload is TaskTransition transition
         ? new()
         {
             Sequence = Sequence,
-            Type = TaskEvent.TypeOf(transition),
+            Type = TaskEvent.TypeOfValid(transition),
             WorkflowId = transition.WorkflowId,
             TaskId = transition.TaskId,
             Timestamp = transition.Timestamp,
@@ -38,6 +39,6 @@ internal readonly struct LoggedEvent
 
     /// <summary>A new, unpublished instance of the event.</summary>
     public AgentManagerEvent ToEvent() => _payload is TaskTransition transition
-        ? new TaskEvent(transition)
+        ? TaskEvent.OfValid(transition)
         : ((AgentManagerEvent)_payload) with { };
 }

@@ -523,7 +523,7 @@ internal sealed partial class WorkflowEngine
 
         MarkDirty(task);
         _changes.Transitions.Add(transition);
-        _changes.Events.Add(new TaskEvent(transition));
+        _changes.Events.Add(TaskEvent.OfValid(transition));
     }
 
     private async Task FlushAsync(CancellationToken stopping)

@@ -44,6 +44,20 @@ public sealed class TaskEventTests
         Assert.Equal(expectedType, @event.Type);
     }
 
+    [Theory]
+    [MemberData(nameof(EveryRuleWithItsType))]
+    public void OfValid_EveryTransitionKind_IsTheEventThePublicConstructorMakes(TaskState from, TaskTrigger trigger, string expectedType)
+    {
+        var transition = TaskLifecycle.Transition("wf-1", "build", from, trigger, 3, EventTestKit.Epoch, "alice", "why");
+
+        var @event = TaskEvent.OfValid(transition);
+
+        Assert.Equal(new TaskEvent(transition), @event);
+        Assert.Equal(expectedType, @event.Type);
+        Assert.Equal(("wf-1", "build", EventTestKit.Epoch, 0L), (@event.WorkflowId, @event.TaskId, @event.Timestamp, @event.Sequence));
+        Assert.Same(transition, @event.Transition);
+    }
+
     [Fact]
     public void Constructor_Transition_CopiesWorkflowTaskAndTimestamp()
     {
