@@ -37,8 +37,9 @@ internal sealed partial class InMemoryStateStore : IStateStore
                 }
             }
 
-            foreach (var task in changes.Tasks)
+            for (var i = 0; i < changes.Tasks.Count; i++)
             {
+                var task = changes.Tasks[i];
                 var rows = Find(task.WorkflowId).Tasks;
                 if (rows.TryGetValue(task.TaskId, out var row))
                 {
@@ -46,6 +47,11 @@ internal sealed partial class InMemoryStateStore : IStateStore
                 }
                 else
                 {
+                    if (rows.Count == 0)
+                    {
+                        rows.EnsureCapacity(RunOfWorkflow(changes.Tasks, i));
+                    }
+
                     rows.Add(task.TaskId, new InMemoryTaskRow(task));
                 }
             }
@@ -299,6 +305,21 @@ internal sealed partial class InMemoryStateStore : IStateStore
                 throw new InvalidOperationException($"Task '{change.TaskId}' of workflow '{change.WorkflowId}' must be committed before a change of it; nothing was stored.");
             }
         }
+    }
+
+    /// <summary>How many records from <paramref name="start"/> on belong to its workflow, one after another: the rows
+    /// a workflow's first batch adds (the engine records a new workflow's tasks together), so its table is sized once
+    /// instead of grown through copies that a large workflow leaves in the large object heap.</summary>
+    private static int RunOfWorkflow(List<TaskRecord> tasks, int start)
+    {
+        var workflowId = tasks[start].WorkflowId;
+        var end = start + 1;
+        while (end < tasks.Count && string.Equals(tasks[end].WorkflowId, workflowId, StringComparison.Ordinal))
+        {
+            end++;
+        }
+
+        return end - start;
     }
 
     private static bool RecordedIn(List<TaskRecord> tasks, in TaskStateChange change)

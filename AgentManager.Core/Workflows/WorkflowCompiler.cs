@@ -29,7 +29,7 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
         }
 
         var workRoot = Path.GetFullPath(definition.WorkRoot ?? Path.Combine(options.WorkRoot, Ids.IsValid(workflowId) ? workflowId : "invalid"));
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var ids = new HashSet<string>(definition.Tasks.Count, StringComparer.Ordinal); // sized once: no grown copies
         foreach (var task in definition.Tasks)
         {
             if (task is null)

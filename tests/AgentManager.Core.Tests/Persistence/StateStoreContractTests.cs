@@ -94,6 +94,18 @@ public abstract partial class StateStoreContractTests
     }
 
     [Fact]
+    public async Task Commit_TasksOfTwoNewWorkflowsInterleavedInOneBatch_StoresEachWithItsWorkflow()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        TaskRecord[] tasks = [Task("a0", 0), Task("a1", 1), Task("b0", 0, "wf-2"), Task("a2", 2), Task("b1", 1, "wf-2"), Task("b2", 2, "wf-2"), Task("a3", 3)];
+
+        await store.CommitAsync(Changes([Workflow(), Workflow("wf-2")], tasks), CancellationToken.None);
+
+        Assert.Equal(["a0", "a1", "a2", "a3"], (await store.GetTasksAsync("wf-1", CancellationToken.None)).Select(t => t.TaskId));
+        Assert.Equal(["b0", "b1", "b2"], (await store.GetTasksAsync("wf-2", CancellationToken.None)).Select(t => t.TaskId));
+    }
+
+    [Fact]
     public async Task Commit_SameTaskTwiceInOneBatch_KeepsTheLaterRecord()
     {
         var store = await CreateStoreAsync(CancellationToken.None);
