@@ -186,7 +186,8 @@ internal sealed class DispatchQueue<T>
 
     private readonly record struct Order(int Priority, long Sequence);
 
-    private sealed class Entry(T item, string[] resources, Order order)
+    // A struct: the lines hold entries by value, not an object per queued item.
+    private readonly struct Entry(T item, string[] resources, Order order)
     {
         public T Item { get; } = item;
 
