@@ -15,6 +15,11 @@ internal static class EventDetails
 
     public static string? Of(AgentManagerEvent @event)
     {
+        if (@event is not (TaskEscalatedEvent or HumanInboxEvent))
+        {
+            return null; // most events (every task transition) have no details: no dictionary for them
+        }
+
         var details = new Dictionary<string, string>(StringComparer.Ordinal);
         switch (@event)
         {
