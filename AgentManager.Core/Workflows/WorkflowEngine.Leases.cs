@@ -153,8 +153,9 @@ internal sealed partial class WorkflowEngine
         }
         finally
         {
-            Interlocked.Increment(ref _renewals);
+            // Free for the next tick before counting: whoever sees the count knows the next tick renews.
             Volatile.Write(ref _renewing, 0);
+            Interlocked.Increment(ref _renewals);
         }
     }
 
