@@ -53,39 +53,21 @@ internal sealed class TaskRuntime
     public IAgentRunner? RepairRunner
     {
         get => _rare?.RepairRunner;
-        init
-        {
-            if (_rare is not null || value is not null)
-            {
-                Rare.RepairRunner = value;
-            }
-        }
+        init => RareWhen(value is not null)?.RepairRunner = value;
     }
 
     /// <summary>Gets the runner of the L3 agent, when L3 is on.</summary>
     public IAgentRunner? EscalationRunner
     {
         get => _rare?.EscalationRunner;
-        init
-        {
-            if (_rare is not null || value is not null)
-            {
-                Rare.EscalationRunner = value;
-            }
-        }
+        init => RareWhen(value is not null)?.EscalationRunner = value;
     }
 
     /// <summary>Gets the task's own copy of its budget, if it has one.</summary>
     public UsageBudget? Budget
     {
         get => _rare?.Budget;
-        init
-        {
-            if (_rare is not null || value is not null)
-            {
-                Rare.Budget = value;
-            }
-        }
+        init => RareWhen(value is not null)?.Budget = value;
     }
 
     /// <summary>Gets or sets what the task's attempts consumed.</summary>
@@ -95,51 +77,27 @@ internal sealed class TaskRuntime
     public DateTimeOffset? DeadlineAt
     {
         get => _rare?.DeadlineAt;
-        set
-        {
-            if (_rare is not null || value is not null)
-            {
-                Rare.DeadlineAt = value;
-            }
-        }
+        set => RareWhen(value is not null)?.DeadlineAt = value;
     }
 
     public ITimer? DeadlineTimer
     {
         get => _rare?.DeadlineTimer;
-        set
-        {
-            if (_rare is not null || value is not null)
-            {
-                Rare.DeadlineTimer = value;
-            }
-        }
+        set => RareWhen(value is not null)?.DeadlineTimer = value;
     }
 
     /// <summary>Gets or sets whether a passed deadline already retried the task, so that it is not armed again.</summary>
     public bool DeadlineRetried
     {
         get => _rare?.DeadlineRetried ?? false;
-        set
-        {
-            if (_rare is not null || value)
-            {
-                Rare.DeadlineRetried = value;
-            }
-        }
+        set => RareWhen(value)?.DeadlineRetried = value;
     }
 
     /// <summary>Gets or sets whether a human granted the next attempt, which then starts even over a spent budget.</summary>
     public bool GrantedByHuman
     {
         get => _rare?.GrantedByHuman ?? false;
-        set
-        {
-            if (_rare is not null || value)
-            {
-                Rare.GrantedByHuman = value;
-            }
-        }
+        set => RareWhen(value)?.GrantedByHuman = value;
     }
 
     /// <summary>Gets or sets the rung of the repair ladder the task is on.</summary>
@@ -152,26 +110,14 @@ internal sealed class TaskRuntime
     public string? CurrentAgentId
     {
         get => _rare?.CurrentAgentId;
-        set
-        {
-            if (_rare is not null || value is not null)
-            {
-                Rare.CurrentAgentId = value;
-            }
-        }
+        set => RareWhen(value is not null)?.CurrentAgentId = value;
     }
 
     /// <summary>Gets or sets the runner of <see cref="CurrentAgentId"/>.</summary>
     public IAgentRunner? CurrentRunner
     {
         get => _rare?.CurrentRunner;
-        set
-        {
-            if (_rare is not null || value is not null)
-            {
-                Rare.CurrentRunner = value;
-            }
-        }
+        set => RareWhen(value is not null)?.CurrentRunner = value;
     }
 
     /// <summary>Gets the agent of the attempt being started or run.</summary>
@@ -202,13 +148,7 @@ internal sealed class TaskRuntime
     public ITimer? RetryTimer
     {
         get => _rare?.RetryTimer;
-        set
-        {
-            if (_rare is not null || value is not null)
-            {
-                Rare.RetryTimer = value;
-            }
-        }
+        set => RareWhen(value is not null)?.RetryTimer = value;
     }
 
     /// <summary>Gets or sets the attempt in flight, from dispatch until the loop handles its end.</summary>
@@ -296,7 +236,9 @@ internal sealed class TaskRuntime
     /// <summary>The metadata key naming the task's own agent, on attempts past L1.</summary>
     public const string TaskAgentKey = "task_agent_id";
 
-    private RareState Rare => _rare ??= new RareState();
+    /// <summary>The side object to write a rare field to: made when the value is not the default, else the one there
+    /// is (a default written to a task without one changes nothing).</summary>
+    private RareState? RareWhen(bool notDefault) => notDefault ? _rare ??= new RareState() : _rare;
 
     private sealed class RareState
     {
