@@ -14,6 +14,15 @@ public interface IWorkflowEngine
     /// same id at the same moment, and its creation was stored first; nothing was stored for this call.</exception>
     Task<string> CreateAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default);
 
+    /// <summary>Checks a workflow as <see cref="CreateAsync"/> does (ids, dependencies and cycles, agents registered
+    /// or named by a catalog profile, verifiers, timeouts, repair ladders, budgets) without storing anything: for a
+    /// definition that is kept to be created later, such as a schedule's. Whether its id is already in use is not
+    /// checked.</summary>
+    /// <param name="definition">The workflow.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="definition"/> is null.</exception>
+    /// <exception cref="WorkflowValidationException">The definition breaks a rule; every broken rule is listed.</exception>
+    void Validate(WorkflowDefinition definition);
+
     /// <summary>Starts a created workflow: the blocking <c>before_workflow_run</c> hooks run first, on the
     /// caller; then tasks without dependencies become ready and are dispatched.</summary>
     /// <param name="workflowId">The workflow id.</param>

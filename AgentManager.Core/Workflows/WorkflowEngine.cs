@@ -144,6 +144,8 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         return run.Id;
     }
 
+    public void Validate(WorkflowDefinition definition) => _ = _compiler.Compile(definition);
+
     public async Task ResumeAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);

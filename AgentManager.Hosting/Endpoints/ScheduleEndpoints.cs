@@ -5,6 +5,7 @@ using AgentManager.Hosting.Schedules;
 using AgentManager.Persistence;
 using AgentManager.Plans;
 using AgentManager.Schedules;
+using AgentManager.Workflows;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -55,7 +56,7 @@ internal static class ScheduleEndpoints
         return ApiResults.Ok(ScheduleRequests.View(record), ApiJson.Context.ScheduleView);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, [FromServices] TaskPlanService plans, [FromServices] IStateStore store, [FromServices] ApiSchedules kept)
+    private static async Task<IResult> CreateAsync(HttpContext context, [FromServices] TaskPlanService plans, [FromServices] IStateStore store, [FromServices] ApiSchedules kept, [FromServices] IWorkflowEngine engine)
     {
         var service = Service(context);
         var cancellationToken = context.RequestAborted;
@@ -67,11 +68,11 @@ internal static class ScheduleEndpoints
         }
 
         var resolved = await ScheduleRequests.ResolveAsync(body, plans, cancellationToken).ConfigureAwait(false);
-        var record = await kept.DefineAsync(service, resolved, previous: null, cancellationToken).ConfigureAwait(false);
+        var record = await kept.DefineAsync(service, engine, resolved, previous: null, cancellationToken).ConfigureAwait(false);
         return ApiResults.Created($"{context.Request.PathBase}{context.Request.Path}/{record.ScheduleId}", ScheduleRequests.View(record), ApiJson.Context.ScheduleView);
     }
 
-    private static async Task<IResult> ReplaceAsync(HttpContext context, string id, [FromServices] TaskPlanService plans, [FromServices] ApiSchedules kept)
+    private static async Task<IResult> ReplaceAsync(HttpContext context, string id, [FromServices] TaskPlanService plans, [FromServices] ApiSchedules kept, [FromServices] IWorkflowEngine engine)
     {
         var service = Service(context);
         var cancellationToken = context.RequestAborted;
@@ -84,7 +85,7 @@ internal static class ScheduleEndpoints
             ?? throw new ApiException(StatusCodes.Status409Conflict, $"Schedule '{scheduleId}' is defined by the host's configuration, not over HTTP; change it there.");
 
         var resolved = await ScheduleRequests.ResolveAsync(body, plans, cancellationToken).ConfigureAwait(false);
-        var record = await kept.DefineAsync(service, resolved, previous, cancellationToken).ConfigureAwait(false);
+        var record = await kept.DefineAsync(service, engine, resolved, previous, cancellationToken).ConfigureAwait(false);
 
         return ApiResults.Ok(ScheduleRequests.View(record), ApiJson.Context.ScheduleView);
     }

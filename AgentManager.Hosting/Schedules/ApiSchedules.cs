@@ -6,6 +6,7 @@ using AgentManager.Hosting.Mapping;
 using AgentManager.Persistence;
 using AgentManager.Plans;
 using AgentManager.Schedules;
+using AgentManager.Workflows;
 using Microsoft.Extensions.Options;
 
 namespace AgentManager.Hosting.Schedules;
@@ -19,26 +20,35 @@ internal sealed class ApiSchedules(IOptions<AgentManagerApiOptions> options, Age
     private string Directory => Path.GetFullPath(options.Value.SchedulePlanDirectory);
 
     /// <summary>Gets the definition of a kept request, with a factory that builds each run from its plan.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="engine">When given, the plan's workflow must be one the engine accepts (every assignee a catalog
+    /// profile with a runner or an agent registered with DI), so that no run fails for it at fire time.</param>
     /// <exception cref="ApiException">The request is malformed (422).</exception>
     /// <exception cref="PlanValidationException">The plan breaks a rule (400).</exception>
-    public ScheduleDefinition Definition(NewScheduleRequest request)
+    /// <exception cref="WorkflowValidationException">The plan's workflow breaks an engine rule (400).</exception>
+    public ScheduleDefinition Definition(NewScheduleRequest request, IWorkflowEngine? engine = null)
     {
         var (definition, plan) = ScheduleRequests.Definition(request);
 
         // Built once now so that a plan that cannot become a workflow is refused before it is stored.
-        _ = Build(plan);
+        var workflow = Build(plan);
+        engine?.Validate(workflow);
         definition.WorkflowFactory = (_, _) => ValueTask.FromResult(Build(plan));
         return definition;
     }
 
-    /// <summary>Keeps a resolved request and stores its schedule. When the request or the service refuses it, the kept
-    /// request is put back as it was: <paramref name="previous"/> (read with <see cref="ReadKeptAsync"/>), or none.</summary>
+    /// <summary>Keeps a resolved request and stores its schedule, whose plan must make a workflow
+    /// <paramref name="engine"/> accepts (see <see cref="Definition"/>). When the request or the service refuses it,
+    /// the kept request is put back as it was: <paramref name="previous"/> (read with <see cref="ReadKeptAsync"/>), or
+    /// none.</summary>
     /// <exception cref="ApiException">The request is malformed (422).</exception>
     /// <exception cref="PlanValidationException">The plan breaks a rule (400).</exception>
+    /// <exception cref="WorkflowValidationException">The plan's workflow breaks an engine rule, such as an unknown
+    /// assignee (400).</exception>
     /// <exception cref="ScheduleConfigurationException">The timing breaks a rule (400).</exception>
-    public async Task<ScheduleRecord> DefineAsync(IScheduleService service, NewScheduleRequest request, byte[]? previous, CancellationToken cancellationToken)
+    public async Task<ScheduleRecord> DefineAsync(IScheduleService service, IWorkflowEngine engine, NewScheduleRequest request, byte[]? previous, CancellationToken cancellationToken)
     {
-        var definition = Definition(request);
+        var definition = Definition(request, engine);
 
         // Kept first: a host that stops between the two steps loads the schedule at its next start.
         await KeepAsync(request, cancellationToken).ConfigureAwait(false);

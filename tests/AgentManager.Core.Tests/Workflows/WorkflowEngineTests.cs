@@ -397,6 +397,37 @@ public sealed class WorkflowEngineTests
         await Assert.ThrowsAsync<WorkflowNotFoundException>(() => fixture.Engine.GetSummaryAsync("invalid-wf"));
     }
 
+    [Fact]
+    public async Task Validate_BrokenDefinition_ListsEveryRuleAsCreateDoes_AndStoresNothing()
+    {
+        await using var fixture = new EngineFixture();
+        var workflow = Workflow(NoOp, Task("a", "ghost"), Task("b", "c"), Task("c", "b"));
+        workflow.Id = "checked-only";
+        workflow.Tasks.Add(new TaskDefinition("stranger") { AgentId = "nobody" });
+
+        var validated = Assert.Throws<WorkflowValidationException>(() => fixture.Engine.Validate(workflow));
+        var created = await Assert.ThrowsAsync<WorkflowValidationException>(() => fixture.Engine.CreateAsync(workflow));
+
+        Assert.Equal(created.Errors, validated.Errors);
+        Assert.Contains(validated.Errors, e => e.Contains("'ghost'", StringComparison.Ordinal));
+        Assert.Contains(validated.Errors, e => e.Contains("agent 'nobody'", StringComparison.Ordinal));
+        Assert.Throws<ArgumentNullException>(() => fixture.Engine.Validate(null!));
+        await Assert.ThrowsAsync<WorkflowNotFoundException>(() => fixture.Engine.GetSummaryAsync("checked-only"));
+    }
+
+    [Fact]
+    public async Task Validate_ValidDefinition_StoresNothing_AndCreateStillWorksWithItsId()
+    {
+        await using var fixture = new EngineFixture();
+        var workflow = Workflow(NoOp, Task("a"), Task("b", "a"));
+        workflow.Id = "later";
+
+        fixture.Engine.Validate(workflow);
+
+        await Assert.ThrowsAsync<WorkflowNotFoundException>(() => fixture.Engine.GetSummaryAsync("later"));
+        Assert.Equal("later", await fixture.Engine.CreateAsync(workflow));
+    }
+
     [Theory]
     [InlineData(0.0, "Task 'a' Timeout is 00:00:00; it must be positive")]
     [InlineData(60.0 * 24 * 60 * 60, "Task 'a' Timeout is 60.00:00:00; it must be positive and at most 49.17:02:47.2940000")]

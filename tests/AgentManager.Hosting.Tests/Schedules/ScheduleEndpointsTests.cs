@@ -138,11 +138,11 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
 
     public static TheoryData<string, string> BrokenRules => new()
     {
-        { """{"schedule_id":"s","cron":"61 * * * *","plan":{"items":[{"id":"a","title":"A"}]}}""", "cron" },
-        { """{"schedule_id":"s","cron":"0 2 * * *","time_zone":"Mars/Olympus","plan":{"items":[{"id":"a","title":"A"}]}}""", "Mars/Olympus" },
-        { """{"schedule_id":"s","cron":"0 2 * * *","interval_seconds":60,"plan":{"items":[{"id":"a","title":"A"}]}}""", "nterval" },
-        { """{"schedule_id":"s","plan":{"items":[{"id":"a","title":"A"}]}}""", "nterval" },
-        { """{"schedule_id":"s","interval_seconds":0.5,"plan":{"items":[{"id":"a","title":"A"}]}}""", "nterval" },
+        { """{"schedule_id":"s","cron":"61 * * * *","plan":{"items":[{"id":"a","title":"A","assignee":"echo"}]}}""", "cron" },
+        { """{"schedule_id":"s","cron":"0 2 * * *","time_zone":"Mars/Olympus","plan":{"items":[{"id":"a","title":"A","assignee":"echo"}]}}""", "Mars/Olympus" },
+        { """{"schedule_id":"s","cron":"0 2 * * *","interval_seconds":60,"plan":{"items":[{"id":"a","title":"A","assignee":"echo"}]}}""", "nterval" },
+        { """{"schedule_id":"s","plan":{"items":[{"id":"a","title":"A","assignee":"echo"}]}}""", "nterval" },
+        { """{"schedule_id":"s","interval_seconds":0.5,"plan":{"items":[{"id":"a","title":"A","assignee":"echo"}]}}""", "nterval" },
         { """{"schedule_id":"s","interval_seconds":60,"plan":{"items":[]}}""", "at least one item" },
         { """{"schedule_id":"s","interval_seconds":60,"plan":{"items":[{"id":"a","title":"A","dependencies":["b"]},{"id":"b","title":"B","dependencies":["a"]}]}}""", "cycle" },
     };
@@ -157,6 +157,28 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
         Assert.Contains(named, text, StringComparison.OrdinalIgnoreCase);
         Assert.False(File.Exists(PlanFile("s")));
         await _api.GetJsonAsync("/schedules/s", HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task CreateOrReplace_PlanWithAnUnknownAssignee_Is400NamingItAndKeepsWhatWasThere()
+    {
+        var unknown = """{"interval_seconds":60,"plan":{"items":[{"id":"a","title":"A","assignee":"nobody"}]}}""";
+
+        var created = await _api.SendRawAsync(HttpMethod.Post, "/schedules", unknown.Replace("{\"interval", "{\"schedule_id\":\"s\",\"interval", StringComparison.Ordinal), HttpStatusCode.BadRequest);
+        await _api.PostJsonAsync("/schedules", new { schedule_id = "kept", interval_seconds = 30, plan = PlanBody() }, HttpStatusCode.Created);
+        var before = await File.ReadAllTextAsync(PlanFile("kept"));
+        var replaced = await _api.SendRawAsync(HttpMethod.Put, "/schedules/kept", unknown, HttpStatusCode.BadRequest);
+
+        foreach (var problem in new[] { created, replaced })
+        {
+            var text = Problem.Detail(problem) + string.Join(" ", problem["errors"]?.AsArray().Select(e => (string)e!["message"]!) ?? []);
+            Assert.Contains("'nobody'", text, StringComparison.Ordinal);
+        }
+
+        Assert.False(File.Exists(PlanFile("s")));
+        await _api.GetJsonAsync("/schedules/s", HttpStatusCode.NotFound);
+        Assert.Equal(before, await File.ReadAllTextAsync(PlanFile("kept")));
+        Assert.Equal(30.0, (double)(await _api.GetJsonAsync("/schedules/kept"))["interval_seconds"]!);
     }
 
     public static TheoryData<string?, string> Malformed => new()
@@ -232,7 +254,7 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
         await _api.PostJsonAsync("/schedules", new { schedule_id = "keep", interval_seconds = 60, plan = PlanBody() }, HttpStatusCode.Created);
         var before = await File.ReadAllTextAsync(PlanFile("keep"));
 
-        var problem = await _api.SendRawAsync(HttpMethod.Put, "/schedules/keep", """{"cron":"61 * * * *","plan":{"items":[{"id":"a","title":"A"}]}}""", HttpStatusCode.BadRequest);
+        var problem = await _api.SendRawAsync(HttpMethod.Put, "/schedules/keep", """{"cron":"61 * * * *","plan":{"items":[{"id":"a","title":"A","assignee":"echo"}]}}""", HttpStatusCode.BadRequest);
 
         Assert.Contains("cron", Problem.Detail(problem) + string.Join(" ", problem["errors"]?.AsArray().Select(e => (string)e!["message"]!) ?? []), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(before, await File.ReadAllTextAsync(PlanFile("keep")));
@@ -241,8 +263,8 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("""{"schedule_id":"other","interval_seconds":60,"plan":{"items":[{"id":"a","title":"A"}]}}""", "differs from the schedule id 'm'")]
-    [InlineData("""{"interval_seconds":60,"paused":true,"plan":{"items":[{"id":"a","title":"A"}]}}""", "paused cannot be replaced")]
+    [InlineData("""{"schedule_id":"other","interval_seconds":60,"plan":{"items":[{"id":"a","title":"A","assignee":"echo"}]}}""", "differs from the schedule id 'm'")]
+    [InlineData("""{"interval_seconds":60,"paused":true,"plan":{"items":[{"id":"a","title":"A","assignee":"echo"}]}}""", "paused cannot be replaced")]
     [InlineData("""{"interval_seconds":60}""", "plan_id or 'plan' is required")]
     public async Task Replace_Malformed_Is422NamingTheField(string body, string named)
     {
@@ -257,7 +279,7 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Replace_UnknownSchedule_Is404AndDefinesNothing()
     {
-        var problem = await _api.SendRawAsync(HttpMethod.Put, "/schedules/none", """{"interval_seconds":60,"plan":{"items":[{"id":"a","title":"A"}]}}""", HttpStatusCode.NotFound);
+        var problem = await _api.SendRawAsync(HttpMethod.Put, "/schedules/none", """{"interval_seconds":60,"plan":{"items":[{"id":"a","title":"A","assignee":"echo"}]}}""", HttpStatusCode.NotFound);
 
         Assert.Contains("'none'", Problem.Detail(problem), StringComparison.Ordinal);
         Assert.False(File.Exists(PlanFile("none")));
@@ -278,7 +300,7 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
             Services = s => s.AddSingleton<TimeProvider>(_time),
         });
 
-        var problem = await api.SendRawAsync(HttpMethod.Put, "/schedules/configured", """{"interval_seconds":60,"plan":{"items":[{"id":"a","title":"A"}]}}""", HttpStatusCode.Conflict);
+        var problem = await api.SendRawAsync(HttpMethod.Put, "/schedules/configured", """{"interval_seconds":60,"plan":{"items":[{"id":"a","title":"A","assignee":"echo"}]}}""", HttpStatusCode.Conflict);
 
         Assert.Contains("host's configuration", Problem.Detail(problem), StringComparison.Ordinal);
         Assert.False(File.Exists(PlanFile("configured")));
