@@ -567,6 +567,13 @@ internal sealed partial class WorkflowEngine
             _changes.Clear();
         }
 
+        await FinishTurnAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>What follows a commit: outcomes recorded, attempts launched, cancellations made (also of a run whose
+    /// lease the commit found lost), callers answered, finished runs let go.</summary>
+    private async Task FinishTurnAsync()
+    {
         ReleaseDecisionPoll();
 
         foreach (var task in _ended)

@@ -98,6 +98,9 @@ internal sealed partial class WorkflowEngine
 
         await CommitFencedAsync(stopping).ConfigureAwait(false);
         _changes.Clear();
+
+        // A lease found lost by this commit leaves its run's attempts to cancel.
+        await FinishTurnAsync().ConfigureAwait(false);
     }
 
     private void ArmMarkTimer()

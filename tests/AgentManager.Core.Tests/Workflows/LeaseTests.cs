@@ -157,6 +157,49 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task IdleMarkCommit_FindsTheLeaseTakenOver_CancelsTheRunsAttempts()
+    {
+        // The loop learns of the loss from its own published-mark commit, not from the heartbeat: it must cancel the
+        // run's attempts then, not wait for a next turn that no command will bring.
+        await using var file = new SharedSqliteFile();
+        var firstTime = new FakeTimeProvider(T0);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = file.Engine(firstTime);
+        var engine = (WorkflowEngine)first.Engine;
+        var id = await first.Engine.CreateAsync(Definition(
+            Agent(async (_, ct) =>
+            {
+                started.TrySetResult();
+                try
+                {
+                    await System.Threading.Tasks.Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    cancelled.TrySetResult();
+                    throw;
+                }
+
+                return AgentResult.Success();
+            })));
+        await first.Engine.StartAsync(id);
+        await started.Task.WaitAsync(LadderKit.Patience);
+        await UntilAsync(() => System.Threading.Tasks.Task.FromResult(engine.PublishedMarksWaiting), "marks waiting for the delay");
+        var firstFinished = first.Engine.WaitForCompletionAsync(id);
+        var second = file.Engine(new FakeTimeProvider(T0 + TimeSpan.FromMinutes(5)));
+        await second.Engine.ResumeAsync(Definition(NoOp));
+        await second.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+
+        firstTime.Advance(WorkflowEngine.PublishedMarkDelay);
+
+        await cancelled.Task.WaitAsync(LadderKit.Patience);
+        var lost = await Assert.ThrowsAsync<LeaseLostException>(() => firstFinished.WaitAsync(LadderKit.Patience));
+        Assert.Equal((1L, 2L), (lost.HeldToken, lost.CurrentToken));
+        Assert.Equal(0L, engine.Renewals);
+    }
+
+    [Fact]
     public async Task Heartbeat_RenewsTheLeaseInTime_SoAnotherEngineIsRefusedWhileTheFirstRuns()
     {
         await using var file = new SharedSqliteFile();
