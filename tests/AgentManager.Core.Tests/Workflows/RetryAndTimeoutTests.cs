@@ -113,6 +113,8 @@ public sealed class RetryAndTimeoutTests
         await fixture.Engine.StartAsync(id);
         await verifying.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
+        // The verifier starts on the worker before the loop has recorded Verifying and the step's deadline.
+        await WaitForStateAsync(fixture, id, TaskState.Verifying, attempt: 1);
         time.Advance(TimeSpan.FromSeconds(29));
         await AssertStaysAsync(fixture, id, TaskState.Verifying, attempt: 1);
         time.Advance(TimeSpan.FromSeconds(1));
