@@ -111,6 +111,24 @@ public sealed class LeaseTests
         Assert.Equal(3, log.Count(e => e.Type == "task_completed"));
     }
 
+    /// <summary>An agent that signals <paramref name="started"/>, then runs until cancelled and signals
+    /// <paramref name="cancelled"/>.</summary>
+    private static IAgentRunner Hanging(TaskCompletionSource started, TaskCompletionSource cancelled) => Agent(async (_, ct) =>
+    {
+        started.TrySetResult();
+        try
+        {
+            await System.Threading.Tasks.Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            cancelled.TrySetResult();
+            throw;
+        }
+
+        return AgentResult.Success();
+    });
+
     [Fact]
     public async Task Heartbeat_FindsTheLeaseTakenOver_CancelsTheRunsAttemptsAndWritesNothingMore()
     {
@@ -120,21 +138,7 @@ public sealed class LeaseTests
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = file.Engine(firstTime);
         var id = await first.Engine.CreateAsync(Definition(
-            Agent(async (_, ct) =>
-            {
-                started.TrySetResult();
-                try
-                {
-                    await System.Threading.Tasks.Task.Delay(Timeout.Infinite, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    cancelled.TrySetResult();
-                    throw;
-                }
-
-                return AgentResult.Success();
-            }),
+            Hanging(started, cancelled),
             count: 2));
         await first.Engine.StartAsync(id);
         await started.Task.WaitAsync(LadderKit.Patience);
@@ -168,21 +172,7 @@ public sealed class LeaseTests
         var first = file.Engine(firstTime);
         var engine = (WorkflowEngine)first.Engine;
         var id = await first.Engine.CreateAsync(Definition(
-            Agent(async (_, ct) =>
-            {
-                started.TrySetResult();
-                try
-                {
-                    await System.Threading.Tasks.Task.Delay(Timeout.Infinite, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    cancelled.TrySetResult();
-                    throw;
-                }
-
-                return AgentResult.Success();
-            })));
+            Hanging(started, cancelled)));
         await first.Engine.StartAsync(id);
         await started.Task.WaitAsync(LadderKit.Patience);
         await UntilAsync(() => System.Threading.Tasks.Task.FromResult(engine.PublishedMarksWaiting), "marks waiting for the delay");
