@@ -29,15 +29,34 @@ internal sealed partial class RetentionService(
     /// <summary>Gets how many purge passes have completed, so that a test can wait for one.</summary>
     internal long Passes => Interlocked.Read(ref _passes);
 
+    private PeriodicTimer? _timer;
+
+    /// <summary>Starts the interval when the host starts, not when <see cref="ExecuteAsync"/> first runs on the
+    /// thread pool: passes come every interval from host start.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Retention.FinishedWorkflowTtl is not null)
+        {
+            _timer = new PeriodicTimer(options.Value.Retention.Interval, time);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var retention = options.Value.Retention;
-        if (retention.FinishedWorkflowTtl is not { } ttl)
+        if (retention.FinishedWorkflowTtl is not { } ttl || _timer is not { } timer)
         {
             return;
         }
 
-        using var timer = new PeriodicTimer(retention.Interval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

@@ -160,7 +160,7 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
             }
 
             Assert.Equal(10, (await fixture.Engine.PurgeAsync(TimeSpan.FromSeconds(1))).Count);
-            sizes.Add(await SqliteFileSize.AfterCheckpointAsync(DatabasePath));
+            sizes.Add(await SqliteFileSize.PagesAsync(DatabasePath));
         }
 
         Assert.Empty(await store.ListWorkflowsAsync(CancellationToken.None));
