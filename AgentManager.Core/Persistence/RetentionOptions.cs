@@ -17,6 +17,13 @@ public sealed class RetentionOptions
     /// <value>The default is <see langword="false"/>: they are deleted with their workflow.</value>
     public bool KeepMemory { get; set; }
 
+    /// <summary>Gets or sets whether a purged workflow's work root is deleted with everything in it (the agents'
+    /// working directories and what they wrote), when it is the engine's own:
+    /// <c>AgentManagerOptions.WorkRoot</c>/&lt;workflow id&gt;. A work root the workflow's definition names
+    /// itself is never deleted.</summary>
+    /// <value>The default is <see langword="false"/>: work roots stay for their owner to keep or remove.</value>
+    public bool DeleteWorkRoots { get; set; }
+
     /// <summary>Gets or sets how often the purge runs, on the engine's <see cref="TimeProvider"/>; the first
     /// run is one interval after the host starts.</summary>
     /// <value>The default is 1 hour. Must be positive and at most 49 days.</value>

@@ -9,9 +9,9 @@ using Microsoft.Extensions.Options;
 namespace AgentManager.Persistence;
 
 /// <summary>Purges finished workflows older than <see cref="RetentionOptions.FinishedWorkflowTtl"/> every
-/// <see cref="RetentionOptions.Interval"/>, with their checkpoints, working memory and, unless
-/// <see cref="RetentionOptions.KeepMemory"/>, their task history and outcome memory records. Does nothing while
-/// retention is off.</summary>
+/// <see cref="RetentionOptions.Interval"/>, with their checkpoints, working memory, unless
+/// <see cref="RetentionOptions.KeepMemory"/> their task history and outcome memory records, and with
+/// <see cref="RetentionOptions.DeleteWorkRoots"/> their work roots. Does nothing while retention is off.</summary>
 internal sealed partial class RetentionService(
     IOptions<AgentManagerOptions> options,
     IWorkflowEngine engine,
@@ -98,11 +98,37 @@ internal sealed partial class RetentionService(
             {
                 await ForgetAsync(history, workflowId, cancellationToken).ConfigureAwait(false);
             }
+
+            if (options.Value.Retention.DeleteWorkRoots)
+            {
+                DeleteWorkRoot(workflowId);
+            }
         }
 
         if (purged.Count > 0)
         {
             Purged(_logger, purged.Count, ttl);
+        }
+    }
+
+    /// <summary>Deletes the engine's own work root of a purged workflow; best effort: what cannot be deleted (a file
+    /// still open, say) is logged and left.</summary>
+    private void DeleteWorkRoot(string workflowId)
+    {
+        var parent = Path.GetFullPath(options.Value.WorkRoot);
+        var workRoot = Path.GetFullPath(Path.Combine(parent, workflowId));
+        if (!string.Equals(Path.GetDirectoryName(workRoot), Path.TrimEndingDirectorySeparator(parent), StringComparison.Ordinal) || !Directory.Exists(workRoot))
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(workRoot, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            WorkRootNotDeleted(_logger, workRoot, workflowId, exception);
         }
     }
 
@@ -118,6 +144,9 @@ internal sealed partial class RetentionService(
 
     [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Retention purged {Count} workflow(s) that finished more than {Ttl} ago")]
     private static partial void Purged(ILogger logger, int count, TimeSpan ttl);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Retention could not delete the work root {WorkRoot} of purged workflow {WorkflowId}")]
+    private static partial void WorkRootNotDeleted(ILogger logger, string workRoot, string workflowId, Exception exception);
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "The retention purge failed; it runs again at the next interval")]
     private static partial void PurgeFailed(ILogger logger, Exception exception);

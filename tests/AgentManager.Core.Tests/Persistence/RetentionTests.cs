@@ -158,6 +158,70 @@ public sealed class RetentionTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Retention_DeleteWorkRoots_RemovesTheEnginesWorkRootsOfPurgedWorkflowsOnly(bool deleteWorkRoots)
+    {
+        var time = new FakeTimeProvider(T0);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(time);
+        var workRoot = Path.Combine(_directory, "runs");
+        services.AddAgentManager(o =>
+        {
+            o.WorkRoot = workRoot;
+            o.Retention.FinishedWorkflowTtl = TimeSpan.FromHours(1);
+            o.Retention.Interval = TimeSpan.FromMinutes(30);
+            o.Retention.DeleteWorkRoots = deleteWorkRoots;
+        });
+        await using var provider = services.BuildServiceProvider();
+        var hosted = provider.GetServices<IHostedService>().ToList();
+        foreach (var service in hosted)
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+
+        var engine = provider.GetRequiredService<IWorkflowEngine>();
+        var old = Workflows.EngineFixture.Workflow(Workflows.EngineFixture.NoOp, Workflows.EngineFixture.Task("a"));
+        old.Id = "old";
+        var custom = Workflows.EngineFixture.Workflow(Workflows.EngineFixture.NoOp, Workflows.EngineFixture.Task("a"));
+        custom.Id = "custom";
+        custom.WorkRoot = Path.Combine(_directory, "my-checkout");
+        await engine.RunAsync(old);
+        await engine.RunAsync(custom);
+        var oldFile = Written(Path.Combine(workRoot, "old", "agent", "report.md"));
+        var customFile = Written(Path.Combine(custom.WorkRoot, "report.md"));
+        time.Advance(TimeSpan.FromMinutes(90));
+        var recent = Workflows.EngineFixture.Workflow(Workflows.EngineFixture.NoOp, Workflows.EngineFixture.Task("a"));
+        recent.Id = "recent";
+        await engine.RunAsync(recent);
+        var recentFile = Written(Path.Combine(workRoot, "recent", "report.md"));
+        var retention = hosted.OfType<RetentionService>().Single();
+        var passes = retention.Passes;
+
+        time.Advance(TimeSpan.FromMinutes(30));
+        await Poll.UntilAsync(() => retention.Passes > passes, "a retention pass");
+
+        var store = provider.GetRequiredService<IStateStore>();
+        Assert.Null(await store.GetWorkflowAsync("old", CancellationToken.None));
+        Assert.Null(await store.GetWorkflowAsync("custom", CancellationToken.None));
+        Assert.Equal(!deleteWorkRoots, Directory.Exists(Path.Combine(workRoot, "old")));
+        Assert.Equal(!deleteWorkRoots, File.Exists(oldFile));
+        Assert.True(File.Exists(customFile), "a work root the definition named itself is never deleted");
+        Assert.True(File.Exists(recentFile), "a workflow that is kept keeps its work root");
+        foreach (var service in Enumerable.Reverse(hosted))
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        static string Written(string path)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "output");
+            return path;
+        }
+    }
+
     /// <summary>Waits for the engine's background outcome recorder.</summary>
     private static async Task UntilCountAsync(AgentManager.Memory.SemanticMemory semantic, AgentManager.Memory.MemoryFilter filter, long count)
     {
@@ -172,7 +236,7 @@ public sealed class RetentionTests : IAsyncLifetime
     public void Options_Defaults_AndBrokenRules()
     {
         var options = new RetentionOptions();
-        Assert.Equal((null, TimeSpan.FromHours(1), false), (options.FinishedWorkflowTtl, options.Interval, options.KeepMemory));
+        Assert.Equal((null, TimeSpan.FromHours(1), false, false), (options.FinishedWorkflowTtl, options.Interval, options.KeepMemory, options.DeleteWorkRoots));
         Assert.Empty(options.Validate());
 
         options.FinishedWorkflowTtl = TimeSpan.FromSeconds(-1);
