@@ -18,7 +18,7 @@ internal static class CompareCommand
         var concurrency = line.Int("concurrency", ThroughputCommand.DefaultConcurrency);
         var timeout = line.Int("timeout", ThroughputCommand.DefaultTimeoutSeconds);
         var workloads = line.Text("workloads", "independent,tree,chain,layers").Split(',').Select(WorkloadKinds.Parse).ToArray();
-        var engines = line.Text("engines", "channels,agentmanager,hangfire").Split(',');
+        var engines = line.Text("engines", "channels,channels-journal,agentmanager,hangfire").Split(',');
         line.ThrowIfUnknown();
         foreach (var engine in engines)
         {

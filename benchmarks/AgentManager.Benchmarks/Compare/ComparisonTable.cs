@@ -4,7 +4,8 @@ using System.Text;
 namespace AgentManager.Benchmarks.Compare;
 
 /// <summary>Formats compare results as a Markdown table, with each engine's rate as a ratio of the
-/// channels dispatcher's and of Hangfire's on the same workload.</summary>
+/// channels dispatcher's, of the channels dispatcher with a journal of every move, and of Hangfire's on the same
+/// workload.</summary>
 internal static class ComparisonTable
 {
     /// <param name="rows">The best run of each cell.</param>
@@ -16,26 +17,26 @@ internal static class ComparisonTable
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"Best of {runs} run(s) per cell, concurrency {concurrency}, each run in a fresh process.");
         table.AppendLine();
-        table.AppendLine("| workload | n | engine | seconds | tasks/s | tasks/s, all runs | vs channels | vs hangfire | CPU s | peak RSS MB | alloc B/task | median hop µs |");
-        table.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        table.AppendLine("| workload | n | engine | seconds | tasks/s | tasks/s, all runs | vs channels | vs channels-journal | vs hangfire | CPU s | peak RSS MB | alloc B/task | median hop µs |");
+        table.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
             var workload = row["workload"];
             if (row["unsupported"] is { } reason)
             {
-                table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | unsupported: {reason} | | | | | | | | |");
+                table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | unsupported: {reason} | | | | | | | | | |");
                 continue;
             }
 
             if (row["error"] is { } error)
             {
-                table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | failed: {error} | | | | | | {row["peak_rss_mb"]} | | |");
+                table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | failed: {error} | | | | | | | {row["peak_rss_mb"]} | | |");
                 continue;
             }
 
             var rate = row.Number("tasks_per_s") ?? 0;
             var range = ranges.TryGetValue(row, out var r) ? $"{r.Low:N0}–{r.High:N0}" : "";
-            table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | {row["seconds"]} | {rate:N0} | {range} | {Ratio(rate, RateOf(rows, workload, "channels"))} | {Ratio(rate, RateOf(rows, workload, "hangfire"))} | {row["cpu_s"]} | {row["peak_rss_mb"]} | {row["alloc_b_per_task"]} | {row["median_hop_us"] ?? ""} |");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {workload} | {row["n"]} | {row["engine"]} | {row["seconds"]} | {rate:N0} | {range} | {Ratio(rate, RateOf(rows, workload, "channels"))} | {Ratio(rate, RateOf(rows, workload, "channels-journal"))} | {Ratio(rate, RateOf(rows, workload, "hangfire"))} | {row["cpu_s"]} | {row["peak_rss_mb"]} | {row["alloc_b_per_task"]} | {row["median_hop_us"] ?? ""} |");
         }
 
         return table.ToString();

@@ -10,7 +10,7 @@ internal static class ThroughputCommand
     public const int DefaultConcurrency = 8;
     public const int DefaultTimeoutSeconds = 170;
 
-    public static IReadOnlyList<string> Engines { get; } = ["agentmanager", "channels", "hangfire"];
+    public static IReadOnlyList<string> Engines { get; } = ["agentmanager", "channels", "channels-journal", "hangfire"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
     {
@@ -52,6 +52,7 @@ internal static class ThroughputCommand
     {
         "agentmanager" => new AgentManagerEngine(concurrency, log, sqlite),
         "channels" => new ChannelsEngine(concurrency),
+        "channels-journal" => new ChannelsEngine(concurrency, journal: true),
         "hangfire" => new HangfireEngine(concurrency),
         _ => throw new UsageException($"Unknown engine '{name}'; use one of {string.Join(", ", Engines)}."),
     };
