@@ -113,16 +113,22 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
         }
 
         var indexCount = 0;
+        var inOrder = true;
         foreach (var task in tasks)
         {
             task.Index = graph.IndexOf(task.Id);
             indexCount = Math.Max(indexCount, task.Index + 1);
+            inOrder &= task.Index == task.Ordinal;
         }
 
-        var byIndex = new TaskRuntime[indexCount];
-        foreach (var task in tasks)
+        // A new graph numbers the tasks in definition order: then one array serves both orders.
+        var byIndex = inOrder && indexCount == tasks.Length ? tasks : new TaskRuntime[indexCount];
+        if (byIndex != tasks)
         {
-            byIndex[task.Index] = task;
+            foreach (var task in tasks)
+            {
+                byIndex[task.Index] = task;
+            }
         }
 
         run.Tasks = tasks;
