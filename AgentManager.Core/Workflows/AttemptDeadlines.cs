@@ -97,7 +97,9 @@ internal sealed class AttemptDeadlines(TimeProvider time, Action onDue) : IDispo
         _timer.Change(wait, Timeout.InfiniteTimeSpan);
     }
 
-    private void DropStale()
+    /// <summary>Drops the entries of attempts that moved on. The loop calls it when a workflow finishes: an entry holds
+    /// its attempt, and through it the whole finished run, until its deadline would have passed.</summary>
+    public void DropStale()
     {
         _kept.Clear();
         foreach (var (entry, at) in _queue.UnorderedItems)

@@ -8,13 +8,22 @@ namespace AgentManager.Workflows;
 /// <remarks>Owned by the engine loop; workers only read the immutable part.</remarks>
 internal sealed class TaskRuntime
 {
+    private const byte Started = 1, Finished = 2;
+
     // What most tasks never use (a ladder past L1, a budget, a human deadline, a retry timer) lives in a side object made
-    // when first set to something: a workflow keeps a TaskRuntime per task until it finishes.
+    // when first set to something, what tasks of a workflow usually share (agent, prompt, limits, policy) in a
+    // TaskProfile, and the times in CompactTime parts: a workflow keeps a TaskRuntime per task until it finishes.
     private RareState? _rare;
+    private long _startedTicks;
+    private long _finishedTicks;
+    private short _startedOffset;
+    private short _finishedOffset;
+    private byte _timesSet;
 
     public required WorkflowRun Run { get; init; }
 
-    public required int Index { get; init; }
+    /// <summary>Gets or sets the task's index in the workflow's graph; the compiler sets it once the graph is built.</summary>
+    public int Index { get; set; }
 
     public required int Ordinal { get; init; }
 
@@ -22,46 +31,41 @@ internal sealed class TaskRuntime
 
     public string? Title { get; init; }
 
-    public required string Prompt { get; init; }
+    /// <summary>Gets the settings the task may share with other tasks of its workflow.</summary>
+    public required TaskProfile Profile { get; init; }
+
+    public string Prompt => Profile.Prompt;
 
     public required int Priority { get; init; }
 
-    public required string AgentId { get; init; }
+    public string AgentId => Profile.AgentId;
 
-    public required IAgentRunner Runner { get; init; }
+    public IAgentRunner Runner => Profile.Runner;
 
     public required IReadOnlyList<string> Dependencies { get; init; }
 
-    public required string[] Resources { get; init; }
+    public string[] Resources => Profile.Resources;
 
-    public string? Workdir { get; init; }
+    public string? Workdir => Profile.Workdir;
 
-    public required int MaxAttempts { get; init; }
+    public int MaxAttempts => Profile.MaxAttempts;
 
-    public required TimeSpan Timeout { get; init; }
+    public TimeSpan Timeout => Profile.Timeout;
 
-    public IVerifier? Verifier { get; init; }
+    public IVerifier? Verifier => Profile.Verifier;
 
-    public required IReadOnlyList<string> Artifacts { get; init; }
+    public IReadOnlyList<string> Artifacts => Profile.Artifacts;
 
-    public required IReadOnlyDictionary<string, string> Metadata { get; init; }
+    public IReadOnlyDictionary<string, string> Metadata => Profile.Metadata;
 
-    /// <summary>Gets the task's own copy of its repair policy.</summary>
-    public required RepairPolicy Repair { get; init; }
+    /// <summary>Gets the task's copy of its repair policy (shared with the tasks that use the same one).</summary>
+    public RepairPolicy Repair => Profile.Repair;
 
     /// <summary>Gets the runner of the L2 agent, when L2 is on.</summary>
-    public IAgentRunner? RepairRunner
-    {
-        get => _rare?.RepairRunner;
-        init => RareWhen(value is not null)?.RepairRunner = value;
-    }
+    public IAgentRunner? RepairRunner => Profile.RepairRunner;
 
     /// <summary>Gets the runner of the L3 agent, when L3 is on.</summary>
-    public IAgentRunner? EscalationRunner
-    {
-        get => _rare?.EscalationRunner;
-        init => RareWhen(value is not null)?.EscalationRunner = value;
-    }
+    public IAgentRunner? EscalationRunner => Profile.EscalationRunner;
 
     /// <summary>Gets the task's own copy of its budget, if it has one.</summary>
     public UsageBudget? Budget
@@ -139,9 +143,25 @@ internal sealed class TaskRuntime
 
     public string? LastOutput { get; set; }
 
-    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? StartedAt
+    {
+        get => (_timesSet & Started) != 0 ? CompactTime.Join(_startedTicks, _startedOffset) : null;
+        set
+        {
+            (_startedTicks, _startedOffset) = CompactTime.Split(value);
+            _timesSet = (byte)(value.HasValue ? _timesSet | Started : _timesSet & ~Started);
+        }
+    }
 
-    public DateTimeOffset? FinishedAt { get; set; }
+    public DateTimeOffset? FinishedAt
+    {
+        get => (_timesSet & Finished) != 0 ? CompactTime.Join(_finishedTicks, _finishedOffset) : null;
+        set
+        {
+            (_finishedTicks, _finishedOffset) = CompactTime.Split(value);
+            _timesSet = (byte)(value.HasValue ? _timesSet | Finished : _timesSet & ~Finished);
+        }
+    }
 
     public long AttemptStartedTimestamp { get; set; }
 
@@ -242,10 +262,6 @@ internal sealed class TaskRuntime
 
     private sealed class RareState
     {
-        public IAgentRunner? RepairRunner { get; set; }
-
-        public IAgentRunner? EscalationRunner { get; set; }
-
         public UsageBudget? Budget { get; set; }
 
         public DateTimeOffset? DeadlineAt { get; set; }

@@ -4,8 +4,20 @@ using AgentManager.Lifecycle;
 namespace AgentManager.Workflows;
 
 /// <summary>Where one task of a workflow stands.</summary>
+/// <remarks>A summary is made per task on every read of a workflow's summary, so its times are kept compact (see
+/// <c>CompactTime</c>): 96 bytes instead of 136.</remarks>
 public sealed class TaskSummary
 {
+    private const byte Started = 1, Finished = 2, Deadline = 4;
+
+    private long _startedTicks;
+    private long _finishedTicks;
+    private long _deadlineTicks;
+    private short _startedOffset;
+    private short _finishedOffset;
+    private short _deadlineOffset;
+    private byte _timesSet;
+
     /// <summary>Gets the task id.</summary>
     public required string TaskId { get; init; }
 
@@ -16,10 +28,26 @@ public sealed class TaskSummary
     public required int Attempts { get; init; }
 
     /// <summary>Gets when the first attempt started, if one did.</summary>
-    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? StartedAt
+    {
+        get => (_timesSet & Started) != 0 ? CompactTime.Join(_startedTicks, _startedOffset) : null;
+        init
+        {
+            (_startedTicks, _startedOffset) = CompactTime.Split(value);
+            _timesSet = (byte)(value.HasValue ? _timesSet | Started : _timesSet & ~Started);
+        }
+    }
 
     /// <summary>Gets when the task reached a final state, if it did.</summary>
-    public DateTimeOffset? FinishedAt { get; init; }
+    public DateTimeOffset? FinishedAt
+    {
+        get => (_timesSet & Finished) != 0 ? CompactTime.Join(_finishedTicks, _finishedOffset) : null;
+        init
+        {
+            (_finishedTicks, _finishedOffset) = CompactTime.Split(value);
+            _timesSet = (byte)(value.HasValue ? _timesSet | Finished : _timesSet & ~Finished);
+        }
+    }
 
     /// <summary>Gets the time from the first start to the end, or zero.</summary>
     public TimeSpan Duration => StartedAt is { } start && FinishedAt is { } end ? end - start : TimeSpan.Zero;
@@ -35,7 +63,15 @@ public sealed class TaskSummary
     public string? CurrentAgentId { get; init; }
 
     /// <summary>Gets when the human deadline of the blocked task passes, if it has one.</summary>
-    public DateTimeOffset? DeadlineAt { get; init; }
+    public DateTimeOffset? DeadlineAt
+    {
+        get => (_timesSet & Deadline) != 0 ? CompactTime.Join(_deadlineTicks, _deadlineOffset) : null;
+        init
+        {
+            (_deadlineTicks, _deadlineOffset) = CompactTime.Split(value);
+            _timesSet = (byte)(value.HasValue ? _timesSet | Deadline : _timesSet & ~Deadline);
+        }
+    }
 
     /// <summary>Gets what the task's attempts consumed, as their agents reported it.</summary>
     public AgentUsage Usage { get; init; } = AgentUsage.Zero;

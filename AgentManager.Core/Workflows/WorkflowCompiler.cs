@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using AgentManager.Agents;
 using AgentManager.Execution;
 using AgentManager.Graph;
@@ -46,7 +47,21 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
             }
         }
 
-        var specs = new List<TaskSpec>(definition.Tasks.Count);
+        // The run and its tasks are made while the definition is checked (and dropped if it is refused): a working list
+        // of per-task specs would cost ~64 bytes per task on the large object heap, garbage right after create.
+        var graph = new TaskGraph();
+        var run = new WorkflowRun(
+            workflowId,
+            definition.Name,
+            workRoot,
+            graph,
+            new Dictionary<string, string>(definition.Metadata, StringComparer.Ordinal),
+            createdAt ?? time.GetUtcNow())
+        {
+            Budget = definition.Budget?.Clone(),
+        };
+        var tasks = new TaskRuntime[definition.Tasks.Count];
+        var count = 0;
         var dependencies = new List<TaskDependency>();
         var scope = new CompileScope(workRoot, errors);
         foreach (var task in definition.Tasks)
@@ -70,7 +85,8 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
                 }
             }
 
-            specs.Add(CompileTask(definition, task, scope));
+            tasks[count] = CompileTask(definition, task, scope, run, count);
+            count++;
         }
 
         if (definition.Budget is { } budget)
@@ -78,12 +94,11 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
             errors.AddRange(budget.Validate("WorkflowDefinition.Budget."));
         }
 
-        var graph = new TaskGraph();
         if (errors.Count == 0)
         {
             try
             {
-                graph.AddRange(specs.Select(s => s.Definition.Id), dependencies);
+                graph.AddRange(tasks.Select(t => t.Id), dependencies);
             }
             catch (DependencyCycleException cycle)
             {
@@ -97,56 +112,23 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
             throw new WorkflowValidationException(errors.Distinct(StringComparer.Ordinal).ToArray());
         }
 
-        var run = new WorkflowRun(
-            workflowId,
-            definition.Name,
-            workRoot,
-            graph,
-            new Dictionary<string, string>(definition.Metadata, StringComparer.Ordinal),
-            createdAt ?? time.GetUtcNow())
-        {
-            Budget = definition.Budget?.Clone(),
-        };
-        var tasks = new TaskRuntime[specs.Count];
-        var indexes = new int[specs.Count];
         var indexCount = 0;
-        for (var ordinal = 0; ordinal < specs.Count; ordinal++)
+        var inOrder = true;
+        foreach (var task in tasks)
         {
-            indexes[ordinal] = graph.IndexOf(specs[ordinal].Definition.Id);
-            indexCount = Math.Max(indexCount, indexes[ordinal] + 1);
+            task.Index = graph.IndexOf(task.Id);
+            indexCount = Math.Max(indexCount, task.Index + 1);
+            inOrder &= task.Index == task.Ordinal;
         }
 
-        var byIndex = new TaskRuntime[indexCount];
-        for (var ordinal = 0; ordinal < specs.Count; ordinal++)
+        // A new graph numbers the tasks in definition order: then one array serves both orders.
+        var byIndex = inOrder && indexCount == tasks.Length ? tasks : new TaskRuntime[indexCount];
+        if (byIndex != tasks)
         {
-            var spec = specs[ordinal];
-            var task = spec.Definition;
-            var runtime = new TaskRuntime
+            foreach (var task in tasks)
             {
-                Run = run,
-                Index = indexes[ordinal],
-                Ordinal = ordinal,
-                Id = task.Id,
-                Title = task.Title,
-                Prompt = task.Prompt ?? string.Empty,
-                Priority = task.Priority,
-                AgentId = spec.AgentId!,
-                Runner = spec.Runner!,
-                Dependencies = task.DependenciesOrEmpty.Count == 0 ? [] : [.. task.DependenciesOrEmpty],
-                Resources = spec.Resources,
-                Workdir = spec.Workdir,
-                MaxAttempts = task.MaxAttempts ?? options.Retry.MaxAttempts,
-                Timeout = task.Timeout ?? spec.ProfileTimeout ?? options.DefaultTaskTimeout,
-                Verifier = task.Verifier,
-                Artifacts = task.ArtifactsOrEmpty.Count == 0 ? [] : [.. task.ArtifactsOrEmpty],
-                Metadata = task.MetadataOrEmpty.Count == 0 ? ReadOnlyDictionary<string, string>.Empty : new Dictionary<string, string>(task.MetadataOrEmpty, StringComparer.Ordinal),
-                Repair = spec.Repair.Policy,
-                RepairRunner = spec.Repair.RepairRunner,
-                EscalationRunner = spec.Repair.EscalationRunner,
-                Budget = task.Budget?.Clone(),
-            };
-            tasks[ordinal] = runtime;
-            byIndex[runtime.Index] = runtime;
+                byIndex[task.Index] = task;
+            }
         }
 
         run.Tasks = tasks;
@@ -185,7 +167,7 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
         }
     }
 
-    private TaskSpec CompileTask(WorkflowDefinition definition, TaskDefinition task, CompileScope scope)
+    private TaskRuntime CompileTask(WorkflowDefinition definition, TaskDefinition task, CompileScope scope, WorkflowRun run, int ordinal)
     {
         var (workRoot, errors) = (scope.WorkRoot, scope.Errors);
         var agentId = task.AgentId ?? definition.DefaultAgentId;
@@ -258,7 +240,44 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
 
         // Tasks without a ladder of their own share one compiled copy of the workflow's or the engine's.
         var repair = task.Repair is not null ? CompileRepair(definition, task, errors) : scope.SharedRepair ??= CompileRepair(definition, task, errors);
-        return new TaskSpec(task, agentId, runner, resources.ToArray(), workdir, profileTimeout, repair);
+        var maxAttempts = task.MaxAttempts ?? options.Retry.MaxAttempts;
+        var timeLimit = task.Timeout ?? profileTimeout ?? options.DefaultTaskTimeout;
+        var prompt = task.Prompt ?? string.Empty;
+        var profile = scope.LastProfile;
+        if (profile is null
+            || task.ArtifactsOrEmpty.Count > 0 || task.MetadataOrEmpty.Count > 0
+            || !profile.Matches(prompt, agentId!, runner!, CollectionsMarshal.AsSpan(resources), workdir, maxAttempts, timeLimit, task.Verifier, repair.Policy))
+        {
+            profile = new TaskProfile
+            {
+                Prompt = prompt,
+                AgentId = agentId!,
+                Runner = runner!,
+                Resources = resources.ToArray(),
+                Workdir = workdir,
+                MaxAttempts = maxAttempts,
+                Timeout = timeLimit,
+                Verifier = task.Verifier,
+                Artifacts = task.ArtifactsOrEmpty.Count == 0 ? [] : [.. task.ArtifactsOrEmpty],
+                Metadata = task.MetadataOrEmpty.Count == 0 ? ReadOnlyDictionary<string, string>.Empty : new Dictionary<string, string>(task.MetadataOrEmpty, StringComparer.Ordinal),
+                Repair = repair.Policy,
+                RepairRunner = repair.RepairRunner,
+                EscalationRunner = repair.EscalationRunner,
+            };
+        }
+
+        scope.LastProfile = profile;
+        return new TaskRuntime
+        {
+            Run = run,
+            Ordinal = ordinal,
+            Id = task.Id,
+            Title = task.Title,
+            Priority = task.Priority,
+            Profile = profile,
+            Dependencies = task.DependenciesOrEmpty.Count == 0 ? [] : [.. task.DependenciesOrEmpty],
+            Budget = task.Budget?.Clone(),
+        };
     }
 
     /// <summary>Picks the task's repair policy (its own, else the workflow's, else the engine's), copies it and
@@ -306,9 +325,6 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
         return known.Length == 0 ? "none" : string.Join(", ", known);
     }
 
-    // A struct: the compiler keeps one per task only while it compiles.
-    private readonly record struct TaskSpec(TaskDefinition Definition, string? AgentId, IAgentRunner? Runner, string[] Resources, string? Workdir, TimeSpan? ProfileTimeout, LadderSpec Repair);
-
     /// <summary>What the compilation of one workflow shares between its tasks.</summary>
     private sealed class CompileScope(string workRoot, List<string> errors)
     {
@@ -320,6 +336,9 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
         public List<string> Resources { get; } = [];
 
         public LadderSpec? SharedRepair { get; set; }
+
+        /// <summary>Gets or sets the previous task's profile, which the next task uses when its settings are the same.</summary>
+        public TaskProfile? LastProfile { get; set; }
     }
 
     private sealed record LadderSpec(RepairPolicy Policy, IAgentRunner? RepairRunner, IAgentRunner? EscalationRunner);

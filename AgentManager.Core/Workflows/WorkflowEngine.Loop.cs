@@ -608,6 +608,11 @@ internal sealed partial class WorkflowEngine
         }
 
         _replies.Clear();
+        if (_finishedRuns.Count > 0)
+        {
+            _deadlines.DropStale(); // its stale entries would keep a finished run's tasks alive
+        }
+
         foreach (var run in _finishedRuns)
         {
             // A finished run lives on in the store only, so a long-running engine holds no finished state.

@@ -47,6 +47,20 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
         var engine = _engine ?? throw new InvalidOperationException("Call StartAsync first.");
         _hops = hops;
         var clock = Stopwatch.StartNew();
+        var (id, defined) = await CreateAsync(engine, workload, clock, cancellationToken);
+        var created = clock.Elapsed;
+        await engine.StartAsync(id, cancellationToken);
+        await WaitForCompletionAsync(engine, id, workload, cancellationToken);
+        var finished = clock.Elapsed;
+        await engine.GetSummaryAsync(id, cancellationToken);
+        log?.WriteLine($"agentmanager/{workload.Kind.Name()}: define {Ms(defined)} ms, create (validate, graph, records) {Ms(created - defined)} ms, start to completion summary {Ms(finished - created)} ms (of which a summary alone takes {Ms(clock.Elapsed - finished)} ms)");
+    }
+
+    /// <summary>Describes the workload and creates the workflow. A method of its own, so that the definition, which
+    /// the engine does not keep past create, is not kept by this caller either (a local of <see cref="RunAsync"/> would
+    /// live in its state machine until the run ends).</summary>
+    private static async Task<(string Id, TimeSpan Defined)> CreateAsync(IWorkflowEngine engine, Workload workload, Stopwatch clock, CancellationToken cancellationToken)
+    {
         var workflow = new WorkflowDefinition { DefaultAgentId = AgentId };
         for (var i = 0; i < workload.Count; i++)
         {
@@ -60,13 +74,14 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
         }
 
         var defined = clock.Elapsed;
-        var id = await engine.CreateAsync(workflow, cancellationToken);
-        var created = clock.Elapsed;
-        await engine.StartAsync(id, cancellationToken);
+        return (await engine.CreateAsync(workflow, cancellationToken), defined);
+    }
+
+    /// <summary>Waits for completion and checks the summary; it is not kept, so that the timed second summary is
+    /// the only one alive while it is made.</summary>
+    private static async Task WaitForCompletionAsync(IWorkflowEngine engine, string id, Workload workload, CancellationToken cancellationToken)
+    {
         var summary = await engine.WaitForCompletionAsync(id, cancellationToken);
-        var finished = clock.Elapsed;
-        await engine.GetSummaryAsync(id, cancellationToken);
-        log?.WriteLine($"agentmanager/{workload.Kind.Name()}: define {Ms(defined)} ms, create (validate, graph, records) {Ms(created - defined)} ms, start to completion summary {Ms(finished - created)} ms (of which a summary alone takes {Ms(clock.Elapsed - finished)} ms)");
         if (summary.Status != WorkflowStatus.Completed || summary.Completed != workload.Count)
         {
             throw new InvalidOperationException($"The workflow ended {summary.Status} with {summary.Completed} of {workload.Count} tasks completed: {summary.Reason}");
