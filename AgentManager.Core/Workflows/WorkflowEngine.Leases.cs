@@ -325,6 +325,7 @@ internal sealed partial class WorkflowEngine
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every turn
     private void StampFencingTokens()
     {
         var fences = _changes.FencingTokens;
@@ -357,9 +358,9 @@ internal sealed partial class WorkflowEngine
             Stamp(task.WorkflowId);
         }
 
-        foreach (var change in _changes.TaskChanges)
+        foreach (ref readonly var change in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_changes.TaskChanges))
         {
-            Stamp(change.WorkflowId);
+            Stamp(change.WorkflowId); // by reference: a change is a large struct
         }
 
         foreach (var transition in _changes.Transitions)
