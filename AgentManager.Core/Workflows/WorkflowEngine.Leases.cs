@@ -332,12 +332,18 @@ internal sealed partial class WorkflowEngine
         string? last = null;
         void Stamp(string workflowId)
         {
-            if (ReferenceEquals(workflowId, last) || fences.ContainsKey(workflowId))
+            // Entries mostly share one id instance, often one the published marks stamped already: looked up once.
+            if (ReferenceEquals(workflowId, last))
             {
                 return;
             }
 
             last = workflowId;
+            if (fences.ContainsKey(workflowId))
+            {
+                return;
+            }
+
             if (_runs.TryGetValue(workflowId, out var run) && run.Lease is { } lease)
             {
                 fences[workflowId] = lease.Token;
