@@ -73,6 +73,60 @@ internal sealed class EventBus : IEventBus, IAsyncDisposable, IDisposable
         return pending.Count == 0 ? default : WaitForWritesAsync(pending);
     }
 
+    /// <summary>Publishes <paramref name="events"/> from <paramref name="start"/> on, in order, as
+    /// <see cref="PublishAsync"/> one after another would (each waits for a full subscriber before the next is
+    /// numbered), but under one lock while no write has to wait: the engine loop publishes a turn's events this way.</summary>
+    /// <returns>A task that completes when every event is queued to every matching subscriber.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every engine loop turn
+    internal ValueTask PublishAllAsync(List<AgentManagerEvent> events, int start, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return start < events.Count ? ValueTask.FromCanceled(cancellationToken) : default;
+        }
+
+        PendingWrites pending = default;
+        var next = start;
+        lock (_publishLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed && next < events.Count, this);
+            while (next < events.Count && pending.Count == 0)
+            {
+                var @event = events[next];
+                ArgumentNullException.ThrowIfNull(@event, nameof(events));
+                if (@event.Sequence != 0)
+                {
+                    throw new InvalidOperationException(
+                        $"Event {@event.Type} #{@event.Sequence} was already published; publish a new event or a copy made with 'with'.");
+                }
+
+                @event.Sequence = _lastSequence + 1;
+                Interlocked.Exchange(ref _lastSequence, @event.Sequence);
+                next++;
+                foreach (var subscription in Volatile.Read(ref _subscriptions))
+                {
+                    if (subscription.Filter.Matches(@event) && !subscription.TryWrite(@event))
+                    {
+                        pending.Add(subscription, subscription.WriteAsync(@event, cancellationToken));
+                    }
+                }
+            }
+        }
+
+        if (pending.Count == 0)
+        {
+            return default;
+        }
+
+        return next == events.Count ? WaitForWritesAsync(pending) : WaitThenPublishRestAsync(pending, events, next, cancellationToken);
+    }
+
+    private async ValueTask WaitThenPublishRestAsync(PendingWrites pending, List<AgentManagerEvent> events, int next, CancellationToken cancellationToken)
+    {
+        await WaitForWritesAsync(pending).ConfigureAwait(false);
+        await PublishAllAsync(events, next, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc/>
     public IAsyncDisposable Subscribe(EventFilter filter, Func<AgentManagerEvent, CancellationToken, ValueTask> handler)
     {

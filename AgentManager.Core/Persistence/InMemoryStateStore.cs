@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
 
@@ -15,6 +16,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
     private readonly List<InMemoryTaskRow?> _changedRows = [];
     private long _lastSequence;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every engine loop turn
     public Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -58,9 +60,16 @@ internal sealed partial class InMemoryStateStore : IStateStore
 
             ApplyTaskChanges(changes.TaskChanges);
 
+            WorkflowState? history = null;
             foreach (var transition in changes.Transitions)
             {
-                Find(transition.WorkflowId).Transitions.Add(transition);
+                // A turn's transitions mostly share one workflow id instance: looked up once per run of them.
+                if (history is null || !ReferenceEquals(history.Record.WorkflowId, transition.WorkflowId))
+                {
+                    history = Find(transition.WorkflowId);
+                }
+
+                history.Transitions.Add(transition);
             }
 
             foreach (var decision in changes.Decisions)
@@ -252,26 +261,29 @@ internal sealed partial class InMemoryStateStore : IStateStore
     }
 
     // Runs on every commit: plain loops, and a workflow id is looked up only when it is not already stored.
+    // The id last found known is skipped by reference: a turn's entries mostly share one workflow id instance.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every commit
     private void ThrowIfOrphaned(StateChanges changes)
     {
+        string? known = null;
         foreach (var task in changes.Tasks)
         {
-            ThrowIfUnknown(task.WorkflowId, changes);
+            ThrowIfUnknown(task.WorkflowId, changes, ref known);
         }
 
         foreach (var transition in changes.Transitions)
         {
-            ThrowIfUnknown(transition.WorkflowId, changes);
+            ThrowIfUnknown(transition.WorkflowId, changes, ref known);
         }
 
         foreach (var @event in changes.Events)
         {
-            ThrowIfUnknown(@event.WorkflowId, changes);
+            ThrowIfUnknown(@event.WorkflowId, changes, ref known);
         }
 
         foreach (var decision in changes.Decisions)
         {
-            ThrowIfUnknown(decision.WorkflowId, changes);
+            ThrowIfUnknown(decision.WorkflowId, changes, ref known);
         }
 
         ThrowIfUnknownTasks(changes);
@@ -280,6 +292,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
     /// <summary>Finds the row of every task change before anything is applied; a task that neither the store nor the
     /// batch holds refuses the batch. The rows found are kept in <see cref="_changedRows"/> for
     /// <see cref="ApplyTaskChanges"/> (<see langword="null"/> for a task the batch itself records).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every commit
     private void ThrowIfUnknownTasks(StateChanges changes)
     {
         _changedRows.Clear();
@@ -335,6 +348,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every commit
     private void ApplyTaskChanges(List<TaskStateChange> changes)
     {
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes);
@@ -348,10 +362,16 @@ internal sealed partial class InMemoryStateStore : IStateStore
         _changedRows.Clear();
     }
 
-    private void ThrowIfUnknown(string workflowId, StateChanges changes)
+    private void ThrowIfUnknown(string workflowId, StateChanges changes, ref string? known)
     {
+        if (ReferenceEquals(workflowId, known))
+        {
+            return;
+        }
+
         if (_workflows.ContainsKey(workflowId))
         {
+            known = workflowId;
             return;
         }
 
@@ -359,6 +379,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
         {
             if (string.Equals(workflow.WorkflowId, workflowId, StringComparison.Ordinal))
             {
+                known = workflowId;
                 return;
             }
         }

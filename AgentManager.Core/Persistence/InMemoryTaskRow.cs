@@ -52,6 +52,7 @@ internal sealed class InMemoryTaskRow
     public long FencingToken { get; private set; }
 
     /// <summary>Replaces every field with the record's.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every commit; inlines the record's accessors
     public void Set(TaskRecord record)
     {
         (_taskId, _ordinal, _title, _priority, _agentId, _dependencies, _resources, _workdir) =
@@ -63,6 +64,7 @@ internal sealed class InMemoryTaskRow
     }
 
     /// <summary>Replaces the fields a change carries.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every commit; inlines the record's accessors
     public void Apply(in TaskStateChange change)
     {
         (_state, _attempt, _lastError, _lastOutput) = (change.State, change.Attempt, change.LastError, change.LastOutput);

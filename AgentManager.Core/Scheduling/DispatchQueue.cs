@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AgentManager.Scheduling;
 
 /// <summary>The queue of ready work: highest priority first, first-in first-out among equal priorities,
@@ -29,6 +31,8 @@ internal sealed class DispatchQueue<T>
     // head stays the same is recorded once.
     private readonly Dictionary<string, Order> _newestRecord = new(StringComparer.Ordinal);
     private readonly ResourcePool _pool;
+    private Queue<Entry>? _lastLine;
+    private int _lastPriority;
     private long _sequence;
     private int _queuedCount;
     private int _waitingCount;
@@ -41,12 +45,20 @@ internal sealed class DispatchQueue<T>
     /// <summary>Gets how many items are queued, those waiting for a resource included.</summary>
     public int Count => _queuedCount + _waitingCount;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every task made ready
     public void Enqueue(T item, int priority, string[]? resources)
     {
-        if (!_linesByPriority.TryGetValue(priority, out var line))
+        // Most items share one priority: its line is kept at hand instead of looked up per item.
+        var line = _lastLine;
+        if (line is null || priority != _lastPriority)
         {
-            line = new Queue<Entry>();
-            _linesByPriority[priority] = line;
+            if (!_linesByPriority.TryGetValue(priority, out line))
+            {
+                line = new Queue<Entry>();
+                _linesByPriority[priority] = line;
+            }
+
+            (_lastLine, _lastPriority) = (line, priority);
         }
 
         if (line.Count == 0)
@@ -65,6 +77,7 @@ internal sealed class DispatchQueue<T>
     }
 
     /// <summary>Hands out the first item in line whose resources are all free, and takes those resources.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every dispatch
     public bool TryDequeue(out T item, out string[] resources)
     {
         while (true)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentManager.Events;
 
 namespace AgentManager.Workflows;
@@ -32,6 +33,7 @@ internal sealed class EngineInbox
     /// <param name="command">The command.</param>
     /// <param name="wake">Where a parked loop resumes.</param>
     /// <returns><see langword="false"/> when the inbox is completed.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every attempt, twice
     public bool TryWrite(EngineCommand command, InboxWake wake = InboxWake.ThreadPool)
     {
         bool parked;
@@ -68,6 +70,7 @@ internal sealed class EngineInbox
     }
 
     /// <summary>Takes the next command. Only the loop calls this.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every command
     public bool TryRead(out EngineCommand command)
     {
         if (_next < _batch.Count)

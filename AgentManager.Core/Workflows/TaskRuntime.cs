@@ -180,6 +180,7 @@ internal sealed class TaskRuntime
     /// <see cref="TaskStateChange"/>.</summary>
     public bool Recorded { get; set; }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every turn; inlines the record's accessors
     public TaskStateChange ToChange()
     {
         var running = IsRunning ? Run.Lease : null;
@@ -204,6 +205,7 @@ internal sealed class TaskRuntime
         };
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every turn; inlines the record's accessors
     public TaskRecord ToRecord() => new()
     {
         WorkflowId = Run.Id,

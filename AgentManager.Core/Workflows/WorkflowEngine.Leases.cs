@@ -325,18 +325,25 @@ internal sealed partial class WorkflowEngine
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every turn
     private void StampFencingTokens()
     {
         var fences = _changes.FencingTokens;
         string? last = null;
         void Stamp(string workflowId)
         {
-            if (ReferenceEquals(workflowId, last) || fences.ContainsKey(workflowId))
+            // Entries mostly share one id instance, often one the published marks stamped already: looked up once.
+            if (ReferenceEquals(workflowId, last))
             {
                 return;
             }
 
             last = workflowId;
+            if (fences.ContainsKey(workflowId))
+            {
+                return;
+            }
+
             if (_runs.TryGetValue(workflowId, out var run) && run.Lease is { } lease)
             {
                 fences[workflowId] = lease.Token;
@@ -357,9 +364,9 @@ internal sealed partial class WorkflowEngine
             Stamp(task.WorkflowId);
         }
 
-        foreach (var change in _changes.TaskChanges)
+        foreach (ref readonly var change in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_changes.TaskChanges))
         {
-            Stamp(change.WorkflowId);
+            Stamp(change.WorkflowId); // by reference: a change is a large struct
         }
 
         foreach (var transition in _changes.Transitions)

@@ -92,6 +92,7 @@ internal sealed partial class WorkflowEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
     private void Handle(EngineCommand command)
     {
         var firstEvent = _changes.Events.Count;
@@ -314,6 +315,7 @@ internal sealed partial class WorkflowEngine
         CheckFinished(run);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
     private void OnImplementationSucceeded(ImplementationSucceededCommand command)
     {
         var task = command.Task;
@@ -329,6 +331,7 @@ internal sealed partial class WorkflowEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
     private void OnAttemptFinished(AttemptFinishedCommand command)
     {
         var task = command.Task;
@@ -379,6 +382,7 @@ internal sealed partial class WorkflowEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
     private void CompleteTask(TaskRuntime task)
     {
         if (task.State == TaskState.Implementing)
@@ -392,6 +396,7 @@ internal sealed partial class WorkflowEngine
     }
 
     /// <summary>Marks a completed task in the graph and makes the dependents whose dependencies are all met ready.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
     private void ReleaseDependents(TaskRuntime task)
     {
         var run = task.Run;
@@ -423,12 +428,14 @@ internal sealed partial class WorkflowEngine
         Fire(task, TaskTrigger.Cancel, reason);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
     private void MakeReady(TaskRuntime task, TaskTrigger trigger, string? reason)
     {
         Fire(task, trigger, reason);
         _queue.Enqueue(task, task.Priority, task.Resources);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
     private void Dispatch()
     {
         while (_running < _options.MaxConcurrency && _queue.TryDequeue(out var task, out var resources))
@@ -458,6 +465,7 @@ internal sealed partial class WorkflowEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
     private void CheckFinished(WorkflowRun run)
     {
         if (run.Status != WorkflowStatus.Running || run.TerminalCount < run.Tasks.Length || run.InFlightCount > 0)
@@ -500,6 +508,7 @@ internal sealed partial class WorkflowEngine
         _finishedRuns.Add(run);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
     private void Fire(TaskRuntime task, TaskTrigger trigger, string? reason = null, string actor = TaskLifecycle.EngineActor)
     {
         // The compiler validated the ids once.
@@ -526,7 +535,63 @@ internal sealed partial class WorkflowEngine
         _changes.Events.Add(TaskEvent.OfValid(transition));
     }
 
-    private async Task FlushAsync(CancellationToken stopping)
+    /// <summary>Commits the turn's changes, publishes their events and finishes the turn; completes synchronously when
+    /// the store does and no subscriber makes the loop wait (the in-memory store with room in every queue).</summary>
+    private Task FlushAsync(CancellationToken stopping)
+    {
+        CollectChanges();
+        if (_changes.IsEmpty)
+        {
+            return FinishTurnAsync();
+        }
+
+        CorrelateRemaining();
+        var commit = CommitFencedAsync(stopping); // leases: fencing tokens, lost leases
+        if (!commit.IsCompletedSuccessfully)
+        {
+            return CommitThenPublishAsync(commit, stopping);
+        }
+
+        var published = PublishTurnEvents(stopping);
+        return published.IsCompletedSuccessfully ? AfterPublish() : PublishedThenFinishAsync(published);
+    }
+
+    private async Task CommitThenPublishAsync(Task commit, CancellationToken stopping)
+    {
+        await commit.ConfigureAwait(false);
+        await PublishTurnEvents(stopping).ConfigureAwait(false);
+        await AfterPublish().ConfigureAwait(false);
+    }
+
+    private async Task PublishedThenFinishAsync(ValueTask published)
+    {
+        await published.ConfigureAwait(false);
+        await AfterPublish().ConfigureAwait(false);
+    }
+
+    /// <summary>The turn's events, in order: all at once on the engine's own bus (one lock for the turn), one by one on
+    /// another <see cref="IEventBus"/>.</summary>
+    private ValueTask PublishTurnEvents(CancellationToken stopping) =>
+        _bus is EventBus bus ? bus.PublishAllAsync(_changes.Events, 0, stopping) : PublishOneByOneAsync(stopping);
+
+    private async ValueTask PublishOneByOneAsync(CancellationToken stopping)
+    {
+        foreach (var @event in _changes.Events)
+        {
+            await _bus.PublishAsync(@event, stopping).ConfigureAwait(false);
+        }
+    }
+
+    private Task AfterPublish()
+    {
+        NotePublished(); // outbox
+        _changes.Clear();
+        return FinishTurnAsync();
+    }
+
+    /// <summary>Moves the records of the workflows and tasks the turn changed into <see cref="_changes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every turn
+    private void CollectChanges()
     {
         foreach (var run in _dirtyRuns)
         {
@@ -554,25 +619,41 @@ internal sealed partial class WorkflowEngine
 
         _dirtyRuns.Clear();
         _dirtyTasks.Clear();
-        if (!_changes.IsEmpty)
-        {
-            CorrelateRemaining();
-            await CommitFencedAsync(stopping).ConfigureAwait(false); // leases: fencing tokens, lost leases
-            foreach (var @event in _changes.Events)
-            {
-                await _bus.PublishAsync(@event, stopping).ConfigureAwait(false);
-            }
-
-            NotePublished(); // outbox
-            _changes.Clear();
-        }
-
-        await FinishTurnAsync().ConfigureAwait(false);
     }
 
     /// <summary>What follows a commit: outcomes recorded, attempts launched, cancellations made (also of a run whose
     /// lease the commit found lost), callers answered, finished runs let go.</summary>
-    private async Task FinishTurnAsync()
+    private Task FinishTurnAsync()
+    {
+        StartFinishingTurn();
+        if (_cancellations.Count == 0)
+        {
+            EndTurn();
+            return Task.CompletedTask;
+        }
+
+        return CancelThenEndTurnAsync();
+    }
+
+    private async Task CancelThenEndTurnAsync()
+    {
+        foreach (var run in _cancellations)
+        {
+            await run.Cancellation!.CancelAsync().ConfigureAwait(false);
+            foreach (var task in run.Tasks)
+            {
+                if (task.CurrentAttempt is { } attempt)
+                {
+                    await attempt.CancelAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        EndTurn();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every turn
+    private void StartFinishingTurn()
     {
         ReleaseDecisionPoll();
 
@@ -588,19 +669,11 @@ internal sealed partial class WorkflowEngine
         }
 
         _launches.Clear();
-        foreach (var run in _cancellations)
-        {
-            await run.Cancellation!.CancelAsync().ConfigureAwait(false);
-            foreach (var task in run.Tasks)
-            {
-                if (task.CurrentAttempt is { } attempt)
-                {
-                    await attempt.CancelAsync().ConfigureAwait(false);
-                }
-            }
-        }
+    }
 
-
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every turn
+    private void EndTurn()
+    {
         _cancellations.Clear();
         foreach (var reply in _replies)
         {

@@ -33,6 +33,22 @@ public sealed class DispatchQueueTests
     }
 
     [Fact]
+    public void Enqueue_PriorityWhoseLineEmptied_TakesItsPlaceAgain()
+    {
+        var queue = NewQueue();
+        queue.Enqueue("high-1", 5, null);
+        Assert.Equal(["high-1"], Drain(queue));
+
+        queue.Enqueue("low", 0, null);
+        queue.Enqueue("high-2", 5, null);
+        queue.Enqueue("mid", 2, null);
+        queue.Enqueue("high-3", 5, null);
+
+        Assert.Equal(["high-2", "high-3", "mid", "low"], Drain(queue));
+        Assert.Equal(0, queue.Count);
+    }
+
+    [Fact]
     public void TryDequeue_SameWorkdirKey_SecondWaitsUntilFirstReleases()
     {
         var queue = NewQueue();
