@@ -165,7 +165,11 @@ internal sealed partial class WorkflowEngine
             var pending = await _store.ReadUnpublishedEventsAsync(null, stopping).ConfigureAwait(false);
             foreach (var workflowId in pending.Select(e => e.WorkflowId).Distinct(StringComparer.Ordinal).ToArray())
             {
-                if (await _store.GetWorkflowAsync(workflowId, stopping).ConfigureAwait(false) is not { } stored || !stored.Status.IsFinished())
+                // A workflow whose lease this engine holds was finished by this engine's own loop a moment ago, which
+                // publishes and marks its events itself: taking the lease again would fence that loop out.
+                if (await _store.GetWorkflowAsync(workflowId, stopping).ConfigureAwait(false) is not { } stored
+                    || !stored.Status.IsFinished()
+                    || string.Equals(stored.LeaseOwner, _owner, StringComparison.Ordinal))
                 {
                     continue;
                 }
@@ -175,7 +179,7 @@ internal sealed partial class WorkflowEngine
                 {
                     (lease, _) = await AcquireForResumeAsync(stored, stopping).ConfigureAwait(false);
                 }
-                catch (LeaseHeldException)
+                catch (Exception ex) when (ex is LeaseHeldException or WorkflowStateException)
                 {
                     continue;
                 }

@@ -5,8 +5,9 @@ using AgentManager.Benchmarks.Throughput;
 namespace AgentManager.Benchmarks.Compare;
 
 /// <summary><c>compare [--n N] [--chain-n N] [--runs R] [--concurrency C] [--workloads a,b] [--engines a,b]
-/// [--timeout S]</c>: runs every engine on every workload, each run in its own process, keeps the best
-/// of R runs and prints a Markdown table with ratios against the bare channels dispatcher.</summary>
+/// [--timeout S] [--warmup-n N]</c>: runs every engine on every workload, each run in its own process, keeps the best
+/// of R runs and prints a Markdown table with ratios against the bare channels dispatcher. <c>--warmup-n</c> gives every
+/// engine the same longer warm-up (closer to a long-running process).</summary>
 internal static class CompareCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
@@ -19,6 +20,7 @@ internal static class CompareCommand
         var timeout = line.Int("timeout", ThroughputCommand.DefaultTimeoutSeconds);
         var workloads = line.Text("workloads", "independent,tree,chain,layers").Split(',').Select(WorkloadKinds.Parse).ToArray();
         var engines = line.Text("engines", "channels,channels-journal,agentmanager,hangfire").Split(',');
+        var warmupCount = line.Int("warmup-n", 0);
         line.ThrowIfUnknown();
         foreach (var engine in engines)
         {
@@ -37,7 +39,7 @@ internal static class CompareCommand
                 var rates = new List<double>();
                 for (var run = 1; run <= runs; run++)
                 {
-                    string[] childArgs = ["throughput", "--engine", engine, "--workload", workload.Name(), "--n", N(n), "--concurrency", N(concurrency), "--timeout", N(timeout)];
+                    string[] childArgs = ["throughput", "--engine", engine, "--workload", workload.Name(), "--n", N(n), "--concurrency", N(concurrency), "--timeout", N(timeout), .. (warmupCount > 0 ? (string[])["--warmup-n", N(warmupCount)] : [])];
                     log.WriteLine($"[{engine} {workload.Name()} n={n} run {run}/{runs}]");
                     var (exitCode, text) = await ChildRunner.RunAsync(childArgs, TimeSpan.FromSeconds(timeout + 30), log);
                     var result = ResultLine.Find(text);
@@ -68,7 +70,7 @@ internal static class CompareCommand
             }
         }
 
-        output.WriteLine(ComparisonTable.Format(rows.OfType<ResultLine>().ToList(), ranges, runs, concurrency));
+        output.WriteLine(ComparisonTable.Format(rows.OfType<ResultLine>().ToList(), ranges, runs, concurrency, warmupCount));
         return failed ? ExitCodes.RunFailed : ExitCodes.Ok;
     }
 
