@@ -102,14 +102,14 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     public async Task<IReadOnlyList<TaskRecord>> GetTasksAsync(string workflowId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
-        return await QueryAsync(TaskSelect + " WHERE workflow_id = $id ORDER BY ordinal", ReadTask, cancellationToken, ("$id", workflowId)).ConfigureAwait(false);
+        return await QueryTasksAsync(workflowId, null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TaskRecord?> GetTaskAsync(string workflowId, string taskId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
         ArgumentNullException.ThrowIfNull(taskId);
-        var rows = await QueryAsync(TaskSelect + " WHERE workflow_id = $id AND task_id = $task", ReadTask, cancellationToken, ("$id", workflowId), ("$task", taskId)).ConfigureAwait(false);
+        var rows = await QueryTasksAsync(workflowId, taskId, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -308,6 +308,49 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
     }
 
+    /// <summary>The tasks of a workflow in ordinal order (or the one named), read on a pooled connection by
+    /// position (see <see cref="SqliteTaskRows"/>).</summary>
+    private async Task<List<TaskRecord>> QueryTasksAsync(string workflowId, string? taskId, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var connection = new SqliteConnection(_connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var sql = "SELECT " + SqliteTaskRows.Columns + " FROM tasks WHERE workflow_id = ?1" + (taskId is null ? " ORDER BY ordinal" : " AND task_id = ?2");
+            var handle = connection.Handle!;
+
+            // The raw statement bypasses SqliteCommand's retry on a busy file, so SQLite waits instead.
+            SQLitePCL.raw.sqlite3_busy_timeout(handle, (int)Math.Min(int.MaxValue, _busyTimeout.TotalMilliseconds));
+            using var statement = new SqliteRawStatement(handle, sql);
+            statement.Text(1, workflowId);
+            if (taskId is not null)
+            {
+                statement.Text(2, taskId);
+            }
+
+            var reader = new SqliteTaskRows(workflowId);
+            var rows = new List<TaskRecord>();
+            try
+            {
+                while (statement.Step())
+                {
+                    rows.Add(reader.Read(statement));
+                    if ((rows.Count & 4095) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+                }
+            }
+            finally
+            {
+                statement.Reset();
+            }
+
+            return rows;
+        }
+    }
+
     private async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         if (_statements is not null)
@@ -327,8 +370,6 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     }
 
     private const string WorkflowSelect = "SELECT workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata, input_tokens, output_tokens, cost, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token FROM workflows";
-
-    private const string TaskSelect = "SELECT workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset, repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token FROM tasks";
 
     private const string TransitionSelect = "SELECT workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset FROM transitions";
 
@@ -380,33 +421,6 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         LeaseOwner = r.IsDBNull(15) ? null : r.GetString(15),
         LeaseExpiresAt = SqliteTime.Read(r, 16),
         FencingToken = r.GetInt64(18),
-    };
-
-    private static TaskRecord ReadTask(SqliteDataReader r) => new()
-    {
-        WorkflowId = r.GetString(0),
-        TaskId = r.GetString(1),
-        Ordinal = r.GetInt32(2),
-        Title = r.IsDBNull(3) ? null : r.GetString(3),
-        State = ParseState(r.GetString(4)),
-        Attempt = r.GetInt32(5),
-        Priority = r.GetInt32(6),
-        AgentId = r.IsDBNull(7) ? null : r.GetString(7),
-        Dependencies = JsonSerializer.Deserialize(r.GetString(8), SqliteJson.Default.StringArray)!,
-        Resources = JsonSerializer.Deserialize(r.GetString(9), SqliteJson.Default.StringArray)!,
-        Workdir = r.IsDBNull(10) ? null : r.GetString(10),
-        LastError = r.IsDBNull(11) ? null : r.GetString(11),
-        LastOutput = r.IsDBNull(12) ? null : r.GetString(12),
-        StartedAt = SqliteTime.Read(r, 13),
-        FinishedAt = SqliteTime.Read(r, 15),
-        Level = RepairLevelNames.TryParse(r.GetString(17), out var level) ? level : throw Unknown("repair level", r.GetString(17)),
-        LevelAttempts = r.GetInt32(18),
-        CurrentAgentId = r.IsDBNull(19) ? null : r.GetString(19),
-        DeadlineAt = SqliteTime.Read(r, 20),
-        Usage = ReadUsage(r, 22),
-        LeaseOwner = r.IsDBNull(25) ? null : r.GetString(25),
-        LeaseExpiresAt = SqliteTime.Read(r, 26),
-        FencingToken = r.GetInt64(28),
     };
 
     private static AgentUsage ReadUsage(SqliteDataReader r, int first) => new()
