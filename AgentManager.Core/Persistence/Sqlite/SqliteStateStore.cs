@@ -21,6 +21,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     private readonly TimeSpan _busyTimeout;
     private SqliteConnection? _writer;
     private Statements? _statements;
+    private SqliteCheckpointer? _checkpointer;
 
     public SqliteStateStore(SqliteStoreOptions options)
     {
@@ -82,6 +83,8 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
                 statements.Rollback();
                 throw;
             }
+
+            _checkpointer!.Committed(changes.Tasks.Count + changes.TaskChanges.Count + changes.Transitions.Count + changes.Events.Count);
         }
         finally
         {
@@ -221,6 +224,9 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         return await QueryAsync(sql, EventLogSql.Read, cancellationToken, parameters).ConfigureAwait(false);
     }
 
+    /// <summary>How many WAL frames the background checkpoints have copied (see <see cref="SqliteCheckpointer"/>).</summary>
+    internal long CheckpointedFrames => _checkpointer?.CopiedFrames ?? 0;
+
     /// <summary>Reads the event log of a workflow: the type of every event committed with its change, oldest first.</summary>
     internal async Task<IReadOnlyList<(string Type, string? TaskId)>> GetEventLogAsync(string workflowId, CancellationToken cancellationToken) =>
         await QueryAsync("SELECT type, task_id FROM events WHERE workflow_id = $id ORDER BY id", r => (r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)), cancellationToken, ("$id", workflowId)).ConfigureAwait(false);
@@ -230,6 +236,8 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
+            _checkpointer?.Dispose();
+            _checkpointer = null;
             _statements?.Dispose();
             if (_writer is not null)
             {
@@ -247,6 +255,8 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
 
     public void Dispose()
     {
+        _checkpointer?.Dispose();
+        _checkpointer = null;
         _statements?.Dispose();
         _writer?.Dispose();
         _writer = null;
@@ -270,12 +280,14 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
         using (var pragma = writer.CreateCommand())
         {
-            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 8388608;";
+            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 8388608; PRAGMA wal_autocheckpoint = "
+                + SqliteCheckpointer.WriterCheckpointPages.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await SqliteMigrations.ApplyAsync(writer, cancellationToken).ConfigureAwait(false);
         _writer = writer;
+        _checkpointer = new SqliteCheckpointer(_connectionString);
         _statements = new Statements(writer, _busyTimeout);
         return _statements;
     }
