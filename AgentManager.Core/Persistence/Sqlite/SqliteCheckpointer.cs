@@ -18,8 +18,10 @@ internal sealed class SqliteCheckpointer : IDisposable
     /// <summary>The WAL size, in pages, at which the writer checkpoints itself.</summary>
     public const int WriterCheckpointPages = 4000;
 
-    private const int CommitsPerCheckpoint = 32;
-    private const int RowsPerCheckpoint = 1024;
+    // About 640 WAL pages at ~10 pages per small commit (~64 rows), so the files are synced about as often
+    // as SQLite's default of 1,000 pages would, only not on the writer's thread.
+    private const int CommitsPerCheckpoint = 64;
+    private const int RowsPerCheckpoint = 4096;
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _signal = new(0, 1);

@@ -116,7 +116,7 @@ public sealed class SqliteStateStoreRowsTests : IAsyncLifetime
         await store.CommitAsync(first, CancellationToken.None);
         var sizeBefore = new FileInfo(DatabasePath).Length;
 
-        for (var commit = 0; commit < 40; commit++)
+        for (var commit = 0; commit < 80; commit++)
         {
             var changes = new StateChanges();
             for (var i = 0; i < 40; i++)
@@ -129,12 +129,12 @@ public sealed class SqliteStateStoreRowsTests : IAsyncLifetime
             await store.CommitAsync(changes, CancellationToken.None);
         }
 
-        Assert.True(SpinWait.SpinUntil(() => store.CheckpointedFrames > 0, TimeSpan.FromSeconds(60)), "no background checkpoint ran after 40 commits");
+        Assert.True(SpinWait.SpinUntil(() => store.CheckpointedFrames > 0, TimeSpan.FromSeconds(60)), "no background checkpoint ran after 80 commits");
         Assert.True(new FileInfo(DatabasePath).Length > sizeBefore + (100 * 4096), $"the database file did not grow from {sizeBefore} bytes: the WAL was not copied into it");
         await store.DisposeAsync();
 
         var reopened = Open();
-        Assert.Equal(1600, (await reopened.GetTransitionsAsync("wf-1", "t0", CancellationToken.None)).Count);
+        Assert.Equal(3200, (await reopened.GetTransitionsAsync("wf-1", "t0", CancellationToken.None)).Count);
     }
 
     private SqliteStateStore Open()
