@@ -97,7 +97,12 @@ internal sealed class SqliteRawStatement : IDisposable
 
     public long ColumnInt64(int column) => raw.sqlite3_column_int64(_statement, column);
 
+    public int ColumnInt32(int column) => raw.sqlite3_column_int(_statement, column);
+
     public string? ColumnText(int column) => ColumnIsNull(column) ? null : raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+    /// <summary>The UTF-8 bytes of a text column, valid until the next step or reset.</summary>
+    public ReadOnlySpan<byte> ColumnUtf8(int column) => raw.sqlite3_column_blob(_statement, column);
 
     /// <summary>Clears the bindings and makes the statement ready to run again.</summary>
     public void Reset()

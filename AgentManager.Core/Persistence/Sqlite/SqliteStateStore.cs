@@ -21,6 +21,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     private readonly TimeSpan _busyTimeout;
     private SqliteConnection? _writer;
     private Statements? _statements;
+    private SqliteCheckpointer? _checkpointer;
 
     public SqliteStateStore(SqliteStoreOptions options)
     {
@@ -82,6 +83,8 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
                 statements.Rollback();
                 throw;
             }
+
+            _checkpointer!.Committed(changes.Tasks.Count + changes.TaskChanges.Count + changes.Transitions.Count + changes.Events.Count);
         }
         finally
         {
@@ -102,14 +105,14 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     public async Task<IReadOnlyList<TaskRecord>> GetTasksAsync(string workflowId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
-        return await QueryAsync(TaskSelect + " WHERE workflow_id = $id ORDER BY ordinal", ReadTask, cancellationToken, ("$id", workflowId)).ConfigureAwait(false);
+        return await QueryTasksAsync(workflowId, null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TaskRecord?> GetTaskAsync(string workflowId, string taskId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
         ArgumentNullException.ThrowIfNull(taskId);
-        var rows = await QueryAsync(TaskSelect + " WHERE workflow_id = $id AND task_id = $task", ReadTask, cancellationToken, ("$id", workflowId), ("$task", taskId)).ConfigureAwait(false);
+        var rows = await QueryTasksAsync(workflowId, taskId, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -221,6 +224,9 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         return await QueryAsync(sql, EventLogSql.Read, cancellationToken, parameters).ConfigureAwait(false);
     }
 
+    /// <summary>How many WAL frames the background checkpoints have copied (see <see cref="SqliteCheckpointer"/>).</summary>
+    internal long CheckpointedFrames => _checkpointer?.CopiedFrames ?? 0;
+
     /// <summary>Reads the event log of a workflow: the type of every event committed with its change, oldest first.</summary>
     internal async Task<IReadOnlyList<(string Type, string? TaskId)>> GetEventLogAsync(string workflowId, CancellationToken cancellationToken) =>
         await QueryAsync("SELECT type, task_id FROM events WHERE workflow_id = $id ORDER BY id", r => (r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)), cancellationToken, ("$id", workflowId)).ConfigureAwait(false);
@@ -230,6 +236,8 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
+            _checkpointer?.Dispose();
+            _checkpointer = null;
             _statements?.Dispose();
             if (_writer is not null)
             {
@@ -247,6 +255,8 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
 
     public void Dispose()
     {
+        _checkpointer?.Dispose();
+        _checkpointer = null;
         _statements?.Dispose();
         _writer?.Dispose();
         _writer = null;
@@ -270,12 +280,14 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
         using (var pragma = writer.CreateCommand())
         {
-            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 8388608;";
+            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 8388608; PRAGMA wal_autocheckpoint = "
+                + SqliteCheckpointer.WriterCheckpointPages.ToString(System.Globalization.CultureInfo.InvariantCulture) + ";";
             await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await SqliteMigrations.ApplyAsync(writer, cancellationToken).ConfigureAwait(false);
         _writer = writer;
+        _checkpointer = new SqliteCheckpointer(_connectionString);
         _statements = new Statements(writer, _busyTimeout);
         return _statements;
     }
@@ -308,6 +320,49 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
     }
 
+    /// <summary>The tasks of a workflow in ordinal order (or the one named), read on a pooled connection by
+    /// position (see <see cref="SqliteTaskRows"/>).</summary>
+    private async Task<List<TaskRecord>> QueryTasksAsync(string workflowId, string? taskId, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        var connection = new SqliteConnection(_connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var sql = "SELECT " + SqliteTaskRows.Columns + " FROM tasks WHERE workflow_id = ?1" + (taskId is null ? " ORDER BY ordinal" : " AND task_id = ?2");
+            var handle = connection.Handle!;
+
+            // The raw statement bypasses SqliteCommand's retry on a busy file, so SQLite waits instead.
+            SQLitePCL.raw.sqlite3_busy_timeout(handle, (int)Math.Min(int.MaxValue, _busyTimeout.TotalMilliseconds));
+            using var statement = new SqliteRawStatement(handle, sql);
+            statement.Text(1, workflowId);
+            if (taskId is not null)
+            {
+                statement.Text(2, taskId);
+            }
+
+            var reader = new SqliteTaskRows(workflowId);
+            var rows = new List<TaskRecord>();
+            try
+            {
+                while (statement.Step())
+                {
+                    rows.Add(reader.Read(statement));
+                    if ((rows.Count & 4095) == 0)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+                }
+            }
+            finally
+            {
+                statement.Reset();
+            }
+
+            return rows;
+        }
+    }
+
     private async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         if (_statements is not null)
@@ -327,8 +382,6 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     }
 
     private const string WorkflowSelect = "SELECT workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata, input_tokens, output_tokens, cost, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token FROM workflows";
-
-    private const string TaskSelect = "SELECT workflow_id, task_id, ordinal, title, state, attempt, priority, agent_id, dependencies, resources, workdir, last_error, last_output, started_ticks, started_offset, finished_ticks, finished_offset, repair_level, level_attempts, current_agent_id, deadline_ticks, deadline_offset, input_tokens, output_tokens, cost, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token FROM tasks";
 
     private const string TransitionSelect = "SELECT workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset FROM transitions";
 
@@ -380,33 +433,6 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         LeaseOwner = r.IsDBNull(15) ? null : r.GetString(15),
         LeaseExpiresAt = SqliteTime.Read(r, 16),
         FencingToken = r.GetInt64(18),
-    };
-
-    private static TaskRecord ReadTask(SqliteDataReader r) => new()
-    {
-        WorkflowId = r.GetString(0),
-        TaskId = r.GetString(1),
-        Ordinal = r.GetInt32(2),
-        Title = r.IsDBNull(3) ? null : r.GetString(3),
-        State = ParseState(r.GetString(4)),
-        Attempt = r.GetInt32(5),
-        Priority = r.GetInt32(6),
-        AgentId = r.IsDBNull(7) ? null : r.GetString(7),
-        Dependencies = JsonSerializer.Deserialize(r.GetString(8), SqliteJson.Default.StringArray)!,
-        Resources = JsonSerializer.Deserialize(r.GetString(9), SqliteJson.Default.StringArray)!,
-        Workdir = r.IsDBNull(10) ? null : r.GetString(10),
-        LastError = r.IsDBNull(11) ? null : r.GetString(11),
-        LastOutput = r.IsDBNull(12) ? null : r.GetString(12),
-        StartedAt = SqliteTime.Read(r, 13),
-        FinishedAt = SqliteTime.Read(r, 15),
-        Level = RepairLevelNames.TryParse(r.GetString(17), out var level) ? level : throw Unknown("repair level", r.GetString(17)),
-        LevelAttempts = r.GetInt32(18),
-        CurrentAgentId = r.IsDBNull(19) ? null : r.GetString(19),
-        DeadlineAt = SqliteTime.Read(r, 20),
-        Usage = ReadUsage(r, 22),
-        LeaseOwner = r.IsDBNull(25) ? null : r.GetString(25),
-        LeaseExpiresAt = SqliteTime.Read(r, 26),
-        FencingToken = r.GetInt64(28),
     };
 
     private static AgentUsage ReadUsage(SqliteDataReader r, int first) => new()
