@@ -523,7 +523,7 @@ internal sealed partial class WorkflowEngine
 
         MarkDirty(task);
         _changes.Transitions.Add(transition);
-        _changes.Events.Add(TaskEvent.OfValid(transition));
+        _changes.Events.Add(transition); // the transition is its own event
     }
 
     private async Task FlushAsync(CancellationToken stopping)
