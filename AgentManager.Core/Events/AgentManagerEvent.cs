@@ -46,8 +46,7 @@ public abstract record AgentManagerEvent
     }
 
     /// <summary>Gets the snake_case event type, for example <c>task_completed</c>; see <see cref="EventTypes"/>.</summary>
-    /// <remarks>A <see cref="Lifecycle.TaskTransition"/> computes it from its move.</remarks>
-    public virtual string Type { get; }
+    public string Type { get; }
 
     /// <summary>Gets the workflow the event belongs to.</summary>
     public string WorkflowId { get; }

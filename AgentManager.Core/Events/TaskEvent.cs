@@ -13,9 +13,8 @@ namespace AgentManager.Events;
 /// <see cref="TaskTransition"/> (from <see cref="TaskLifecycle.Transition"/>).</remarks>
 public abstract record TaskEvent : AgentManagerEvent
 {
-    // The type is computed by TaskTransition from its move; the base keeps no copy of it.
-    private protected TaskEvent(string validWorkflowId, string taskId, DateTimeOffset timestamp)
-        : base(timestamp, null!, validWorkflowId)
+    private protected TaskEvent(string validType, string validWorkflowId, string taskId, DateTimeOffset timestamp)
+        : base(timestamp, validType, validWorkflowId)
     {
         TaskId = taskId;
     }

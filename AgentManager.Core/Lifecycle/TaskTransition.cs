@@ -7,7 +7,8 @@ namespace AgentManager.Lifecycle;
 /// is also the event that reports the move: the engine stores, logs and publishes one object per move.</summary>
 /// <remarks>
 /// <para><see cref="AgentManagerEvent.Type"/> follows from <see cref="To"/> and <see cref="Trigger"/> (see
-/// <see cref="TaskEvent"/>). The constructor refuses a move that follows no rule of <see cref="TaskLifecycle"/>.</para>
+/// <see cref="TaskEvent"/>). The constructor refuses a move that follows no rule of <see cref="TaskLifecycle"/>, and
+/// the move (<see cref="From"/>, <see cref="To"/>, <see cref="Trigger"/>) cannot be changed by a <c>with</c> copy.</para>
 /// <para>Two transitions are equal when they describe the same move: the nine values the constructor takes. The event
 /// parts that a bus or an engine adds (<see cref="AgentManagerEvent.Sequence"/>, <see cref="AgentManagerEvent.CorrelationId"/>)
 /// are not compared. A transition read from a store may already be published (its sequence set); publish a copy
@@ -52,7 +53,7 @@ public sealed record TaskTransition : TaskEvent
         int attempt,
         DateTimeOffset timestamp,
         bool valid)
-        : base(workflowId, taskId, timestamp)
+        : base(TypeOf(to, trigger), workflowId, taskId, timestamp)
     {
         _ = valid;
         From = from;
@@ -64,13 +65,13 @@ public sealed record TaskTransition : TaskEvent
     }
 
     /// <summary>Gets the state before the move.</summary>
-    public TaskState From { get; init; }
+    public TaskState From { get; }
 
     /// <summary>Gets the state after the move.</summary>
-    public TaskState To { get; init; }
+    public TaskState To { get; }
 
     /// <summary>Gets what caused the move.</summary>
-    public TaskTrigger Trigger { get; init; }
+    public TaskTrigger Trigger { get; }
 
     /// <summary>Gets why, in words; always set for human triggers.</summary>
     public string? Reason { get; init; }
@@ -80,9 +81,6 @@ public sealed record TaskTransition : TaskEvent
 
     /// <summary>Gets the task's attempt number at the time of the move.</summary>
     public int Attempt { get; init; }
-
-    /// <summary>Gets the event type of the move, for example <c>task_started</c>; see <see cref="TaskEvent"/>.</summary>
-    public override string Type => TypeOf(To, Trigger);
 
     /// <summary>Gets this transition: it is its own event.</summary>
     [JsonIgnore]

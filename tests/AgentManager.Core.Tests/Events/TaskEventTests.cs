@@ -98,14 +98,15 @@ public sealed class TaskEventTests
     }
 
     [Fact]
-    public void Type_FollowsTheMoveOfACopy()
+    public void With_ACopy_KeepsTheMoveAndItsType()
     {
-        var started = TaskLifecycle.Transition("wf-1", "build", TaskState.Ready, TaskTrigger.Start, 1, EventTestKit.Epoch);
+        var failed = TaskLifecycle.Transition("wf-1", "build", TaskState.Implementing, TaskTrigger.AttemptFailed, 1, EventTestKit.Epoch, reason: "tests fail");
 
-        var failed = started with { From = TaskState.Implementing, To = TaskState.BlockedRepair, Trigger = TaskTrigger.AttemptFailed };
+        var copy = failed with { Reason = "tests failed twice", Attempt = 2 };
 
-        Assert.Equal(EventTypes.TaskStarted, started.Type);
-        Assert.Equal(EventTypes.TaskAttemptFailed, failed.Type);
+        Assert.Equal((TaskState.Implementing, TaskState.BlockedRepair, TaskTrigger.AttemptFailed), (copy.From, copy.To, copy.Trigger));
+        Assert.Equal(EventTypes.TaskAttemptFailed, copy.Type);
+        Assert.Equal(("tests failed twice", 2), (copy.Reason, copy.Attempt));
     }
 
     [Fact]
