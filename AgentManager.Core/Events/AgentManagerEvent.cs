@@ -59,5 +59,11 @@ public abstract record AgentManagerEvent
     public long Sequence { get; internal set; }
 
     /// <summary>Gets an optional id that ties related events together (a request, a run).</summary>
-    public string? CorrelationId { get; init; }
+    public string? CorrelationId { get => _correlationId; init => _correlationId = value; }
+
+    private string? _correlationId;
+
+    /// <summary>Sets the correlation id of an event its maker has not handed out yet (the engine, before it commits
+    /// and publishes the events of a batch), instead of copying the event with <c>with</c>.</summary>
+    internal void StampCorrelationId(string id) => _correlationId = id;
 }

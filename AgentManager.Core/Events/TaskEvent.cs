@@ -1,72 +1,54 @@
+using System.Text;
 using AgentManager.Lifecycle;
 
 namespace AgentManager.Events;
 
-/// <summary>A task moved: the event form of a <see cref="TaskTransition"/>.</summary>
+/// <summary>A task moved. Every task event is a <see cref="TaskTransition"/>: the move and its event are one object,
+/// which the engine stores, logs and publishes.</summary>
 /// <remarks><see cref="AgentManagerEvent.Type"/> follows from the transition: to Ready by
 /// DependenciesMet is <c>task_ready</c>; to Ready by Retry, HumanRetry or LeaseExpired is
 /// <c>task_retrying</c>; to Implementing <c>task_started</c>, Verifying <c>task_verifying</c>,
 /// Completed <c>task_completed</c>, BlockedRepair <c>task_attempt_failed</c>, Failed <c>task_failed</c>,
-/// BlockedHitl <c>task_blocked</c>, Cancelled <c>task_cancelled</c>.</remarks>
-public sealed record TaskEvent : AgentManagerEvent
+/// BlockedHitl <c>task_blocked</c>, Cancelled <c>task_cancelled</c>. To publish a move, publish its
+/// <see cref="TaskTransition"/> (from <see cref="TaskLifecycle.Transition"/>).</remarks>
+public abstract record TaskEvent : AgentManagerEvent
 {
-    /// <summary>Creates the event of a transition, with its workflow and timestamp.</summary>
-    /// <param name="transition">A transition that follows a rule of <see cref="TaskLifecycle"/>.</param>
-    /// <exception cref="ArgumentException"><paramref name="transition"/> follows no lifecycle rule.</exception>
-    public TaskEvent(TaskTransition transition)
-        : base(TypeOf(transition), transition.WorkflowId, transition.Timestamp)
+    private protected TaskEvent(string validType, string validWorkflowId, string taskId, DateTimeOffset timestamp)
+        : base(timestamp, validType, validWorkflowId)
     {
-        Transition = transition;
-        TaskId = transition.TaskId;
-    }
-
-    private TaskEvent(TaskTransition validTransition, string validType)
-        : base(validTransition.Timestamp, validType, validTransition.WorkflowId)
-    {
-        Transition = validTransition;
-        TaskId = validTransition.TaskId;
+        TaskId = taskId;
     }
 
     /// <summary>Gets the task that moved.</summary>
     public string TaskId { get; }
 
-    /// <summary>Gets the transition.</summary>
-    public TaskTransition Transition { get; }
+    /// <summary>Gets the transition: the event itself.</summary>
+    public abstract TaskTransition Transition { get; }
 
-    /// <summary>The event type of a transition's event; throws when it follows no lifecycle rule.</summary>
-    internal static string TypeOf(TaskTransition transition)
+    /// <summary>Writes the event's members for <see cref="object.ToString"/>, leaving out <see cref="Transition"/>
+    /// (the event itself).</summary>
+    /// <param name="builder">The builder to write to.</param>
+    /// <returns><see langword="true"/>: members were written.</returns>
+    protected override bool PrintMembers(StringBuilder builder)
     {
-        ArgumentNullException.ThrowIfNull(transition);
-        if (!TaskLifecycle.CanFire(transition.From, transition.Trigger) || TaskLifecycle.DestinationOf(transition.Trigger) != transition.To)
-        {
-            throw new ArgumentException(
-                $"Transition of task '{transition.TaskId}' from '{transition.From}' to '{transition.To}' by '{transition.Trigger}' follows no lifecycle rule.",
-                nameof(transition));
-        }
-
-        return TypeOfValid(transition);
+        ArgumentNullException.ThrowIfNull(builder);
+        base.PrintMembers(builder);
+        builder.Append(", TaskId = ").Append(TaskId);
+        return true;
     }
 
-    /// <summary>The event of a transition known to follow a lifecycle rule: one the engine made through
-    /// <see cref="TaskLifecycle"/> with ids it checked when it compiled the workflow, or one a
-    /// <see cref="TaskEvent"/> already carries. Its type and ids are not checked again.</summary>
-    internal static TaskEvent OfValid(TaskTransition transition) => new(transition, TypeOfValid(transition));
-
-    /// <summary>The event type of a transition known to follow a lifecycle rule.</summary>
-    internal static string TypeOfValid(TaskTransition transition)
+    /// <summary>The event type of a move known to follow a lifecycle rule.</summary>
+    internal static string TypeOf(TaskState to, TaskTrigger trigger) => to switch
     {
-        return transition.To switch
-        {
-            TaskState.Ready when transition.Trigger == TaskTrigger.DependenciesMet => EventTypes.TaskReady,
-            TaskState.Ready => EventTypes.TaskRetrying,
-            TaskState.Implementing => EventTypes.TaskStarted,
-            TaskState.Verifying => EventTypes.TaskVerifying,
-            TaskState.Completed => EventTypes.TaskCompleted,
-            TaskState.BlockedRepair => EventTypes.TaskAttemptFailed,
-            TaskState.Failed => EventTypes.TaskFailed,
-            TaskState.BlockedHitl => EventTypes.TaskBlocked,
-            TaskState.Cancelled => EventTypes.TaskCancelled,
-            _ => throw new ArgumentException($"No task event is defined for a move to '{transition.To}'.", nameof(transition)),
-        };
-    }
+        TaskState.Ready when trigger == TaskTrigger.DependenciesMet => EventTypes.TaskReady,
+        TaskState.Ready => EventTypes.TaskRetrying,
+        TaskState.Implementing => EventTypes.TaskStarted,
+        TaskState.Verifying => EventTypes.TaskVerifying,
+        TaskState.Completed => EventTypes.TaskCompleted,
+        TaskState.BlockedRepair => EventTypes.TaskAttemptFailed,
+        TaskState.Failed => EventTypes.TaskFailed,
+        TaskState.BlockedHitl => EventTypes.TaskBlocked,
+        TaskState.Cancelled => EventTypes.TaskCancelled,
+        _ => throw new InvalidOperationException($"No task event is defined for a move to '{to}'."),
+    };
 }

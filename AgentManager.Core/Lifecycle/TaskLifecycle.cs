@@ -102,7 +102,7 @@ public static class TaskLifecycle
             throw new InvalidTransitionException(taskId, from, trigger);
         }
 
-        return new TaskTransition(workflowId, taskId, from, to, trigger, reason, actor, attempt, timestamp);
+        return TaskTransition.OfValid(workflowId, taskId, from, to, trigger, reason, actor, attempt, timestamp);
     }
 
     /// <summary>Tells whether a trigger is a human decision that needs a human actor and a reason.</summary>

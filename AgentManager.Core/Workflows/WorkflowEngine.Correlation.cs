@@ -77,7 +77,7 @@ internal sealed partial class WorkflowEngine
         {
             if (events[i].CorrelationId is null)
             {
-                events[i] = events[i] with { CorrelationId = id };
+                events[i].StampCorrelationId(id); // made by this loop, not yet stored or published: no copy
             }
         }
     }
@@ -101,7 +101,7 @@ internal sealed partial class WorkflowEngine
 
             if (run.CorrelationId is { } id)
             {
-                events[i] = @event with { CorrelationId = id };
+                @event.StampCorrelationId(id);
             }
         }
     }

@@ -532,7 +532,7 @@ internal sealed partial class WorkflowEngine
 
         MarkDirty(task);
         _changes.Transitions.Add(transition);
-        _changes.Events.Add(TaskEvent.OfValid(transition));
+        _changes.Events.Add(transition); // the transition is its own event
     }
 
     /// <summary>Commits the turn's changes, publishes their events and finishes the turn; completes synchronously when

@@ -276,7 +276,7 @@ internal sealed class AdhocTaskBoard(IStateStore store, IEventBus bus, TimeProvi
             Changes.Tasks.RemoveAll(t => t.TaskId == task.TaskId);
             Changes.Tasks.Add(moved);
             Changes.Transitions.Add(transition);
-            Changes.Events.Add(new TaskEvent(transition) { CorrelationId = correlationId });
+            Changes.Events.Add(correlationId is null ? transition : transition with { CorrelationId = correlationId });
             return moved;
         }
 

@@ -45,7 +45,7 @@ internal static class EventDetails
         var details = json is null ? [] : JsonSerializer.Deserialize(json, SqliteJson.Default.DictionaryStringString) ?? [];
         AgentManagerEvent? @event = entry switch
         {
-            { Transition: { } transition } => new TaskEvent(transition),
+            { Transition: { } transition } => transition,
             { Type: var type } when EventTypes.IsWorkflowType(type) => new WorkflowEvent(type, entry.WorkflowId, entry.Timestamp, entry.Reason),
             { Type: EventTypes.TaskEscalated, TaskId: { } taskId } => new TaskEscalatedEvent(
                 entry.WorkflowId,

@@ -43,7 +43,7 @@ internal static class EventRateCommand
             var events = new TaskEvent[count];
             for (var i = 0; i < count; i++)
             {
-                events[i] = new TaskEvent(transition);
+                events[i] = transition with { }; // a fresh, unpublished event each
             }
 
             Volatile.Write(ref handled, 0);

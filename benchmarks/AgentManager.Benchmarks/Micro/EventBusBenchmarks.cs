@@ -38,7 +38,7 @@ public class EventBusBenchmarks
         _events = new TaskEvent[Events];
         for (var i = 0; i < Events; i++)
         {
-            _events[i] = new TaskEvent(transition);
+            _events[i] = transition with { }; // a fresh, unpublished event each
         }
 
         _handled = 0;

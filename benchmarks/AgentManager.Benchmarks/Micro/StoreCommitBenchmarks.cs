@@ -39,7 +39,7 @@ public class StoreCommitBenchmarks
             var transition = TaskLifecycle.Transition(WorkflowId, id, TaskState.Implementing, TaskTrigger.ImplementationSucceeded, 1, now);
             _batch.Tasks.Add(new TaskRecord { WorkflowId = WorkflowId, TaskId = id, Ordinal = i, State = transition.To, Attempt = 1, AgentId = "noop" });
             _batch.Transitions.Add(transition);
-            _batch.Events.Add(new TaskEvent(transition));
+            _batch.Events.Add(transition); // the transition is its own event
         }
     }
 

@@ -252,7 +252,7 @@ public sealed class EventBusTests
         await using var c = bus.Subscribe<NumberedEvent>((e, _) => { numbered.Add(e); done.TrySetResult(); return ValueTask.CompletedTask; });
         var transition = TaskLifecycle.Transition("wf-1", "build", TaskState.Ready, TaskTrigger.Start, 1, EventTestKit.Epoch);
 
-        await bus.PublishAsync(new TaskEvent(transition));
+        await bus.PublishAsync(transition);
         await bus.PublishAsync(new WorkflowEvent(EventTypes.WorkflowStarted, "wf-2", EventTestKit.Epoch));
         await bus.PublishAsync(new WorkflowEvent(EventTypes.WorkflowStarted, "wf-1", EventTestKit.Epoch));
         await bus.PublishAsync(new NumberedEvent(7));

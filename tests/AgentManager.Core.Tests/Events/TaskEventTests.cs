@@ -35,59 +35,126 @@ public sealed class TaskEventTests
 
     [Theory]
     [MemberData(nameof(EveryRuleWithItsType))]
-    public void Constructor_EveryTransitionKind_HasItsType(TaskState from, TaskTrigger trigger, string expectedType)
+    public void Transition_EveryTransitionKind_IsATaskEventOfItsType(TaskState from, TaskTrigger trigger, string expectedType)
     {
         var transition = TaskLifecycle.Transition("wf-1", "build", from, trigger, 1, EventTestKit.Epoch, "alice", "why");
 
-        var @event = new TaskEvent(transition);
+        TaskEvent @event = transition;
 
         Assert.Equal(expectedType, @event.Type);
+        Assert.Same(transition, @event.Transition);
     }
 
     [Theory]
     [MemberData(nameof(EveryRuleWithItsType))]
-    public void OfValid_EveryTransitionKind_IsTheEventThePublicConstructorMakes(TaskState from, TaskTrigger trigger, string expectedType)
+    public void Constructor_EveryRule_MakesTheTransitionTheLifecycleMakes(TaskState from, TaskTrigger trigger, string expectedType)
     {
-        var transition = TaskLifecycle.Transition("wf-1", "build", from, trigger, 3, EventTestKit.Epoch, "alice", "why");
+        var made = TaskLifecycle.Transition("wf-1", "build", from, trigger, 3, EventTestKit.Epoch, "alice", "why");
 
-        var @event = TaskEvent.OfValid(transition);
+        var constructed = new TaskTransition("wf-1", "build", from, made.To, trigger, "why", "alice", 3, EventTestKit.Epoch);
 
-        Assert.Equal(new TaskEvent(transition), @event);
-        Assert.Equal(expectedType, @event.Type);
-        Assert.Equal(("wf-1", "build", EventTestKit.Epoch, 0L), (@event.WorkflowId, @event.TaskId, @event.Timestamp, @event.Sequence));
-        Assert.Same(transition, @event.Transition);
+        Assert.Equal(made, constructed);
+        Assert.Equal(made.GetHashCode(), constructed.GetHashCode());
+        Assert.Equal(expectedType, constructed.Type);
+        Assert.Equal(("wf-1", "build", EventTestKit.Epoch, 0L), (constructed.WorkflowId, constructed.TaskId, constructed.Timestamp, constructed.Sequence));
     }
 
     [Fact]
-    public void Constructor_Transition_CopiesWorkflowTaskAndTimestamp()
+    public void Transition_WithCorrelationId_IsACopyThatCarriesIt()
     {
         var transition = TaskLifecycle.Transition("wf-7", "deploy", TaskState.Ready, TaskTrigger.Start, 4, EventTestKit.Epoch);
 
-        var @event = new TaskEvent(transition) { CorrelationId = "run-1" };
+        var @event = transition with { CorrelationId = "run-1" };
 
-        Assert.Equal("wf-7", @event.WorkflowId);
-        Assert.Equal("deploy", @event.TaskId);
-        Assert.Equal(EventTestKit.Epoch, @event.Timestamp);
-        Assert.Same(transition, @event.Transition);
+        Assert.NotSame(transition, @event);
+        Assert.Equal(("wf-7", "deploy", EventTestKit.Epoch), (@event.WorkflowId, @event.TaskId, @event.Timestamp));
         Assert.Equal("run-1", @event.CorrelationId);
+        Assert.Null(transition.CorrelationId);
         Assert.Equal(0, @event.Sequence);
+        Assert.Same(@event, @event.Transition);
+    }
+
+    [Fact]
+    public void Equals_SameMove_IgnoresSequenceAndCorrelationId()
+    {
+        var transition = TaskLifecycle.Transition("wf-1", "build", TaskState.Ready, TaskTrigger.Start, 1, EventTestKit.Epoch);
+        var correlated = transition with { CorrelationId = "run-1" };
+        correlated.Sequence = 42;
+
+        Assert.Equal(transition, correlated);
+        Assert.Equal(transition.GetHashCode(), correlated.GetHashCode());
+    }
+
+    [Fact]
+    public void Equals_DifferentMove_IsFalse()
+    {
+        var transition = TaskLifecycle.Transition("wf-1", "build", TaskState.Ready, TaskTrigger.Start, 1, EventTestKit.Epoch);
+
+        Assert.NotEqual(transition, transition with { Attempt = 2 });
+        Assert.NotEqual(transition, transition with { Reason = "why" });
+        Assert.NotEqual(transition, transition with { Actor = "alice" });
+        Assert.NotEqual(transition, TaskLifecycle.Transition("wf-1", "test", TaskState.Ready, TaskTrigger.Start, 1, EventTestKit.Epoch));
+        Assert.NotEqual(transition, TaskLifecycle.Transition("wf-1", "build", TaskState.Ready, TaskTrigger.Start, 1, EventTestKit.Epoch.AddTicks(1)));
+    }
+
+    [Fact]
+    public void With_ACopy_KeepsTheMoveAndItsType()
+    {
+        var failed = TaskLifecycle.Transition("wf-1", "build", TaskState.Implementing, TaskTrigger.AttemptFailed, 1, EventTestKit.Epoch, reason: "tests fail");
+
+        var copy = failed with { Reason = "tests failed twice", Attempt = 2 };
+
+        Assert.Equal((TaskState.Implementing, TaskState.BlockedRepair, TaskTrigger.AttemptFailed), (copy.From, copy.To, copy.Trigger));
+        Assert.Equal(EventTypes.TaskAttemptFailed, copy.Type);
+        Assert.Equal(("tests failed twice", 2), (copy.Reason, copy.Attempt));
+    }
+
+    [Fact]
+    public void ToString_NamesTheMoveOnce()
+    {
+        var transition = TaskLifecycle.Transition("wf-1", "build", TaskState.Ready, TaskTrigger.Start, 1, EventTestKit.Epoch);
+
+        var text = transition.ToString();
+
+        Assert.Contains("Type = task_started", text, StringComparison.Ordinal);
+        Assert.Contains("TaskId = build", text, StringComparison.Ordinal);
+        Assert.Contains("To = Implementing", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Transition =", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deconstruct_GivesTheNineValues()
+    {
+        var transition = TaskLifecycle.Transition("wf-1", "build", TaskState.BlockedHitl, TaskTrigger.HumanRetry, 2, EventTestKit.Epoch, "alice", "try again");
+
+        var (workflowId, taskId, from, to, trigger, reason, actor, attempt, timestamp) = transition;
+
+        Assert.Equal(("wf-1", "build", TaskState.BlockedHitl, TaskState.Ready, TaskTrigger.HumanRetry), (workflowId, taskId, from, to, trigger));
+        Assert.Equal(("try again", "alice", 2, EventTestKit.Epoch), (reason, actor, attempt, timestamp));
     }
 
     [Fact]
     public void Constructor_TransitionOutsideTheTable_ThrowsArgumentException()
     {
-        var forged = new TaskTransition("wf-1", "build", TaskState.Completed, TaskState.Ready, TaskTrigger.Retry, null, "engine", 1, EventTestKit.Epoch);
+        var ex = Assert.Throws<ArgumentException>(() => new TaskTransition("wf-1", "build", TaskState.Completed, TaskState.Ready, TaskTrigger.Retry, null, "engine", 1, EventTestKit.Epoch));
 
-        var ex = Assert.Throws<ArgumentException>(() => new TaskEvent(forged));
-
-        Assert.Equal("transition", ex.ParamName);
+        Assert.Equal("trigger", ex.ParamName);
+        Assert.Contains("follows no lifecycle rule", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Constructor_WrongDestination_ThrowsArgumentException()
     {
-        var forged = new TaskTransition("wf-1", "build", TaskState.Ready, TaskState.Completed, TaskTrigger.Start, null, "engine", 1, EventTestKit.Epoch);
+        Assert.Throws<ArgumentException>(() => new TaskTransition("wf-1", "build", TaskState.Ready, TaskState.Completed, TaskTrigger.Start, null, "engine", 1, EventTestKit.Epoch));
+    }
 
-        Assert.Throws<ArgumentException>(() => new TaskEvent(forged));
+    [Fact]
+    public void Constructor_InvalidIds_ThrowArgumentExceptionNamingThem()
+    {
+        var workflow = Assert.Throws<ArgumentException>(() => new TaskTransition("wf 1", "build", TaskState.Ready, TaskState.Implementing, TaskTrigger.Start, null, "engine", 1, EventTestKit.Epoch));
+        var task = Assert.Throws<ArgumentException>(() => new TaskTransition("wf-1", "", TaskState.Ready, TaskState.Implementing, TaskTrigger.Start, null, "engine", 1, EventTestKit.Epoch));
+
+        Assert.Equal("workflowId", workflow.ParamName);
+        Assert.Equal("taskId", task.ParamName);
     }
 }

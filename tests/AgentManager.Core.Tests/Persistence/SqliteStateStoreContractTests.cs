@@ -89,7 +89,7 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
         {
             var transition = Transition("t0", TaskState.Ready, TaskState.Implementing, TaskTrigger.Start, i, i);
             changes.Transitions.Add(transition);
-            changes.Events.Add(new AgentManager.Events.TaskEvent(transition));
+            changes.Events.Add(transition);
             changes.Events.Add(new AgentManager.Events.WorkflowEvent(AgentManager.Events.EventTypes.WorkflowStarted, "wf-1", transition.Timestamp));
         }
 

@@ -94,7 +94,7 @@ public sealed class SqliteStateStoreRowsTests : IAsyncLifetime
         {
             var transition = new TaskTransition("wf-1", "t0", TaskState.Ready, TaskState.Implementing, TaskTrigger.Start, i % 2 == 0 ? null : "reason " + i, TaskLifecycle.EngineActor, i, Created.AddSeconds(i));
             changes.Transitions.Add(transition);
-            changes.Events.Add(i % 3 == 0 ? new WorkflowEvent(EventTypes.WorkflowStarted, "wf-1", transition.Timestamp) : new TaskEvent(transition));
+            changes.Events.Add(i % 3 == 0 ? new WorkflowEvent(EventTypes.WorkflowStarted, "wf-1", transition.Timestamp) : transition);
         }
 
         await store.CommitAsync(changes, CancellationToken.None);
@@ -123,7 +123,7 @@ public sealed class SqliteStateStoreRowsTests : IAsyncLifetime
             {
                 var transition = new TaskTransition("wf-1", "t0", TaskState.Ready, TaskState.Implementing, TaskTrigger.Start, new string('r', 200), TaskLifecycle.EngineActor, (commit * 40) + i, Created.AddSeconds(i));
                 changes.Transitions.Add(transition);
-                changes.Events.Add(new TaskEvent(transition));
+                changes.Events.Add(transition);
             }
 
             await store.CommitAsync(changes, CancellationToken.None);

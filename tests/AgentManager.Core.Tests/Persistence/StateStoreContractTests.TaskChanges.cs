@@ -213,7 +213,7 @@ public abstract partial class StateStoreContractTests
         var lease = await store.AcquireLeaseAsync(Claim("engine-a", time), CancellationToken.None);
         var start = Changed(Change("t0", TaskState.Implementing) with { LeaseOwner = "engine-a", LeaseExpiresAt = lease.ExpiresAt, FencingToken = lease.Token });
         start.FencingTokens["wf-1"] = lease.Token;
-        start.Events.Add(new TaskEvent(Transition("t0", TaskState.Ready, TaskState.Implementing, TaskTrigger.Start, 1, 1)));
+        start.Events.Add(Transition("t0", TaskState.Ready, TaskState.Implementing, TaskTrigger.Start, 1, 1));
         await store.CommitAsync(start, CancellationToken.None);
         var renewedUntil = Created.AddMinutes(10);
 

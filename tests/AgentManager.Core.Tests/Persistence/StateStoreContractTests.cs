@@ -50,7 +50,7 @@ public abstract partial class StateStoreContractTests
         foreach (var transition in transitions ?? [])
         {
             changes.Transitions.Add(transition);
-            changes.Events.Add(new TaskEvent(transition));
+            changes.Events.Add(transition);
         }
 
         return changes;

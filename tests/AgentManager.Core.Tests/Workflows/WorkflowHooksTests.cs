@@ -189,7 +189,7 @@ public sealed class WorkflowHooksTests : IDisposable
         await services[0].GetRequiredService<WorkflowEngine>().StartAsync(CancellationToken.None);
         var transition = TaskLifecycle.Transition("wf-blocked", "t1", TaskState.BlockedRepair, TaskTrigger.Block, 3, DateTimeOffset.UnixEpoch, TaskLifecycle.EngineActor, "needs a human");
 
-        await fixture.Bus.PublishAsync(new TaskEvent(transition));
+        await fixture.Bus.PublishAsync(transition);
 
         var ran = await hooks.WaitForAsync(e => e.Type == EventTypes.HookSucceeded);
         Assert.Equal(("wf-blocked", HookPoint.TaskBlocked), (ran.WorkflowId, ran.Point));
