@@ -52,14 +52,16 @@ public sealed class CrashRecoveryTests : IDisposable
     [Fact]
     public async Task TwoResumesStartedAtOnce_AfterAKill_OneRunsTheWorkflowAndEveryTaskCompletesExactlyOnce()
     {
-        var plan = WritePlan(layers: 6, width: 5);
+        var plan = WritePlan(layers: 10, width: 3); // 30 tasks in 10 layers: long enough that the kill lands mid-run even when the first task_started line reaches the test late
         var db = Path.Combine(_dir, "state.db");
         var random = new Random(20261130);
         string[] run = ["run", plan, "--db", db, "--workdir", Path.Combine(_dir, "work"), "--concurrency", "4"];
         var exited = await RunAndMaybeKillAsync(run, random, () => { });
         Assert.Null(exited);
         var status = await ConsoleProcess.RunToEndAsync(["status", "--json", "--db", db]);
-        var lease = Assert.Single(JsonDocument.Parse(status.Stdout).RootElement.EnumerateArray()).GetProperty("lease");
+        var workflow = Assert.Single(JsonDocument.Parse(status.Stdout).RootElement.EnumerateArray());
+        Assert.True(workflow.GetProperty("lease").ValueKind == JsonValueKind.Object, $"the killed run holds no lease: {status.Stdout}");
+        var lease = workflow.GetProperty("lease");
         Assert.StartsWith(Environment.MachineName + "/", lease.GetProperty("owner").GetString(), StringComparison.Ordinal);
         Assert.True(lease.GetProperty("fencing_token").GetInt64() >= 1);
 
