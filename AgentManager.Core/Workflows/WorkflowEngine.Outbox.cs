@@ -153,6 +153,9 @@ internal sealed partial class WorkflowEngine
         EngineLog.EventsRelayed(_logger, lease.WorkflowId, events.Count);
     }
 
+    /// <summary>Gets the relay started with the engine, so that a test can wait for it.</summary>
+    internal Task StartRelayTask => _startRelay;
+
     private void StartRelay() => _startRelay = Task.Run(() => RelayFinishedAsync(_stopping.Token));
 
     /// <summary>At start: publishes the unpublished events of finished workflows (their engine died between the

@@ -246,6 +246,38 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task StartRelay_AFinishedWorkflowThisEngineIsStillMarking_IsLeftToItsLoop()
+    {
+        var relayMayRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finalMarkWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finalMarkMayCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (store, gates) = RelayRaceStore.Create(new InMemoryStateStore(), relayMayRead.Task, finalMarkWaiting, finalMarkMayCommit.Task);
+        await using var fixture = new EngineFixture(time: new FakeTimeProvider(T0), store: store);
+        var engine = (WorkflowEngine)fixture.Engine;
+        var id = await engine.CreateAsync(Definition(NoOp, count: 2));
+        await engine.StartAsync(id);
+        var finished = engine.WaitForCompletionAsync(id);
+        try
+        {
+            // The run has finished and its last events wait to be marked published when the start relay reads them.
+            await finalMarkWaiting.Task.WaitAsync(LadderKit.Patience);
+            relayMayRead.SetResult();
+            await engine.StartRelayTask.WaitAsync(LadderKit.Patience);
+        }
+        finally
+        {
+            relayMayRead.TrySetResult();
+            finalMarkMayCommit.TrySetResult();
+        }
+
+        Assert.Equal(WorkflowStatus.Completed, (await finished.WaitAsync(LadderKit.Patience)).Status);
+        Assert.Equal(0, gates.Acquisitions);
+        Assert.Empty(await store.ReadUnpublishedEventsAsync(id, CancellationToken.None));
+        var stored = (await store.GetWorkflowAsync(id, CancellationToken.None))!;
+        Assert.Equal((null, 1L), (stored.LeaseOwner, stored.FencingToken));
+    }
+
+    [Fact]
     public async Task CreateAsync_TwoEnginesCreatingOneIdAtOnce_TheLaterCommitIsRefusedAndOnlyTheFirstCreatorRunsIt()
     {
         await using var file = new SharedSqliteFile();
@@ -334,6 +366,56 @@ public class SlowCreateStore : System.Reflection.DispatchProxy
     {
         _entered.TrySetResult();
         await _gate;
+        await _inner.CommitAsync(changes, cancellationToken);
+    }
+}
+
+/// <summary>A state store that holds the start relay's read of unpublished events and the commit that releases a
+/// finished workflow's lease at gates, and counts lease acquisitions.</summary>
+public class RelayRaceStore : System.Reflection.DispatchProxy
+{
+    private IStateStore _inner = null!;
+    private Task _relayMayRead = null!;
+    private TaskCompletionSource _finalMarkWaiting = null!;
+    private Task _finalMarkMayCommit = null!;
+    private int _acquisitions;
+
+    internal int Acquisitions => Volatile.Read(ref _acquisitions);
+
+    internal static (IStateStore Store, RelayRaceStore Gates) Create(IStateStore inner, Task relayMayRead, TaskCompletionSource finalMarkWaiting, Task finalMarkMayCommit)
+    {
+        var proxy = Create<IStateStore, RelayRaceStore>();
+        var gates = (RelayRaceStore)(object)proxy;
+        (gates._inner, gates._relayMayRead, gates._finalMarkWaiting, gates._finalMarkMayCommit) = (inner, relayMayRead, finalMarkWaiting, finalMarkMayCommit);
+        return (proxy, gates);
+    }
+
+    protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+    {
+        switch (targetMethod!.Name)
+        {
+            case nameof(IStateStore.ReadUnpublishedEventsAsync) when args![0] is null:
+                return ReadLaterAsync((CancellationToken)args[1]!);
+            case nameof(IStateStore.CommitAsync) when ((StateChanges)args![0]!).ReleasedLeases.Count > 0:
+                return CommitLaterAsync((StateChanges)args[0]!, (CancellationToken)args[1]!);
+            case nameof(IStateStore.AcquireLeaseAsync):
+                Interlocked.Increment(ref _acquisitions);
+                break;
+        }
+
+        return targetMethod.Invoke(_inner, args);
+    }
+
+    private async Task<IReadOnlyList<AgentManager.Events.AgentManagerEvent>> ReadLaterAsync(CancellationToken cancellationToken)
+    {
+        await _relayMayRead;
+        return await _inner.ReadUnpublishedEventsAsync(null, cancellationToken);
+    }
+
+    private async Task CommitLaterAsync(StateChanges changes, CancellationToken cancellationToken)
+    {
+        _finalMarkWaiting.TrySetResult();
+        await _finalMarkMayCommit;
         await _inner.CommitAsync(changes, cancellationToken);
     }
 }
