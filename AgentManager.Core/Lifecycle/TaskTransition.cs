@@ -38,7 +38,7 @@ public sealed record TaskTransition : TaskEvent
         string actor,
         int attempt,
         DateTimeOffset timestamp)
-        : this(CheckedWorkflowId(workflowId, taskId, from, to, trigger), taskId, from, to, trigger, reason, actor, attempt, timestamp, valid: true)
+        : this(workflowId, taskId, from, to, trigger, reason, actor, attempt, timestamp, check: true)
     {
     }
 
@@ -52,10 +52,9 @@ public sealed record TaskTransition : TaskEvent
         string actor,
         int attempt,
         DateTimeOffset timestamp,
-        bool valid)
-        : base(TypeOf(to, trigger), workflowId, taskId, timestamp)
+        bool check)
+        : base(check ? CheckedType(workflowId, taskId, from, to, trigger) : TypeOf(to, trigger), workflowId, taskId, timestamp)
     {
-        _ = valid;
         From = from;
         To = to;
         Trigger = trigger;
@@ -150,9 +149,10 @@ public sealed record TaskTransition : TaskEvent
         string actor,
         int attempt,
         DateTimeOffset timestamp) =>
-        new(workflowId, taskId, from, to, trigger, reason, actor, attempt, timestamp, valid: true);
+        new(workflowId, taskId, from, to, trigger, reason, actor, attempt, timestamp, check: false);
 
-    private static string CheckedWorkflowId(string workflowId, string taskId, TaskState from, TaskState to, TaskTrigger trigger)
+    /// <summary>The event type of a move, once its ids and rule are checked.</summary>
+    private static string CheckedType(string workflowId, string taskId, TaskState from, TaskState to, TaskTrigger trigger)
     {
         Ids.ThrowIfInvalid(workflowId);
         Ids.ThrowIfInvalid(taskId);
@@ -163,6 +163,6 @@ public sealed record TaskTransition : TaskEvent
                 nameof(trigger));
         }
 
-        return workflowId;
+        return TypeOf(to, trigger);
     }
 }

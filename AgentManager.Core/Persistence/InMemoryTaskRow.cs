@@ -46,7 +46,7 @@ internal sealed class InMemoryTaskRow
     public DateTimeOffset? LeaseExpiresAt
     {
         get => Get(_leaseExpiresTicks, _leaseExpiresOffset, LeaseExpiry);
-        set => Put(ref _leaseExpiresTicks, ref _leaseExpiresOffset, value, LeaseExpiry);
+        set => CompactTime.Put(ref _timesSet, LeaseExpiry, ref _leaseExpiresTicks, ref _leaseExpiresOffset, value);
     }
 
     public long FencingToken { get; private set; }
@@ -119,17 +119,11 @@ internal sealed class InMemoryTaskRow
 
     private void SetTimes(DateTimeOffset? startedAt, DateTimeOffset? finishedAt, DateTimeOffset? deadlineAt, DateTimeOffset? leaseExpiresAt)
     {
-        Put(ref _startedTicks, ref _startedOffset, startedAt, Started);
-        Put(ref _finishedTicks, ref _finishedOffset, finishedAt, Finished);
-        Put(ref _deadlineTicks, ref _deadlineOffset, deadlineAt, Deadline);
-        Put(ref _leaseExpiresTicks, ref _leaseExpiresOffset, leaseExpiresAt, LeaseExpiry);
+        CompactTime.Put(ref _timesSet, Started, ref _startedTicks, ref _startedOffset, startedAt);
+        CompactTime.Put(ref _timesSet, Finished, ref _finishedTicks, ref _finishedOffset, finishedAt);
+        CompactTime.Put(ref _timesSet, Deadline, ref _deadlineTicks, ref _deadlineOffset, deadlineAt);
+        CompactTime.Put(ref _timesSet, LeaseExpiry, ref _leaseExpiresTicks, ref _leaseExpiresOffset, leaseExpiresAt);
     }
 
-    private DateTimeOffset? Get(long ticks, short offset, byte bit) => (_timesSet & bit) != 0 ? CompactTime.Join(ticks, offset) : null;
-
-    private void Put(ref long ticks, ref short offset, DateTimeOffset? value, byte bit)
-    {
-        (ticks, offset) = CompactTime.Split(value);
-        _timesSet = (byte)(value.HasValue ? _timesSet | bit : _timesSet & ~bit);
-    }
+    private DateTimeOffset? Get(long ticks, short offset, byte bit) => CompactTime.Get(_timesSet, bit, ticks, offset);
 }

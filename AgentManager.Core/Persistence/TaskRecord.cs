@@ -65,23 +65,15 @@ public sealed record TaskRecord
     /// <summary>Gets when the first attempt started.</summary>
     public DateTimeOffset? StartedAt
     {
-        get => (_timesSet & Started) != 0 ? CompactTime.Join(_startedTicks, _startedOffset) : null;
-        init
-        {
-            (_startedTicks, _startedOffset) = CompactTime.Split(value);
-            _timesSet = (byte)(value.HasValue ? _timesSet | Started : _timesSet & ~Started);
-        }
+        get => CompactTime.Get(_timesSet, Started, _startedTicks, _startedOffset);
+        init => CompactTime.Put(ref _timesSet, Started, ref _startedTicks, ref _startedOffset, value);
     }
 
     /// <summary>Gets when the task reached a final state.</summary>
     public DateTimeOffset? FinishedAt
     {
-        get => (_timesSet & Finished) != 0 ? CompactTime.Join(_finishedTicks, _finishedOffset) : null;
-        init
-        {
-            (_finishedTicks, _finishedOffset) = CompactTime.Split(value);
-            _timesSet = (byte)(value.HasValue ? _timesSet | Finished : _timesSet & ~Finished);
-        }
+        get => CompactTime.Get(_timesSet, Finished, _finishedTicks, _finishedOffset);
+        init => CompactTime.Put(ref _timesSet, Finished, ref _finishedTicks, ref _finishedOffset, value);
     }
 
     /// <summary>Gets the rung of the repair ladder the task is on; a resumed workflow continues there.</summary>
@@ -98,12 +90,8 @@ public sealed record TaskRecord
     /// has none or is not blocked.</summary>
     public DateTimeOffset? DeadlineAt
     {
-        get => (_timesSet & Deadline) != 0 ? CompactTime.Join(_deadlineTicks, _deadlineOffset) : null;
-        init
-        {
-            (_deadlineTicks, _deadlineOffset) = CompactTime.Split(value);
-            _timesSet = (byte)(value.HasValue ? _timesSet | Deadline : _timesSet & ~Deadline);
-        }
+        get => CompactTime.Get(_timesSet, Deadline, _deadlineTicks, _deadlineOffset);
+        init => CompactTime.Put(ref _timesSet, Deadline, ref _deadlineTicks, ref _deadlineOffset, value);
     }
 
     /// <summary>Gets what the task's attempts consumed, as their agents reported it.</summary>
@@ -115,12 +103,8 @@ public sealed record TaskRecord
     /// <summary>Gets when the lease of the running attempt expires unless its engine renews it.</summary>
     public DateTimeOffset? LeaseExpiresAt
     {
-        get => (_timesSet & LeaseExpiry) != 0 ? CompactTime.Join(_leaseExpiresTicks, _leaseExpiresOffset) : null;
-        init
-        {
-            (_leaseExpiresTicks, _leaseExpiresOffset) = CompactTime.Split(value);
-            _timesSet = (byte)(value.HasValue ? _timesSet | LeaseExpiry : _timesSet & ~LeaseExpiry);
-        }
+        get => CompactTime.Get(_timesSet, LeaseExpiry, _leaseExpiresTicks, _leaseExpiresOffset);
+        init => CompactTime.Put(ref _timesSet, LeaseExpiry, ref _leaseExpiresTicks, ref _leaseExpiresOffset, value);
     }
 
     /// <summary>Gets the fencing token of the workflow lease the running attempt was dispatched under; 0 when none.</summary>

@@ -145,22 +145,14 @@ internal sealed class TaskRuntime
 
     public DateTimeOffset? StartedAt
     {
-        get => (_timesSet & Started) != 0 ? CompactTime.Join(_startedTicks, _startedOffset) : null;
-        set
-        {
-            (_startedTicks, _startedOffset) = CompactTime.Split(value);
-            _timesSet = (byte)(value.HasValue ? _timesSet | Started : _timesSet & ~Started);
-        }
+        get => CompactTime.Get(_timesSet, Started, _startedTicks, _startedOffset);
+        set => CompactTime.Put(ref _timesSet, Started, ref _startedTicks, ref _startedOffset, value);
     }
 
     public DateTimeOffset? FinishedAt
     {
-        get => (_timesSet & Finished) != 0 ? CompactTime.Join(_finishedTicks, _finishedOffset) : null;
-        set
-        {
-            (_finishedTicks, _finishedOffset) = CompactTime.Split(value);
-            _timesSet = (byte)(value.HasValue ? _timesSet | Finished : _timesSet & ~Finished);
-        }
+        get => CompactTime.Get(_timesSet, Finished, _finishedTicks, _finishedOffset);
+        set => CompactTime.Put(ref _timesSet, Finished, ref _finishedTicks, ref _finishedOffset, value);
     }
 
     public long AttemptStartedTimestamp { get; set; }

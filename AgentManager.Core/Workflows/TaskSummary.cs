@@ -30,23 +30,15 @@ public sealed class TaskSummary
     /// <summary>Gets when the first attempt started, if one did.</summary>
     public DateTimeOffset? StartedAt
     {
-        get => (_timesSet & Started) != 0 ? CompactTime.Join(_startedTicks, _startedOffset) : null;
-        init
-        {
-            (_startedTicks, _startedOffset) = CompactTime.Split(value);
-            _timesSet = (byte)(value.HasValue ? _timesSet | Started : _timesSet & ~Started);
-        }
+        get => CompactTime.Get(_timesSet, Started, _startedTicks, _startedOffset);
+        init => CompactTime.Put(ref _timesSet, Started, ref _startedTicks, ref _startedOffset, value);
     }
 
     /// <summary>Gets when the task reached a final state, if it did.</summary>
     public DateTimeOffset? FinishedAt
     {
-        get => (_timesSet & Finished) != 0 ? CompactTime.Join(_finishedTicks, _finishedOffset) : null;
-        init
-        {
-            (_finishedTicks, _finishedOffset) = CompactTime.Split(value);
-            _timesSet = (byte)(value.HasValue ? _timesSet | Finished : _timesSet & ~Finished);
-        }
+        get => CompactTime.Get(_timesSet, Finished, _finishedTicks, _finishedOffset);
+        init => CompactTime.Put(ref _timesSet, Finished, ref _finishedTicks, ref _finishedOffset, value);
     }
 
     /// <summary>Gets the time from the first start to the end, or zero.</summary>
@@ -65,12 +57,8 @@ public sealed class TaskSummary
     /// <summary>Gets when the human deadline of the blocked task passes, if it has one.</summary>
     public DateTimeOffset? DeadlineAt
     {
-        get => (_timesSet & Deadline) != 0 ? CompactTime.Join(_deadlineTicks, _deadlineOffset) : null;
-        init
-        {
-            (_deadlineTicks, _deadlineOffset) = CompactTime.Split(value);
-            _timesSet = (byte)(value.HasValue ? _timesSet | Deadline : _timesSet & ~Deadline);
-        }
+        get => CompactTime.Get(_timesSet, Deadline, _deadlineTicks, _deadlineOffset);
+        init => CompactTime.Put(ref _timesSet, Deadline, ref _deadlineTicks, ref _deadlineOffset, value);
     }
 
     /// <summary>Gets what the task's attempts consumed, as their agents reported it.</summary>
