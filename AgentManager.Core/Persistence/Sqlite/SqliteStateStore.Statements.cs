@@ -48,9 +48,9 @@ internal sealed partial class SqliteStateStore
                 lease_owner = ?19, lease_expires_ticks = ?20, lease_expires_offset = ?21, fencing_token = ?22
             WHERE workflow_id = ?1 AND task_id = ?2
             """;
-        private const int TransitionColumns = 10;
+        private const int TransitionColumns = 11;
         private const int EventColumns = 13;
-        private const string TransitionInsert = "INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset) VALUES ";
+        private const string TransitionInsert = "INSERT INTO transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset, correlation_id) VALUES ";
         private const string EventInsert = "INSERT INTO events (workflow_id, type, task_id, reason, at_ticks, at_offset, correlation_id, from_state, to_state, trigger_name, actor, attempt, details) VALUES ";
         private const string DecisionInsert = """
             INSERT INTO human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset, correlation_id)
@@ -281,7 +281,8 @@ internal sealed partial class SqliteStateStore
             .Text(at + 6, t.Reason)
             .Text(at + 7, t.Actor)
             .Int(at + 8, t.Attempt)
-            .Time(at + 9, t.Timestamp);
+            .Time(at + 9, t.Timestamp)
+            .Text(at + 11, t.CorrelationId);
 
         private static void BindEvent(SqliteRawStatement statement, int at, AgentManagerEvent e)
         {

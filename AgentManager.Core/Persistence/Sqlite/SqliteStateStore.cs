@@ -383,7 +383,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
 
     private const string WorkflowSelect = "SELECT workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset, work_root, metadata, input_tokens, output_tokens, cost, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token FROM workflows";
 
-    private const string TransitionSelect = "SELECT workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset FROM transitions";
+    private const string TransitionSelect = "SELECT workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset, correlation_id FROM transitions";
 
     private const string DecisionSelect = "SELECT decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset, correlation_id FROM human_decisions";
 
@@ -451,7 +451,10 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         r.IsDBNull(5) ? null : r.GetString(5),
         r.GetString(6),
         r.GetInt32(7),
-        SqliteTime.Read(r, 8)!.Value);
+        SqliteTime.Read(r, 8)!.Value)
+    {
+        CorrelationId = r.IsDBNull(10) ? null : r.GetString(10),
+    };
 
     private static TaskState ParseState(string value) =>
         TaskStateNames.TryParseState(value, out var state) ? state : throw Unknown("task state", value);

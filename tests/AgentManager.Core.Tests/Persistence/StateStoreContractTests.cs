@@ -296,6 +296,25 @@ public abstract partial class StateStoreContractTests
         Assert.Equal("t1", all[3].TaskId);
     }
 
+    /// <summary>Transition equality leaves the correlation id out, so this reads it explicitly: the request that
+    /// caused a move is part of its history on every store.</summary>
+    [Fact]
+    public async Task GetTransitions_KeepsEachMovesCorrelationId()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        TaskTransition[] moves =
+        [
+            Transition("t0", TaskState.Pending, TaskState.Ready, TaskTrigger.DependenciesMet, 0, 1) with { CorrelationId = "req-1" },
+            Transition("t0", TaskState.Ready, TaskState.Implementing, TaskTrigger.Start, 1, 2),
+            Transition("t1", TaskState.Pending, TaskState.Cancelled, TaskTrigger.Cancel, 0, 3) with { CorrelationId = "req-2" },
+        ];
+
+        await store.CommitAsync(Changes([Workflow()], [Task("t0", 0), Task("t1", 1)], moves), CancellationToken.None);
+
+        Assert.Equal(["req-1", null, "req-2"], (await store.GetTransitionsAsync("wf-1", null, CancellationToken.None)).Select(t => t.CorrelationId));
+        Assert.Equal(["req-2"], (await store.GetTransitionsAsync("wf-1", "t1", CancellationToken.None)).Select(t => t.CorrelationId));
+    }
+
     [Fact]
     public async Task ListWorkflows_OldestFirst()
     {
