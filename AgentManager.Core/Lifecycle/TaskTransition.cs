@@ -55,22 +55,28 @@ public sealed record TaskTransition : TaskEvent
         bool check)
         : base(check ? CheckedType(workflowId, taskId, from, to, trigger) : TypeOf(to, trigger), workflowId, taskId, timestamp)
     {
-        From = from;
-        To = to;
-        Trigger = trigger;
+        // One byte each (every state and trigger is below 256, and the constructor admits only a move of the
+        // lifecycle): with the attempt they fill one 8-byte slot, so a move is 96 bytes instead of 104.
+        _from = (byte)from;
+        _to = (byte)to;
+        _trigger = (byte)trigger;
         Reason = reason;
         Actor = actor;
         Attempt = attempt;
     }
 
+    private readonly byte _from;
+    private readonly byte _to;
+    private readonly byte _trigger;
+
     /// <summary>Gets the state before the move.</summary>
-    public TaskState From { get; }
+    public TaskState From => (TaskState)_from;
 
     /// <summary>Gets the state after the move.</summary>
-    public TaskState To { get; }
+    public TaskState To => (TaskState)_to;
 
     /// <summary>Gets what caused the move.</summary>
-    public TaskTrigger Trigger { get; }
+    public TaskTrigger Trigger => (TaskTrigger)_trigger;
 
     /// <summary>Gets why, in words; always set for human triggers.</summary>
     public string? Reason { get; init; }
