@@ -182,4 +182,20 @@ public sealed class TaskEventTests
             """{"From":3,"To":6,"Trigger":4,"Reason":"why","Actor":"alice","Attempt":3,"TaskId":"t1","Type":"task_attempt_failed","WorkflowId":"wf","Timestamp":"2025-01-02T03:04:05+02:00","Sequence":0,"CorrelationId":null}""",
             JsonSerializer.Serialize(move));
     }
+
+    /// <summary>A move keeps its reason and its actor through copies that change either one, by the engine or by a person.</summary>
+    [Fact]
+    public void With_ReasonOrActorChanged_KeepsTheOther()
+    {
+        var byEngine = new TaskTransition("wf", "t1", TaskState.Implementing, TaskState.BlockedRepair, TaskTrigger.AttemptFailed, "why", TaskLifecycle.EngineActor, 1, EventTestKit.Epoch);
+        var byHuman = new TaskTransition("wf", "t1", TaskState.BlockedHitl, TaskState.Ready, TaskTrigger.HumanRetry, "try again", "alice", 1, EventTestKit.Epoch);
+
+        Assert.Equal(("why", "bob"), ((byEngine with { Actor = "bob" }).Reason, (byEngine with { Actor = "bob" }).Actor));
+        Assert.Equal(("other", "engine"), ((byEngine with { Reason = "other" }).Reason, (byEngine with { Reason = "other" }).Actor));
+        Assert.Equal(("other", "alice"), ((byHuman with { Reason = "other" }).Reason, (byHuman with { Reason = "other" }).Actor));
+        Assert.Equal((null, "alice"), ((byHuman with { Reason = null }).Reason, (byHuman with { Reason = null }).Actor));
+        Assert.Equal(("try again", "engine"), ((byHuman with { Actor = TaskLifecycle.EngineActor }).Reason, (byHuman with { Actor = TaskLifecycle.EngineActor }).Actor));
+        Assert.Equal(byHuman, byHuman with { Actor = "alice", Reason = "try again" });
+        Assert.NotEqual(byHuman, byHuman with { Actor = "bob" });
+    }
 }
