@@ -55,28 +55,45 @@ public sealed record TaskTransition : TaskEvent
         bool check)
         : base(check ? CheckedType(workflowId, taskId, from, to, trigger) : TypeOf(to, trigger), workflowId, taskId, timestamp)
     {
-        From = from;
-        To = to;
-        Trigger = trigger;
-        Reason = reason;
-        Actor = actor;
+        // One byte each (every state and trigger is below 256, and the constructor admits only a move of the
+        // lifecycle): with the attempt they fill one 8-byte slot.
+        _from = (byte)from;
+        _to = (byte)to;
+        _trigger = (byte)trigger;
+        _reasonOrByWhom = Pack(reason, actor);
         Attempt = attempt;
     }
 
+    private readonly byte _from;
+    private readonly byte _to;
+    private readonly byte _trigger;
+
     /// <summary>Gets the state before the move.</summary>
-    public TaskState From { get; }
+    public TaskState From => (TaskState)_from;
 
     /// <summary>Gets the state after the move.</summary>
-    public TaskState To { get; }
+    public TaskState To => (TaskState)_to;
 
     /// <summary>Gets what caused the move.</summary>
-    public TaskTrigger Trigger { get; }
+    public TaskTrigger Trigger => (TaskTrigger)_trigger;
+
+    // A move the engine made (nearly every one) keeps its reason alone here, a move by anyone else a ByWhom: one
+    // field instead of two, so that with the one-byte states and trigger a move is 88 bytes instead of 104.
+    private readonly object? _reasonOrByWhom;
 
     /// <summary>Gets why, in words; always set for human triggers.</summary>
-    public string? Reason { get; init; }
+    public string? Reason
+    {
+        get => _reasonOrByWhom is ByWhom byWhom ? byWhom.Reason : (string?)_reasonOrByWhom;
+        init => _reasonOrByWhom = Pack(value, Actor);
+    }
 
     /// <summary>Gets who made the move: <see cref="TaskLifecycle.EngineActor"/> or a human's name.</summary>
-    public string Actor { get; init; }
+    public string Actor
+    {
+        get => _reasonOrByWhom is ByWhom byWhom ? byWhom.Actor : TaskLifecycle.EngineActor;
+        init => _reasonOrByWhom = Pack(Reason, value);
+    }
 
     /// <summary>Gets the task's attempt number at the time of the move.</summary>
     public int Attempt { get; init; }
@@ -151,6 +168,9 @@ public sealed record TaskTransition : TaskEvent
         DateTimeOffset timestamp) =>
         new(workflowId, taskId, from, to, trigger, reason, actor, attempt, timestamp, check: false);
 
+    private static object? Pack(string? reason, string actor) =>
+        string.Equals(actor, TaskLifecycle.EngineActor, StringComparison.Ordinal) ? reason : new ByWhom(reason, actor);
+
     /// <summary>The event type of a move, once its ids and rule are checked.</summary>
     private static string CheckedType(string workflowId, string taskId, TaskState from, TaskState to, TaskTrigger trigger)
     {
@@ -164,5 +184,13 @@ public sealed record TaskTransition : TaskEvent
         }
 
         return TypeOf(to, trigger);
+    }
+
+    /// <summary>The reason and the actor of a move not made by the engine.</summary>
+    private sealed class ByWhom(string? reason, string actor)
+    {
+        public string? Reason { get; } = reason;
+
+        public string Actor { get; } = actor;
     }
 }

@@ -120,7 +120,7 @@ internal sealed class AttemptDeadlines(TimeProvider time, Action onDue) : IDispo
 
 /// <summary>The attempt deadlines' timer fired: the loop looks for passed deadlines. It carries nothing, so one
 /// instance serves every post.</summary>
-internal sealed class AttemptDeadlinesDueCommand : EngineCommand
+internal sealed class AttemptDeadlinesDueCommand : IEngineCommand
 {
     public static AttemptDeadlinesDueCommand Instance { get; } = new();
 }

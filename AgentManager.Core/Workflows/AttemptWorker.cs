@@ -7,9 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace AgentManager.Workflows;
 
 /// <summary>Runs one task attempt off the engine loop: the agent, then the verifier, under the attempt's token,
-/// reporting each step back to the loop as a command: through <c>post</c>, and the attempt's last command, once
-/// the attempt has cleaned up, through <c>postFinal</c> (the loop may then run on the posting thread).</summary>
-internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider time, ICheckpointStore? checkpoints, ILogger logger, Action<EngineCommand> post, Action<EngineCommand> postFinal, AttemptPreparer? preparer = null)
+/// reporting back to the loop by posting the attempt itself (<see cref="AttemptRun"/> is a command): through <c>post</c>
+/// when verification begins, and through <c>postFinal</c> once the attempt has ended and cleaned up (the loop may
+/// then run on the posting thread).</summary>
+internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider time, ICheckpointStore? checkpoints, ILogger logger, Action<IEngineCommand> post, Action<IEngineCommand> postFinal, AttemptPreparer? preparer = null)
 {
     /// <summary>Queues the attempt that the loop made current on the task.</summary>
     public static void Launch(TaskRuntime task)
@@ -50,7 +51,7 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
     {
         var task = attempt.Task;
         var invocation = attempt.Invocation;
-        AttemptFinishedCommand finished;
+        AttemptEnd finished;
         using (var activity = AgentManagerDiagnostics.ActivitySource.StartActivity("task.attempt", ActivityKind.Internal, task.Run.Activity?.Context ?? default))
         {
             activity?.SetTag("agentmanager.workflow.id", invocation.WorkflowId);
@@ -68,13 +69,13 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
             activity?.SetTag("agentmanager.attempt.outcome", finished.Outcome.ToString());
         }
 
-        postFinal(finished);
+        attempt.Finish(finished.Outcome, finished.Error, finished.Output, finished.Usage);
+        postFinal(attempt);
     }
 
-    private async ValueTask<AttemptFinishedCommand> PrepareAndRunAsync(AttemptRun attempt, AttemptPreparer preparer)
+    private async ValueTask<AttemptEnd> PrepareAndRunAsync(AttemptRun attempt, AttemptPreparer preparer)
     {
         var task = attempt.Task;
-        var number = attempt.Invocation.Attempt;
         PreparedAttempt prepared;
         try
         {
@@ -82,25 +83,25 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
         }
         catch (OperationCanceledException) when (attempt.WorkflowCancelled.IsCancellationRequested)
         {
-            return new AttemptFinishedCommand(task, number, AttemptOutcome.Cancelled, "Cancelled.", null);
+            return new AttemptEnd(AttemptOutcome.Cancelled, "Cancelled.", null, null);
         }
 
         using (prepared)
         {
             return prepared.Error is { } error
-                ? new AttemptFinishedCommand(task, number, AttemptOutcome.Failed, error, null)
+                ? new AttemptEnd(AttemptOutcome.Failed, error, null, null)
                 : await RunPreparedAsync(attempt, prepared.Invocation).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask<AttemptFinishedCommand> RunPreparedAsync(AttemptRun attempt, AgentInvocation invocation)
+    private async ValueTask<AttemptEnd> RunPreparedAsync(AttemptRun attempt, AgentInvocation invocation)
     {
         var task = attempt.Task;
         var agent = await RunAgentAsync(attempt, invocation).ConfigureAwait(false);
         if (agent.Outcome != AttemptOutcome.Succeeded || task.Verifier is null)
         {
             await CheckpointAsync(attempt, invocation, agent, null).ConfigureAwait(false);
-            return new AttemptFinishedCommand(task, invocation.Attempt, agent.Outcome, agent.Error, agent.Output, agent.Usage);
+            return new AttemptEnd(agent.Outcome, agent.Error, agent.Output, agent.Usage);
         }
 
         if (!attempt.TryBeginVerification())
@@ -108,13 +109,14 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
             // The loop declared the agent's deadline passed just as the agent returned.
             agent = TimedOut(AgentStep(invocation), task.Timeout) with { Output = agent.Output, Usage = agent.Usage };
             await CheckpointAsync(attempt, invocation, agent, null).ConfigureAwait(false);
-            return new AttemptFinishedCommand(task, invocation.Attempt, agent.Outcome, agent.Error, agent.Output, agent.Usage);
+            return new AttemptEnd(agent.Outcome, agent.Error, agent.Output, agent.Usage);
         }
 
-        post(new ImplementationSucceededCommand(attempt, invocation.Attempt, time.GetTimestamp()));
+        attempt.BeginVerification(time.GetTimestamp());
+        post(attempt);
         var verification = await VerifyAsync(attempt, task.Verifier, invocation, agent.Result!).ConfigureAwait(false);
         await CheckpointAsync(attempt, invocation, agent, verification).ConfigureAwait(false);
-        return new AttemptFinishedCommand(task, invocation.Attempt, verification.Outcome, verification.Error, agent.Output, agent.Usage);
+        return new AttemptEnd(verification.Outcome, verification.Error, agent.Output, agent.Usage);
     }
 
     /// <summary>Keeps the attempt's outputs and declared artifacts, when a checkpoint store is configured,
@@ -205,6 +207,9 @@ internal sealed class AttemptWorker(AgentManagerOptions options, TimeProvider ti
     };
 
     private static StepResult TimedOut(string what, TimeSpan limit) => StepResult.Failed($"{what} timed out after {limit.TotalSeconds:0.###} s.", null);
+
+    /// <summary>How an attempt ended: what <see cref="AttemptRun.Finish"/> records.</summary>
+    private readonly record struct AttemptEnd(AttemptOutcome Outcome, string? Error, string? Output, AgentUsage? Usage);
 
     private readonly record struct StepResult(AttemptOutcome Outcome, string? Error, string? Output, AgentResult? Result)
     {

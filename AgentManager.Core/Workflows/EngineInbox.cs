@@ -14,8 +14,8 @@ internal sealed class EngineInbox
     private readonly Lock _lock = new();
     private readonly ReaderSignal _signal;
     private readonly DeferredWake _deferredWake;
-    private List<EngineCommand> _incoming = [];
-    private List<EngineCommand> _batch = [];
+    private List<IEngineCommand> _incoming = [];
+    private List<IEngineCommand> _batch = [];
     private int _next;
     private bool _readerParked;
     private bool _completed;
@@ -34,7 +34,7 @@ internal sealed class EngineInbox
     /// <param name="wake">Where a parked loop resumes.</param>
     /// <returns><see langword="false"/> when the inbox is completed.</returns>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every attempt, twice
-    public bool TryWrite(EngineCommand command, InboxWake wake = InboxWake.ThreadPool)
+    public bool TryWrite(IEngineCommand command, InboxWake wake = InboxWake.ThreadPool)
     {
         bool parked;
         lock (_lock)
@@ -71,7 +71,7 @@ internal sealed class EngineInbox
 
     /// <summary>Takes the next command. Only the loop calls this.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every command
-    public bool TryRead(out EngineCommand command)
+    public bool TryRead(out IEngineCommand command)
     {
         if (_next < _batch.Count)
         {
@@ -145,7 +145,7 @@ internal sealed class EngineInbox
 
     /// <summary>Takes the commands not yet swapped out by the loop, for a caller other than the loop once the
     /// inbox is completed.</summary>
-    public List<EngineCommand> TakeQueued()
+    public List<IEngineCommand> TakeQueued()
     {
         lock (_lock)
         {

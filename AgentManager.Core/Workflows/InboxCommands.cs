@@ -12,13 +12,13 @@ internal sealed class HumanDecisionCommand(HumanDecisionRecord decision) : Reque
 }
 
 /// <summary>Pending decisions read from the store, taken in any process.</summary>
-internal sealed class StoredDecisionsCommand(IReadOnlyList<HumanDecisionRecord> decisions) : EngineCommand
+internal sealed class StoredDecisionsCommand(IReadOnlyList<HumanDecisionRecord> decisions) : IEngineCommand
 {
     public IReadOnlyList<HumanDecisionRecord> Decisions { get; } = decisions;
 }
 
 /// <summary>The human deadline of a blocked task has passed.</summary>
-internal sealed class DeadlineDueCommand(TaskRuntime task, DateTimeOffset deadline) : EngineCommand
+internal sealed class DeadlineDueCommand(TaskRuntime task, DateTimeOffset deadline) : IEngineCommand
 {
     public TaskRuntime Task { get; } = task;
 

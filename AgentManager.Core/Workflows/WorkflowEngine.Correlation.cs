@@ -17,7 +17,7 @@ internal sealed partial class WorkflowEngine
 
     /// <summary>Called after a command was handled without error: stamps the events it added and remembers the
     /// id on the run it changed.</summary>
-    private void Correlate(EngineCommand command, int firstEvent)
+    private void Correlate(IEngineCommand command, int firstEvent)
     {
         if (command is CreateWorkflowCommand or ResumeWorkflowCommand)
         {

@@ -91,9 +91,16 @@ internal sealed partial class WorkflowEngine
         }
         else
         {
-            var attempt = task.Attempt;
-            task.RetryTimer = _time.CreateTimer(_ => Post(new RetryDueCommand(task, attempt)), null, delay, Timeout.InfiniteTimeSpan);
+            ArmRetry(task, delay);
         }
+    }
+
+    /// <summary>Posts the task's retry once <paramref name="delay"/> has passed. A method of its own, so that a retry
+    /// without backoff does not pay for the timer callback's closure (made on entry to the method that captures).</summary>
+    private void ArmRetry(TaskRuntime task, TimeSpan delay)
+    {
+        var attempt = task.Attempt;
+        task.RetryTimer = _time.CreateTimer(_ => Post(new RetryDueCommand(task, attempt)), null, delay, Timeout.InfiniteTimeSpan);
     }
 
     private static string RetryReason(TaskRuntime task, string? error) => task.Level == RepairLevel.Retry

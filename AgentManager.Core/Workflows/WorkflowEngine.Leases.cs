@@ -159,9 +159,25 @@ internal sealed partial class WorkflowEngine
         }
     }
 
-    /// <summary>Handles lease news and the late news of runs that lost their lease; <see langword="false"/> for every
-    /// other command.</summary>
-    private bool HandledForLease(EngineCommand command)
+    /// <summary>The end of an attempt of a run that lost its lease: the attempt's slot and resources are free again,
+    /// and nothing is recorded.</summary>
+    private void ReleaseLostAttempt(AttemptRun attempt)
+    {
+        var task = attempt.Task;
+        if (task.InFlight && task.Attempt == attempt.Number)
+        {
+            task.InFlight = false;
+            task.Run.InFlightCount--;
+            _running--;
+            _queue.Release(task.HeldResources);
+            task.HeldResources = [];
+            Diagnostics.AgentManagerDiagnostics.Running.Add(-1);
+        }
+    }
+
+    /// <summary>Handles lease news and the late news of runs that lost their lease (an attempt's own news is handled
+    /// by <see cref="HandleAttemptNews"/>); <see langword="false"/> for every other command.</summary>
+    private bool HandledForLease(IEngineCommand command)
     {
         switch (command)
         {
@@ -172,21 +188,6 @@ internal sealed partial class WorkflowEngine
                 }
 
                 return true;
-            case AttemptFinishedCommand finished when finished.Task.Run.LeaseLost:
-                var task = finished.Task;
-                if (task.InFlight && task.Attempt == finished.Attempt)
-                {
-                    task.InFlight = false;
-                    task.Run.InFlightCount--;
-                    _running--;
-                    _queue.Release(task.HeldResources);
-                    task.HeldResources = [];
-                    Diagnostics.AgentManagerDiagnostics.Running.Add(-1);
-                }
-
-                return true;
-            case ImplementationSucceededCommand implemented:
-                return implemented.Task.Run.LeaseLost;
             case RetryDueCommand retry:
                 return retry.Task.Run.LeaseLost;
             case DeadlineDueCommand deadline:

@@ -93,11 +93,17 @@ internal sealed partial class WorkflowEngine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
-    private void Handle(EngineCommand command)
+    private void Handle(IEngineCommand command)
     {
         var firstEvent = _changes.Events.Count;
         try
         {
+            if (command is AttemptRun attempt)
+            {
+                HandleAttemptNews(attempt);
+                return;
+            }
+
             if (HandledForLease(command) || HandledForOutbox(command))
             {
                 return;
@@ -116,12 +122,6 @@ internal sealed partial class WorkflowEngine
                     break;
                 case CancelWorkflowCommand cancel:
                     OnCancel(cancel);
-                    break;
-                case ImplementationSucceededCommand implemented:
-                    OnImplementationSucceeded(implemented);
-                    break;
-                case AttemptFinishedCommand finished:
-                    OnAttemptFinished(finished);
                     break;
                 case RetryDueCommand retry:
                     OnRetryDue(retry);
@@ -315,16 +315,41 @@ internal sealed partial class WorkflowEngine
         CheckFinished(run);
     }
 
+    /// <summary>Handles a post of an attempt's worker: verification began, or the attempt ended. Either is news no
+    /// more once the task has moved on to another attempt (or none), and only frees the attempt's slot when the
+    /// run's lease was lost.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
-    private void OnImplementationSucceeded(ImplementationSucceededCommand command)
+    private void HandleAttemptNews(AttemptRun attempt)
     {
-        var task = command.Task;
-        if (!task.InFlight || task.Attempt != command.Attempt)
+        var verifying = attempt.TakeVerificationNews();
+        if (attempt.Task.Run.LeaseLost)
+        {
+            if (!verifying)
+            {
+                ReleaseLostAttempt(attempt);
+            }
+        }
+        else if (verifying)
+        {
+            OnImplementationSucceeded(attempt);
+        }
+        else
+        {
+            OnAttemptFinished(attempt);
+            attempt.ForgetEnd();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
+    private void OnImplementationSucceeded(AttemptRun attempt)
+    {
+        var task = attempt.Task;
+        if (!task.InFlight || task.Attempt != attempt.Number)
         {
             return;
         }
 
-        _deadlines.Add(command.Run, AttemptStep.Verifying, command.VerificationStartedAt, _options.VerificationTimeout, _running);
+        _deadlines.Add(attempt, AttemptStep.Verifying, attempt.VerificationStartedAt, _options.VerificationTimeout, _running);
         if (task.State == TaskState.Implementing)
         {
             Fire(task, TaskTrigger.ImplementationSucceeded);
@@ -332,11 +357,11 @@ internal sealed partial class WorkflowEngine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every result
-    private void OnAttemptFinished(AttemptFinishedCommand command)
+    private void OnAttemptFinished(AttemptRun command)
     {
         var task = command.Task;
         var run = task.Run;
-        if (!task.InFlight || task.Attempt != command.Attempt)
+        if (!task.InFlight || task.Attempt != command.Number)
         {
             return;
         }

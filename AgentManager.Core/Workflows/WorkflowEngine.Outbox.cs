@@ -116,7 +116,7 @@ internal sealed partial class WorkflowEngine
     }
 
     /// <summary>Handles the timer's news; <see langword="false"/> for every other command.</summary>
-    private bool HandledForOutbox(EngineCommand command)
+    private bool HandledForOutbox(IEngineCommand command)
     {
         if (command is not PublishedMarksDueCommand)
         {

@@ -316,13 +316,13 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
 
     private static ObjectDisposedException EngineStopped() => new(nameof(WorkflowEngine), "The AgentManager engine has stopped.");
 
-    private void Post(EngineCommand command) => _inbox.TryWrite(command);
+    private void Post(IEngineCommand command) => _inbox.TryWrite(command);
 
     /// <summary>Posts a worker's last command of an attempt. A parked loop resumes on the worker's thread, which
     /// saves a thread-pool hop per finished attempt (the loop stays single-threaded: it runs where it resumes),
     /// unless launched attempts are still waiting in the thread pool: then it resumes after them, and handles
     /// their results in the same turn instead of one turn (and store commit) per attempt.</summary>
-    private void PostFinal(EngineCommand command) =>
+    private void PostFinal(IEngineCommand command) =>
         _inbox.TryWrite(command, _worker.HasQueuedAttempts ? InboxWake.AfterQueuedWork : InboxWake.Here);
 
     private void EnsureStarted()

@@ -4,8 +4,10 @@ using AgentManager.Benchmarks.Throughput;
 
 namespace AgentManager.Benchmarks.Profiling;
 
-/// <summary><c>profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K]</c>: one throughput run
-/// with allocation sampling, printing its result line and the types that take most of the allocated bytes.</summary>
+/// <summary><c>profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K] [--attempts A]</c>: one throughput
+/// run with allocation sampling, printing its result line and the types that take most of the allocated bytes. With
+/// <c>--attempts</c> A above 1 (agentmanager only) every task fails A − 1 attempts before it passes, each retried at
+/// once.</summary>
 internal static class ProfileCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
@@ -16,10 +18,15 @@ internal static class ProfileCommand
         var count = line.Int("n", 100_000);
         var concurrency = line.Int("concurrency", ThroughputCommand.DefaultConcurrency);
         var top = line.Int("top", 20);
+        var attempts = line.Int("attempts", 1);
         line.ThrowIfUnknown();
+        if (attempts < 1 || (attempts > 1 && engineName != "agentmanager"))
+        {
+            throw new UsageException($"--attempts is {attempts}; it must be at least 1, and above 1 only with the agentmanager engine.");
+        }
 
         var workload = Workload.Create(kind, count);
-        await using var engine = ThroughputCommand.CreateEngine(engineName, concurrency, log);
+        await using var engine = attempts > 1 ? new AgentManagerEngine(concurrency, log, attempts: attempts) : ThroughputCommand.CreateEngine(engineName, concurrency, log);
         if (engine.Unsupported(workload) is { } reason)
         {
             throw new UsageException($"{engine.Name} cannot run the {kind.Name()} workload: {reason}.");
@@ -31,7 +38,7 @@ internal static class ProfileCommand
         output.WriteLine(result);
         var total = allocations.TotalBytes;
         output.WriteLine();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Allocations sampled by type (GCAllocationTick, ~100 KB per sample), {total / 1048576.0:0} MB in all, {(double)total / count:0} B per task:"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Allocations sampled by type (GCAllocationTick, ~100 KB per sample), {total / 1048576.0:0} MB in all, {(double)total / count:0} B per task ({attempts} attempt(s) each):"));
         output.WriteLine();
         output.WriteLine("| type | share | ≈ B per task |");
         output.WriteLine("|---|---:|---:|");

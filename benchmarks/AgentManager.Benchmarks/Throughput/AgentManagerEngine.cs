@@ -9,11 +9,13 @@ namespace AgentManager.Benchmarks.Throughput;
 /// or with <c>UseSqliteStore()</c> a SQLite file in a fresh temporary directory: every transition durable),
 /// running one workflow whose tasks all use a no-op delegate agent. The run is what
 /// <c>engine.RunAsync(workflow)</c> does (create, start, wait for completion), with each phase timed
-/// for the log.</summary>
-internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null, bool sqlite = false) : IThroughputEngine
+/// for the log. With <c>attempts</c> k above 1 every task fails its first k − 1 attempts and passes the k-th, each retry
+/// a plain L1 retry without backoff (<c>RetryPolicy.MaxAttempts</c> = k, <c>InitialDelay</c> zero).</summary>
+internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null, bool sqlite = false, int attempts = 1) : IThroughputEngine
 {
     private const string AgentId = "noop";
     private static readonly AgentResult Done = AgentResult.Success();
+    private static readonly AgentResult NotYet = AgentResult.Failure("not yet");
 
     private ServiceProvider? _services;
     private string? _directory;
@@ -28,7 +30,15 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        var builder = services.AddAgentManager(o => o.MaxConcurrency = concurrency)
+        var builder = services.AddAgentManager(o =>
+            {
+                o.MaxConcurrency = concurrency;
+                if (attempts > 1)
+                {
+                    o.Retry.MaxAttempts = attempts;
+                    o.Retry.InitialDelay = TimeSpan.Zero;
+                }
+            })
             .AddAgent(AgentId, new DelegateAgentRunner(RunTask));
         if (sqlite)
         {
@@ -116,6 +126,6 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
             TaskBody.Run(Workload.IndexOf(invocation.TaskId), hops);
         }
 
-        return ValueTask.FromResult(Done);
+        return ValueTask.FromResult(invocation.Attempt < attempts ? NotYet : Done);
     }
 }

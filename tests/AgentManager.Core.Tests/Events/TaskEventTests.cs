@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AgentManager.Events;
 using AgentManager.Lifecycle;
 
@@ -156,5 +157,45 @@ public sealed class TaskEventTests
 
         Assert.Equal("workflowId", workflow.ParamName);
         Assert.Equal("taskId", task.ParamName);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryRuleWithItsType))]
+    public void Json_EveryRule_ReadsBackAsAnEqualMoveOfItsType(TaskState from, TaskTrigger trigger, string expectedType)
+    {
+        var move = new TaskTransition("wf", "t1", from, TaskLifecycle.DestinationOf(trigger), trigger, "why", "alice", 3, new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)));
+
+        var read = JsonSerializer.Deserialize<TaskTransition>(JsonSerializer.Serialize(move));
+
+        Assert.Equal(move, read);
+        Assert.Equal((from, TaskLifecycle.DestinationOf(trigger), trigger, expectedType), (read!.From, read.To, read.Trigger, read.Type));
+    }
+
+    /// <summary>The JSON of a move names each public value once, as it always has (the layout of the object in memory
+    /// is not part of it).</summary>
+    [Fact]
+    public void Json_NamesEachValueOnce()
+    {
+        var move = new TaskTransition("wf", "t1", TaskState.Verifying, TaskState.BlockedRepair, TaskTrigger.AttemptFailed, "why", "alice", 3, new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)));
+
+        Assert.Equal(
+            """{"From":3,"To":6,"Trigger":4,"Reason":"why","Actor":"alice","Attempt":3,"TaskId":"t1","Type":"task_attempt_failed","WorkflowId":"wf","Timestamp":"2025-01-02T03:04:05+02:00","Sequence":0,"CorrelationId":null}""",
+            JsonSerializer.Serialize(move));
+    }
+
+    /// <summary>A move keeps its reason and its actor through copies that change either one, by the engine or by a person.</summary>
+    [Fact]
+    public void With_ReasonOrActorChanged_KeepsTheOther()
+    {
+        var byEngine = new TaskTransition("wf", "t1", TaskState.Implementing, TaskState.BlockedRepair, TaskTrigger.AttemptFailed, "why", TaskLifecycle.EngineActor, 1, EventTestKit.Epoch);
+        var byHuman = new TaskTransition("wf", "t1", TaskState.BlockedHitl, TaskState.Ready, TaskTrigger.HumanRetry, "try again", "alice", 1, EventTestKit.Epoch);
+
+        Assert.Equal(("why", "bob"), ((byEngine with { Actor = "bob" }).Reason, (byEngine with { Actor = "bob" }).Actor));
+        Assert.Equal(("other", "engine"), ((byEngine with { Reason = "other" }).Reason, (byEngine with { Reason = "other" }).Actor));
+        Assert.Equal(("other", "alice"), ((byHuman with { Reason = "other" }).Reason, (byHuman with { Reason = "other" }).Actor));
+        Assert.Equal((null, "alice"), ((byHuman with { Reason = null }).Reason, (byHuman with { Reason = null }).Actor));
+        Assert.Equal(("try again", "engine"), ((byHuman with { Actor = TaskLifecycle.EngineActor }).Reason, (byHuman with { Actor = TaskLifecycle.EngineActor }).Actor));
+        Assert.Equal(byHuman, byHuman with { Actor = "alice", Reason = "try again" });
+        Assert.NotEqual(byHuman, byHuman with { Actor = "bob" });
     }
 }

@@ -18,7 +18,7 @@ public sealed class EngineInboxTests
         Assert.True(Enum.IsDefined(wake));
         var inbox = new EngineInbox();
         var commands = Enumerable.Range(0, 5).Select(_ => new TestCommand()).ToArray();
-        var read = new List<EngineCommand>();
+        var read = new List<IEngineCommand>();
 
         var parked = inbox.WaitToReadAsync();
         Assert.False(parked.IsCompleted);
@@ -58,5 +58,5 @@ public sealed class EngineInboxTests
         Assert.False(inbox.TryWrite(new TestCommand(), InboxWake.Here));
     }
 
-    private sealed class TestCommand : EngineCommand;
+    private sealed class TestCommand : IEngineCommand;
 }

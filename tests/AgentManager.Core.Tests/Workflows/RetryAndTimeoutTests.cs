@@ -1,6 +1,7 @@
 using AgentManager.Execution;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static AgentManager.Tests.Workflows.EngineFixture;
 
@@ -158,6 +159,58 @@ public sealed class RetryAndTimeoutTests
 
         var summary = await fixture.Engine.WaitForCompletionAsync(id).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(WorkflowStatus.Completed, summary.Status);
+    }
+
+    [Fact]
+    public async Task Retry_WithoutBackoff_RunsTheNextAttemptAtOnceWithoutTheClockMoving()
+    {
+        var time = new FakeTimeProvider();
+        var errors = new List<string?>();
+        var agent = Agent((inv, _) =>
+        {
+            lock (errors)
+            {
+                errors.Add(inv.PreviousError);
+            }
+
+            return ValueTask.FromResult(inv.Attempt < 3 ? AgentResult.Failure($"failure {inv.Attempt}") : AgentResult.Success());
+        });
+        await using var fixture = new EngineFixture(o => o.Retry.MaxAttempts = 3, time);
+
+        var summary = await fixture.RunAsync(Workflow(agent, Task("a")));
+
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Equal(3, summary.Tasks[0].Attempts);
+        Assert.Equal([null, "failure 1", "failure 2"], errors);
+        var history = await fixture.Engine.GetTransitionsAsync(summary.WorkflowId, "a");
+        Assert.Equal(["Attempt 2 of 3 after: failure 1", "Attempt 3 of 3 after: failure 2"], history.Where(t => t.Trigger == TaskTrigger.Retry).Select(t => t.Reason));
+    }
+
+    /// <summary>An attempt tells the engine loop when its verification begins and when it ends: over several attempts
+    /// each of a task's moves comes once, in order, with its attempt's number, and the last attempt's output is kept.</summary>
+    [Fact]
+    public async Task Retry_VerifierRejectsTwiceThenPasses_RecordsEachAttemptsMovesInOrder()
+    {
+        var agent = Agent((inv, _) => ValueTask.FromResult(AgentResult.Success($"output {inv.Attempt}")));
+        var task = Task("a");
+        task.MaxAttempts = 3;
+        task.Verifier = new DelegateVerifier((context, _) => ValueTask.FromResult(
+            context.Invocation.Attempt < 3 ? VerificationResult.Fail($"rejected {context.Invocation.Attempt}") : VerificationResult.Pass()));
+        AgentManager.Persistence.IStateStore? store = null;
+        await using var fixture = new EngineFixture(capture: services => store = services.GetRequiredService<AgentManager.Persistence.IStateStore>());
+
+        var summary = await fixture.RunAsync(Workflow(agent, task));
+
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Equal(3, summary.Tasks[0].Attempts);
+        Assert.Equal("output 3", (await store!.GetTaskAsync(summary.WorkflowId, "a", CancellationToken.None))!.LastOutput);
+        var history = await fixture.Engine.GetTransitionsAsync(summary.WorkflowId, "a");
+        TaskTrigger[] attempt = [TaskTrigger.Start, TaskTrigger.ImplementationSucceeded];
+        Assert.Equal(
+            [TaskTrigger.DependenciesMet, .. attempt, TaskTrigger.AttemptFailed, TaskTrigger.Retry, .. attempt, TaskTrigger.AttemptFailed, TaskTrigger.Retry, .. attempt, TaskTrigger.VerificationPassed],
+            history.Select(t => t.Trigger));
+        Assert.Equal([0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3], history.Select(t => t.Attempt));
+        Assert.Equal(["rejected 1", "rejected 2"], history.Where(t => t.Trigger == TaskTrigger.AttemptFailed).Select(t => t.Reason));
     }
 
     private static async Task WaitForStateAsync(EngineFixture fixture, string id, TaskState state, int attempt)
