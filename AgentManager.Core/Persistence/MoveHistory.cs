@@ -12,8 +12,8 @@ internal sealed class MoveHistory(string workflowId)
     /// <summary>The slots below it are compacted or were tried.</summary>
     private int _compacted;
 
-    /// <summary>The strings of the move compacted last.</summary>
-    private MoveStrings? _lastStrings;
+    /// <summary>The common parts of the move compacted last.</summary>
+    private MoveCommon? _lastCommon;
 
     public string WorkflowId { get; } = workflowId;
 
@@ -38,7 +38,7 @@ internal sealed class MoveHistory(string workflowId)
     {
         for (var i = _compacted; i < _moves.Count; i++)
         {
-            _moves.ItemRef(i).Compact(ref _lastStrings);
+            _moves.ItemRef(i).Compact(ref _lastCommon);
         }
 
         _compacted = _moves.Count;

@@ -1,29 +1,24 @@
 using AgentManager.Events;
 using AgentManager.Lifecycle;
-using AgentManager.Workflows;
 
 namespace AgentManager.Persistence;
 
 /// <summary>One move of a task as the in-memory store's history keeps it. A committed move is held as the object the
 /// engine made until its workflow is marked published (<see cref="StateChanges.PublishedWorkflows"/>): reads until
-/// then give that instance, as they always did. The mark compacts it into this slot's values (40 bytes: the task id,
-/// the reason, actor and correlation id shared with the moves before it that have the same ones, the time as UTC ticks
-/// and offset minutes), so that the store no longer keeps one
+/// then give that instance, as they always did. The mark compacts it into this slot's values (32 bytes: the task id,
+/// the reason, actor, correlation id and time in a <see cref="MoveCommon"/> shared with the moves before it that have
+/// the same ones, the states, trigger, attempt and sequence), so that the store no longer keeps one
 /// 104-byte object per move for every collection to mark and copy; a read makes an equal
 /// <see cref="TaskTransition"/> with the correlation id and the bus sequence the published object had.</summary>
 internal struct StoredMove
 {
-    private const int StateBits = 4;
-    private const int StateMask = (1 << StateBits) - 1;
-
     /// <summary>The move object until compacted, then its task id.</summary>
     private object _moveOrTaskId;
-    private MoveStrings? _strings;
-    private long _utcTicks;
+    private MoveCommon? _common;
     private long _sequence;
     private int _attempt;
-    private short _offsetMinutes;
-    private byte _states;
+    private byte _from;
+    private byte _to;
     private byte _trigger;
 
     public StoredMove(TaskTransition move)
@@ -39,30 +34,29 @@ internal struct StoredMove
     /// <summary>Gets the event type of the move, without making it.</summary>
     public readonly string Type => _moveOrTaskId is TaskTransition move ? move.Type : TaskEvent.TypeOf(To, Trigger);
 
-    private readonly TaskState From => (TaskState)(_states & StateMask);
+    private readonly TaskState From => (TaskState)_from;
 
-    private readonly TaskState To => (TaskState)(_states >> StateBits);
+    private readonly TaskState To => (TaskState)_to;
 
     private readonly TaskTrigger Trigger => (TaskTrigger)_trigger;
 
     /// <summary>Keeps the move's values instead of the object, with the sequence the bus gave it (0 if it was never
-    /// published itself); a move whose states or trigger are outside the enums' ranges stays an object.
-    /// <paramref name="last"/> is the strings of the move compacted before, shared when they are the same.</summary>
-    public void Compact(ref MoveStrings? last)
+    /// published itself); a move whose states or trigger do not fit a byte stays an object.
+    /// <paramref name="last"/> is the common parts of the move compacted before, shared when they are the same.</summary>
+    public void Compact(ref MoveCommon? last)
     {
         if (_moveOrTaskId is not TaskTransition move
-            || (uint)move.From > StateMask
-            || (uint)move.To > StateMask
+            || (uint)move.From > byte.MaxValue
+            || (uint)move.To > byte.MaxValue
             || (uint)move.Trigger > byte.MaxValue)
         {
             return;
         }
 
-        _strings = MoveStrings.Of(move, ref last);
-        (_utcTicks, _offsetMinutes) = CompactTime.Split(move.Timestamp);
+        _common = MoveCommon.Of(move, ref last);
         _sequence = move.Sequence;
         _attempt = move.Attempt;
-        _states = (byte)((int)move.From | ((int)move.To << StateBits));
+        (_from, _to) = ((byte)move.From, (byte)move.To);
         _trigger = (byte)move.Trigger;
         _moveOrTaskId = move.TaskId;
     }
@@ -84,11 +78,11 @@ internal struct StoredMove
             From,
             To,
             Trigger,
-            _strings!.Reason,
-            _strings.Actor,
+            _common!.Reason,
+            _common.Actor,
             _attempt,
-            CompactTime.Join(_utcTicks, _offsetMinutes));
-        if (_strings.CorrelationId is { } correlationId)
+            _common.Timestamp);
+        if (_common.CorrelationId is { } correlationId)
         {
             move.StampCorrelationId(correlationId);
         }

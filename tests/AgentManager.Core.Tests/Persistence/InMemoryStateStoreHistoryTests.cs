@@ -129,13 +129,13 @@ public sealed class InMemoryStateStoreHistoryTests
     }
 
     [Fact]
-    public async Task Reads_AfterTheMark_KeepEachMovesOwnReasonActorAndCorrelationId()
+    public async Task Reads_AfterTheMark_KeepEachMovesOwnReasonActorCorrelationIdAndTime()
     {
         string?[] reasons = [null, "tests fail", null, new string("tests fail".AsSpan()), "timed out"];
         string[] actors = [TaskLifecycle.EngineActor, TaskLifecycle.EngineActor, "ana", "ana", TaskLifecycle.EngineActor];
         string?[] correlations = ["req-1", "req-1", null, "req-2", "req-2"];
         var moves = Enumerable.Range(0, 5)
-            .Select(i => new TaskTransition("wf-1", "t" + i, TaskState.Implementing, TaskState.BlockedRepair, TaskTrigger.AttemptFailed, reasons[i], actors[i], i, Epoch.AddMinutes(i).ToOffset(TimeSpan.FromMinutes(-90 * i))) { CorrelationId = correlations[i] })
+            .Select(i => new TaskTransition("wf-1", "t" + i, TaskState.Implementing, TaskState.BlockedRepair, TaskTrigger.AttemptFailed, reasons[i], actors[i], i, Epoch.AddMinutes(i / 2).ToOffset(TimeSpan.FromMinutes(-90 * i))) { CorrelationId = correlations[i] })
             .ToArray();
         await CommitAsync([moves[0], moves[1]], [Workflow("wf-1")]);
         await MarkAsync("wf-1");
@@ -288,7 +288,7 @@ public sealed class InMemoryStateStoreHistoryTests
         move.Sequence = 77;
         var slot = new StoredMove(move);
 
-        MoveStrings? last = null;
+        MoveCommon? last = null;
         slot.Compact(ref last);
 
         Assert.True(slot.IsCompact);
@@ -302,7 +302,7 @@ public sealed class InMemoryStateStoreHistoryTests
     [Fact]
     public void Segments_OfHistoryAndLog_StayBelowTheLargeObjectThreshold()
     {
-        Assert.True(Unsafe.SizeOf<StoredMove>() <= 40, $"StoredMove is {Unsafe.SizeOf<StoredMove>()} bytes");
+        Assert.True(Unsafe.SizeOf<StoredMove>() <= 32, $"StoredMove is {Unsafe.SizeOf<StoredMove>()} bytes");
         Assert.True(Unsafe.SizeOf<LoggedEvent>() <= 24, $"LoggedEvent is {Unsafe.SizeOf<LoggedEvent>()} bytes");
         Assert.True(SegmentedList<StoredMove>.ItemsPerSegment * Unsafe.SizeOf<StoredMove>() < 85_000 - 32);
         Assert.True(SegmentedList<LoggedEvent>.ItemsPerSegment * Unsafe.SizeOf<LoggedEvent>() < 85_000 - 32);
