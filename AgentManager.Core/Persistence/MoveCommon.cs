@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
 
@@ -30,6 +31,7 @@ internal sealed class MoveCommon
 
     /// <summary>The common parts of <paramref name="move"/>: <paramref name="last"/> when it holds the same string
     /// instances and time, else a new object, which becomes <paramref name="last"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every move
     public static MoveCommon Of(TaskTransition move, ref MoveCommon? last)
     {
         var timestamp = move.Timestamp;

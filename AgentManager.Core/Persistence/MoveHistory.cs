@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentManager.Lifecycle;
 
 namespace AgentManager.Persistence;
@@ -34,6 +35,7 @@ internal sealed class MoveHistory(string workflowId)
 
     /// <summary>Compacts the moves added since the last call: the workflow was marked published, so their objects
     /// carry their final sequence.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every commit that marks the workflow published
     public void CompactPublished()
     {
         for (var i = _compacted; i < _moves.Count; i++)

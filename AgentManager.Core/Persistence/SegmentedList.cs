@@ -8,9 +8,15 @@ namespace AgentManager.Persistence;
 /// fewer for items too large for 2,048 of them to stay under the large object threshold (85,000 bytes).</summary>
 internal sealed class SegmentedList<T>
 {
-    private static readonly int Shift = ShiftFor(Unsafe.SizeOf<T>());
-    private static readonly int SegmentSize = 1 << Shift;
-    private static readonly int Mask = SegmentSize - 1;
+    private static int Shift
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ShiftFor(Unsafe.SizeOf<T>()); // a constant of the JIT for each T
+    }
+
+    private static int SegmentSize => 1 << Shift;
+
+    private static int Mask => SegmentSize - 1;
 
     private readonly List<T[]> _segments = [];
 
@@ -82,17 +88,18 @@ internal sealed class SegmentedList<T>
     }
 
     /// <summary>The shift of the largest segment (a power of two, at most 2,048 items) whose array of
-    /// <paramref name="itemSize"/>-byte items stays below the large object threshold.</summary>
-    internal static int ShiftFor(int itemSize)
+    /// <paramref name="itemSize"/>-byte items stays below the large object threshold (85,000 bytes, the array's header
+    /// included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int ShiftFor(int itemSize) => itemSize switch
     {
-        const int LargeObjectThreshold = 85_000;
-        const int ArrayOverhead = 32;
-        var shift = 11;
-        while (shift > 4 && ((long)itemSize << shift) + ArrayOverhead >= LargeObjectThreshold)
-        {
-            shift--;
-        }
-
-        return shift;
-    }
+        <= 41 => 11,
+        <= 82 => 10,
+        <= 165 => 9,
+        <= 331 => 8,
+        <= 663 => 7,
+        <= 1327 => 6,
+        <= 2655 => 5,
+        _ => 4,
+    };
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AgentManager.Events;
 using AgentManager.Lifecycle;
 
@@ -43,6 +44,7 @@ internal struct StoredMove
     /// <summary>Keeps the move's values instead of the object, with the sequence the bus gave it (0 if it was never
     /// published itself); a move whose states or trigger do not fit a byte stays an object.
     /// <paramref name="last"/> is the common parts of the move compacted before, shared when they are the same.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every move, in the commit after it
     public void Compact(ref MoveCommon? last)
     {
         if (_moveOrTaskId is not TaskTransition move
