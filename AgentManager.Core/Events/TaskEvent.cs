@@ -4,7 +4,7 @@ using AgentManager.Lifecycle;
 namespace AgentManager.Events;
 
 /// <summary>A task moved. Every task event is a <see cref="TaskTransition"/>: the move and its event are one object,
-/// which the engine stores, logs and publishes.</summary>
+/// which the engine commits, logs and publishes.</summary>
 /// <remarks><see cref="AgentManagerEvent.Type"/> follows from the transition: to Ready by
 /// DependenciesMet is <c>task_ready</c>; to Ready by Retry, HumanRetry or LeaseExpired is
 /// <c>task_retrying</c>; to Implementing <c>task_started</c>, Verifying <c>task_verifying</c>,

@@ -4,7 +4,8 @@ using AgentManager.Events;
 namespace AgentManager.Lifecycle;
 
 /// <summary>One move of a task from a state to another, as made by <see cref="TaskLifecycle.Transition"/>. A transition
-/// is also the event that reports the move: the engine stores, logs and publishes one object per move.</summary>
+/// is also the event that reports the move: the engine commits, logs and publishes one object per move (a store may
+/// give back an equal instance instead of that one).</summary>
 /// <remarks>
 /// <para><see cref="AgentManagerEvent.Type"/> follows from <see cref="To"/> and <see cref="Trigger"/> (see
 /// <see cref="TaskEvent"/>). The constructor refuses a move that follows no rule of <see cref="TaskLifecycle"/>, and

@@ -49,9 +49,9 @@ public sealed class EventLogQuery
     }
 
     /// <summary>Tells whether a logged event falls in the query's window and filter.</summary>
-    internal bool Matches(in LoggedEvent logged) =>
-        logged.Sequence > After
-        && (Before is not { } before || logged.Sequence < before)
-        && (Filter.WorkflowId is null || string.Equals(Filter.WorkflowId, logged.WorkflowId, StringComparison.Ordinal))
-        && Filter.MatchesType(logged.Type);
+    internal bool Matches(long sequence, string workflowId, string type) =>
+        sequence > After
+        && (Before is not { } before || sequence < before)
+        && (Filter.WorkflowId is null || string.Equals(Filter.WorkflowId, workflowId, StringComparison.Ordinal))
+        && Filter.MatchesType(type);
 }

@@ -73,13 +73,14 @@ internal sealed partial class InMemoryStateStore
             var from = only?.PublishedThrough ?? (_workflows.Count == 0 ? _lastSequence : _workflows.Values.Min(s => s.PublishedThrough));
             for (var i = FirstAfter(from); i < _events.Count; i++)
             {
-                var logged = _events[i];
+                ref var logged = ref _events.ItemRef(i);
+                var loggedWorkflowId = logged.WorkflowId;
                 var state = only;
-                if (state is null ? _workflows.TryGetValue(logged.WorkflowId, out state) : string.Equals(logged.WorkflowId, workflowId, StringComparison.Ordinal))
+                if (state is null ? _workflows.TryGetValue(loggedWorkflowId, out state) : string.Equals(loggedWorkflowId, workflowId, StringComparison.Ordinal))
                 {
-                    if (logged.Sequence > state!.PublishedThrough)
+                    for (var k = (int)Math.Max(0, state!.PublishedThrough + 1 - logged.Sequence); k < logged.Count; k++)
                     {
-                        events.Add(logged.ToEvent());
+                        events.Add(logged.UnpublishedAt(k));
                     }
                 }
             }
@@ -124,6 +125,7 @@ internal sealed partial class InMemoryStateStore
             if (_workflows.TryGetValue(workflowId, out var state))
             {
                 state.PublishedThrough = _lastSequence;
+                state.History.CompactPublished();
             }
         }
     }
@@ -145,14 +147,14 @@ internal sealed partial class InMemoryStateStore
         }
     }
 
-    /// <summary>The index of the first logged event whose sequence is above <paramref name="sequence"/>.</summary>
+    /// <summary>The index of the first log entry with an event whose sequence is above <paramref name="sequence"/>.</summary>
     private int FirstAfter(long sequence)
     {
         var (low, high) = (0, _events.Count);
         while (low < high)
         {
             var middle = (low + high) >>> 1;
-            if (_events[middle].Sequence <= sequence)
+            if (_events.ItemRef(middle).LastSequence <= sequence)
             {
                 low = middle + 1;
             }

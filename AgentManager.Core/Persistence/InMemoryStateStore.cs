@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using AgentManager.Events;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
 
@@ -60,18 +61,6 @@ internal sealed partial class InMemoryStateStore : IStateStore
 
             ApplyTaskChanges(changes.TaskChanges);
 
-            WorkflowState? history = null;
-            foreach (var transition in changes.Transitions)
-            {
-                // A turn's transitions mostly share one workflow id instance: looked up once per run of them.
-                if (history is null || !ReferenceEquals(history.Record.WorkflowId, transition.WorkflowId))
-                {
-                    history = Find(transition.WorkflowId);
-                }
-
-                history.Transitions.Add(transition);
-            }
-
             foreach (var decision in changes.Decisions)
             {
                 if (_decisions.TryAdd(decision.DecisionId, decision))
@@ -84,10 +73,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
                 }
             }
 
-            foreach (var @event in changes.Events)
-            {
-                _events.Add(new LoggedEvent(++_lastSequence, @event));
-            }
+            AppendHistoryAndLog(changes.Transitions, changes.Events);
 
             ReleaseLeases(changes.ReleasedLeases);
         }
@@ -183,11 +169,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
     {
         lock (_sync)
         {
-            IReadOnlyList<TaskTransition> result = !_workflows.TryGetValue(workflowId, out var state)
-                ? []
-                : taskId is null
-                    ? state.Transitions.ToArray()
-                    : OfTask(state.Transitions, taskId);
+            IReadOnlyList<TaskTransition> result = _workflows.TryGetValue(workflowId, out var state) ? state.History.ToArray(taskId) : [];
             return Task.FromResult(result);
         }
     }
@@ -199,13 +181,34 @@ internal sealed partial class InMemoryStateStore : IStateStore
         lock (_sync)
         {
             var page = new List<EventLogEntry>(Math.Min(query.Limit, 64));
-            var step = query.NewestFirst ? -1 : 1;
-            for (var i = query.NewestFirst ? _events.Count - 1 : 0; i >= 0 && i < _events.Count && page.Count < query.Limit; i += step)
+            if (query.NewestFirst)
             {
-                var logged = _events[i];
-                if (query.Matches(in logged))
+                for (var i = _events.Count - 1; i >= 0 && page.Count < query.Limit; i--)
                 {
-                    page.Add(logged.ToEntry());
+                    ref var logged = ref _events.ItemRef(i);
+                    var workflowId = logged.WorkflowId;
+                    for (var k = logged.Count - 1; k >= 0 && page.Count < query.Limit; k--)
+                    {
+                        if (query.Matches(logged.Sequence + k, workflowId, logged.TypeAt(k)))
+                        {
+                            page.Add(logged.EntryAt(k));
+                        }
+                    }
+                }
+            }
+            else
+            {
+                for (var i = FirstAfter(query.After); i < _events.Count && page.Count < query.Limit; i++)
+                {
+                    ref var logged = ref _events.ItemRef(i);
+                    var workflowId = logged.WorkflowId;
+                    for (var k = 0; k < logged.Count && page.Count < query.Limit; k++)
+                    {
+                        if (query.Matches(logged.Sequence + k, workflowId, logged.TypeAt(k)))
+                        {
+                            page.Add(logged.EntryAt(k));
+                        }
+                    }
                 }
             }
 
@@ -227,18 +230,48 @@ internal sealed partial class InMemoryStateStore : IStateStore
         }
     }
 
-    private static TaskTransition[] OfTask(SegmentedList<TaskTransition> transitions, string taskId)
+    /// <summary>Appends the batch's moves to their workflows' histories and logs its events. A move that is also the
+    /// next event (the engine adds each move to both lists, in the same order) is logged as its history slot, in the
+    /// run of the entry before it when it follows it; any other event, and a move met out of that order, is logged
+    /// as the object.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every commit
+    private void AppendHistoryAndLog(List<TaskTransition> transitions, List<AgentManagerEvent> events)
     {
-        var found = new List<TaskTransition>();
-        for (var i = 0; i < transitions.Count; i++)
+        var next = 0;
+        WorkflowState? state = null;
+        foreach (var @event in events)
         {
-            if (string.Equals(transitions[i].TaskId, taskId, StringComparison.Ordinal))
+            var sequence = ++_lastSequence;
+            if (next < transitions.Count && ReferenceEquals(@event, transitions[next]))
             {
-                found.Add(transitions[i]);
+                var slot = Append(transitions[next++], ref state);
+                if (_events.Count == 0 || !_events.ItemRef(_events.Count - 1).TryAppend(sequence, state.History, slot))
+                {
+                    _events.Add(LoggedEvent.OfMove(sequence, state.History, slot));
+                }
+            }
+            else
+            {
+                _events.Add(LoggedEvent.Of(sequence, @event));
             }
         }
 
-        return [.. found];
+        while (next < transitions.Count)
+        {
+            Append(transitions[next++], ref state);
+        }
+    }
+
+    /// <summary>Appends a move to its workflow's history and gets its slot; <paramref name="state"/> is the workflow
+    /// of the move before it, looked up again only for a move of another workflow id instance.</summary>
+    private int Append(TaskTransition move, [System.Diagnostics.CodeAnalysis.NotNull] ref WorkflowState? state)
+    {
+        if (state is null || !ReferenceEquals(state.Record.WorkflowId, move.WorkflowId))
+        {
+            state = Find(move.WorkflowId);
+        }
+
+        return state.History.Add(move, state.Tasks.Count);
     }
 
     /// <summary>Removes workflows with their decisions and logged events; the caller holds the lock.</summary>
@@ -398,7 +431,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
 
         public Dictionary<string, InMemoryTaskRow> Tasks { get; } = new(StringComparer.Ordinal);
 
-        public SegmentedList<TaskTransition> Transitions { get; } = new();
+        public MoveHistory History { get; } = new(record.WorkflowId);
 
         /// <summary>Gets or sets the log sequence up to which the workflow's events are marked published.</summary>
         public long PublishedThrough { get; set; }

@@ -2,22 +2,59 @@ using AgentManager.Events;
 
 namespace AgentManager.Persistence;
 
-/// <summary>An event as the in-memory store's log keeps it: its sequence and the event itself (for a task event, the
-/// same <see cref="Lifecycle.TaskTransition"/> object that the store keeps as the task's history). The
-/// <see cref="EventLogEntry"/> and an unpublished copy of the event are made when they are read.</summary>
-internal readonly struct LoggedEvent(long sequence, AgentManagerEvent @event)
+/// <summary>An entry of the in-memory store's event log: an event with its sequence, or a run of task moves logged
+/// one after another (consecutive sequences) that are consecutive slots of one workflow's <see cref="MoveHistory"/>.
+/// A move is not held here but read from its history slot, which keeps it anyway; a turn's moves of one workflow make
+/// one entry. The <see cref="EventLogEntry"/> and an unpublished copy of an event are made when they are read.</summary>
+internal struct LoggedEvent
 {
-    private readonly AgentManagerEvent _event = @event;
+    /// <summary>The event, or the history that holds the run's moves.</summary>
+    private readonly object _owner;
+    private readonly int _firstSlot;
 
-    public long Sequence { get; } = sequence;
+    private LoggedEvent(long sequence, object owner, int firstSlot)
+    {
+        Sequence = sequence;
+        _owner = owner;
+        _firstSlot = firstSlot;
+        Count = 1;
+    }
 
-    public string WorkflowId => _event.WorkflowId;
+    /// <summary>Gets the sequence of the entry's first event.</summary>
+    public long Sequence { get; }
 
-    public string Type => _event.Type;
+    /// <summary>Gets how many events the entry holds: 1 for an event, the length of a run of moves.</summary>
+    public int Count { get; private set; }
 
-    /// <summary>The log entry, as <see cref="EventLog.Entry"/> makes it of the event.</summary>
-    public EventLogEntry ToEntry() => EventLog.Entry(Sequence, _event);
+    public readonly long LastSequence => Sequence + Count - 1;
 
-    /// <summary>A new, unpublished instance of the event.</summary>
-    public AgentManagerEvent ToEvent() => _event with { };
+    public readonly string WorkflowId => _owner is MoveHistory history ? history.WorkflowId : ((AgentManagerEvent)_owner).WorkflowId;
+
+    public static LoggedEvent Of(long sequence, AgentManagerEvent @event) => new(sequence, @event, 0);
+
+    public static LoggedEvent OfMove(long sequence, MoveHistory history, int slot) => new(sequence, history, slot);
+
+    /// <summary>Adds the move to this run when it follows it in the log and in the same history.</summary>
+    public bool TryAppend(long sequence, MoveHistory history, int slot)
+    {
+        if (!ReferenceEquals(_owner, history) || sequence != Sequence + Count || slot != _firstSlot + Count)
+        {
+            return false;
+        }
+
+        Count++;
+        return true;
+    }
+
+    /// <summary>Gets the type of the entry's <paramref name="index"/>-th event.</summary>
+    public readonly string TypeAt(int index) =>
+        _owner is MoveHistory history ? history.TypeAt(_firstSlot + index) : ((AgentManagerEvent)_owner).Type;
+
+    /// <summary>The log entry of the <paramref name="index"/>-th event, as <see cref="EventLog.Entry"/> makes it.</summary>
+    public readonly EventLogEntry EntryAt(int index) =>
+        EventLog.Entry(Sequence + index, _owner is MoveHistory history ? history.MoveAt(_firstSlot + index) : (AgentManagerEvent)_owner);
+
+    /// <summary>A new, unpublished instance of the <paramref name="index"/>-th event.</summary>
+    public readonly AgentManagerEvent UnpublishedAt(int index) =>
+        _owner is MoveHistory history ? history.UnpublishedAt(_firstSlot + index) : (AgentManagerEvent)_owner with { };
 }

@@ -1,26 +1,37 @@
+using System.Runtime.CompilerServices;
+
 namespace AgentManager.Persistence;
 
-/// <summary>An append-mostly list kept in segments of at most <see cref="SegmentSize"/> items, for the in-memory
-/// store's history: growing it never copies what it holds (past its first segment) and never makes an array large
-/// enough for the large object heap, which a <see cref="List{T}"/> of a few hundred thousand entries does on every
-/// doubling.</summary>
+/// <summary>An append-mostly list kept in segments, for the in-memory store's history and log: growing it never copies
+/// what it holds (past its first segment) and never makes an array large enough for the large object heap, which a
+/// <see cref="List{T}"/> of a few hundred thousand entries does on every doubling. A segment holds at most 2,048 items,
+/// fewer for items too large for 2,048 of them to stay under the large object threshold (85,000 bytes).</summary>
 internal sealed class SegmentedList<T>
 {
-    private const int Shift = 11;
-    private const int SegmentSize = 1 << Shift;
-    private const int Mask = SegmentSize - 1;
+    private static int Shift
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ShiftFor(Unsafe.SizeOf<T>()); // a constant of the JIT for each T
+    }
+
+    private static int SegmentSize => 1 << Shift;
+
+    private static int Mask => SegmentSize - 1;
 
     private readonly List<T[]> _segments = [];
 
     public int Count { get; private set; }
 
-    public T this[int index]
+    /// <summary>Gets the number of items a full segment holds.</summary>
+    internal static int ItemsPerSegment => SegmentSize;
+
+    public T this[int index] => ItemRef(index);
+
+    /// <summary>Gets a reference to the item at <paramref name="index"/>, to change it in place.</summary>
+    public ref T ItemRef(int index)
     {
-        get
-        {
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
-            return _segments[index >> Shift][index & Mask];
-        }
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
+        return ref _segments[index >> Shift][index & Mask];
     }
 
     public void Add(T item)
@@ -40,6 +51,16 @@ internal sealed class SegmentedList<T>
 
         _segments[segment][Count & Mask] = item;
         Count++;
+    }
+
+    /// <summary>Makes the first segment of an empty list large enough for <paramref name="capacity"/> items (at most a
+    /// full segment), so that it does not grow through copies.</summary>
+    public void Reserve(int capacity)
+    {
+        if (_segments.Count == 0 && capacity > 4)
+        {
+            _segments.Add(new T[Math.Min((int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity), SegmentSize)]);
+        }
     }
 
     /// <summary>Removes the items that match, keeping the order of the others.</summary>
@@ -66,14 +87,19 @@ internal sealed class SegmentedList<T>
         _segments.RemoveRange(needed, _segments.Count - needed);
     }
 
-    public T[] ToArray()
+    /// <summary>The shift of the largest segment (a power of two, at most 2,048 items) whose array of
+    /// <paramref name="itemSize"/>-byte items stays below the large object threshold (85,000 bytes, the array's header
+    /// included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int ShiftFor(int itemSize) => itemSize switch
     {
-        var all = new T[Count];
-        for (var i = 0; i < Count; i++)
-        {
-            all[i] = _segments[i >> Shift][i & Mask];
-        }
-
-        return all;
-    }
+        <= 41 => 11,
+        <= 82 => 10,
+        <= 165 => 9,
+        <= 331 => 8,
+        <= 663 => 7,
+        <= 1327 => 6,
+        <= 2655 => 5,
+        _ => 4,
+    };
 }

@@ -8,8 +8,8 @@ using static AgentManager.Tests.Workflows.EngineFixture;
 
 namespace AgentManager.Tests.Workflows;
 
-/// <summary>Each move of a task is one <see cref="TaskTransition"/>: the task's history, the event log and the bus
-/// all show it, with its reason and correlation id.</summary>
+/// <summary>Each move of a task is one <see cref="TaskTransition"/> on the bus; the task's history and the event log
+/// give it back equal, with its reason, correlation id and sequence.</summary>
 public sealed class TransitionEventTests
 {
     private readonly InMemoryStateStore _store = new();
@@ -56,7 +56,7 @@ public sealed class TransitionEventTests
     }
 
     [Fact]
-    public async Task EachMove_IsOneObjectInTheHistoryOnTheBusAndInTheLog()
+    public async Task EachMove_ReadBackFromTheHistoryAndTheLog_EqualsThePublishedMove()
     {
         await using var fixture = new EngineFixture(o => o.Retry.MaxAttempts = 2, store: _store);
 
@@ -71,9 +71,10 @@ public sealed class TransitionEventTests
         Assert.Equal(history.Count, taskEvents.Count);
         for (var i = 0; i < history.Count; i++)
         {
-            Assert.Same(history[i], taskEvents[i]);
+            Assert.Equal(taskEvents[i], history[i]);
             Assert.Same(taskEvents[i], taskEvents[i].Transition);
             Assert.True(taskEvents[i].Sequence > 0);
+            Assert.Equal(taskEvents[i].Sequence, history[i].Sequence);
         }
 
         var log = await _store.ReadEventsAsync(new EventLogQuery { Filter = new EventFilter("one-object") }, CancellationToken.None);
@@ -87,7 +88,7 @@ public sealed class TransitionEventTests
     }
 
     [Fact]
-    public async Task EachMove_InACorrelationScope_CarriesItsIdWithoutACopy()
+    public async Task EachMove_InACorrelationScope_CarriesItsIdOnTheBusInTheHistoryAndInTheLog()
     {
         await using var fixture = new EngineFixture(o => o.Retry.MaxAttempts = 2, store: _store);
 
@@ -97,10 +98,8 @@ public sealed class TransitionEventTests
         var taskEvents = published.OfType<TaskEvent>().ToList();
         Assert.Equal(history.Count, taskEvents.Count);
         Assert.All(taskEvents, e => Assert.Equal("req-7", e.CorrelationId));
-        for (var i = 0; i < history.Count; i++)
-        {
-            Assert.Same(history[i], taskEvents[i]);
-        }
+        Assert.All(history, t => Assert.Equal("req-7", t.CorrelationId));
+        Assert.Equal(history, taskEvents.Cast<TaskTransition>());
 
         var log = await _store.ReadEventsAsync(new EventLogQuery { Filter = new EventFilter("correlated") }, CancellationToken.None);
         Assert.All(log, e => Assert.Equal("req-7", e.CorrelationId));
@@ -115,7 +114,7 @@ public sealed class TransitionEventTests
 
         var history = await fixture.Engine.GetTransitionsAsync("copies", "a");
         var moved = history[^1];
-        var copy = (TaskTransition)new LoggedEvent(1, moved).ToEvent();
+        var copy = (TaskTransition)LoggedEvent.Of(1, moved).UnpublishedAt(0);
         Assert.NotSame(moved, copy);
         Assert.Equal(moved, copy);
         Assert.Equal(0, copy.Sequence);

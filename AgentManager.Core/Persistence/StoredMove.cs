@@ -1,0 +1,95 @@
+using System.Runtime.CompilerServices;
+using AgentManager.Events;
+using AgentManager.Lifecycle;
+
+namespace AgentManager.Persistence;
+
+/// <summary>One move of a task as the in-memory store's history keeps it. A committed move is held as the object the
+/// engine made until its workflow is marked published (<see cref="StateChanges.PublishedWorkflows"/>): reads until
+/// then give that instance, as they always did. The mark compacts it into this slot's values (32 bytes: the task id,
+/// the reason, actor, correlation id and time in a <see cref="MoveCommon"/> shared with the moves before it that have
+/// the same ones, the states, trigger, attempt and sequence), so that the store no longer keeps one
+/// 104-byte object per move for every collection to mark and copy; a read makes an equal
+/// <see cref="TaskTransition"/> with the correlation id and the bus sequence the published object had.</summary>
+internal struct StoredMove
+{
+    /// <summary>The move object until compacted, then its task id.</summary>
+    private object _moveOrTaskId;
+    private MoveCommon? _common;
+    private long _sequence;
+    private int _attempt;
+    private byte _from;
+    private byte _to;
+    private byte _trigger;
+
+    public StoredMove(TaskTransition move)
+    {
+        _moveOrTaskId = move;
+    }
+
+    /// <summary>Gets whether the slot holds the move's values instead of the object.</summary>
+    public readonly bool IsCompact => _moveOrTaskId is string;
+
+    public readonly string TaskId => _moveOrTaskId as string ?? ((TaskTransition)_moveOrTaskId).TaskId;
+
+    /// <summary>Gets the event type of the move, without making it.</summary>
+    public readonly string Type => _moveOrTaskId is TaskTransition move ? move.Type : TaskEvent.TypeOf(To, Trigger);
+
+    private readonly TaskState From => (TaskState)_from;
+
+    private readonly TaskState To => (TaskState)_to;
+
+    private readonly TaskTrigger Trigger => (TaskTrigger)_trigger;
+
+    /// <summary>Keeps the move's values instead of the object, with the sequence the bus gave it (0 if it was never
+    /// published itself); a move whose states or trigger do not fit a byte stays an object.
+    /// <paramref name="last"/> is the common parts of the move compacted before, shared when they are the same.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every move, in the commit after it
+    public void Compact(ref MoveCommon? last)
+    {
+        if (_moveOrTaskId is not TaskTransition move
+            || (uint)move.From > byte.MaxValue
+            || (uint)move.To > byte.MaxValue
+            || (uint)move.Trigger > byte.MaxValue)
+        {
+            return;
+        }
+
+        _common = MoveCommon.Of(move, ref last);
+        _sequence = move.Sequence;
+        _attempt = move.Attempt;
+        (_from, _to) = ((byte)move.From, (byte)move.To);
+        _trigger = (byte)move.Trigger;
+        _moveOrTaskId = move.TaskId;
+    }
+
+    /// <summary>The move as reads give it: the object itself until compacted, then an equal one with the same
+    /// correlation id and sequence.</summary>
+    public readonly TaskTransition ToMove(string workflowId) =>
+        _moveOrTaskId as TaskTransition ?? Make(workflowId, _sequence);
+
+    /// <summary>A new, unpublished instance of the move (sequence 0), with its correlation id.</summary>
+    public readonly TaskTransition ToUnpublished(string workflowId) =>
+        _moveOrTaskId is TaskTransition move ? move with { } : Make(workflowId, 0);
+
+    private readonly TaskTransition Make(string workflowId, long sequence)
+    {
+        var move = TaskTransition.OfValid(
+            workflowId,
+            (string)_moveOrTaskId,
+            From,
+            To,
+            Trigger,
+            _common!.Reason,
+            _common.Actor,
+            _attempt,
+            _common.Timestamp);
+        if (_common.CorrelationId is { } correlationId)
+        {
+            move.StampCorrelationId(correlationId);
+        }
+
+        move.Sequence = sequence;
+        return move;
+    }
+}
