@@ -240,6 +240,7 @@ public sealed partial class TaskGraph
 
     internal void CollectDescendants(int index, List<int> result)
     {
+        EnsureSearchArrays();
         var seen = ++_epoch;
         _mark[index] = seen;
         var start = result.Count;

@@ -164,6 +164,7 @@ internal sealed partial class WorkflowEngine
         }
 
         MarkDirty(run);
+        _dirtyTasks.EnsureCapacity(_dirtyTasks.Count + run.Tasks.Length); // one array, not a doubling series of them
         foreach (var task in run.Tasks)
         {
             MarkDirty(task);
@@ -603,6 +604,11 @@ internal sealed partial class WorkflowEngine
         // workflow's start) whole records go instead: small objects that die young, where a struct array that large
         // would sit in the large object heap until a full collection.
         var room = MaxTaskChanges - _changes.TaskChanges.Count;
+        if (_dirtyTasks.Count > room)
+        {
+            _changes.Tasks.EnsureCapacity(_changes.Tasks.Count + _dirtyTasks.Count);
+        }
+
         foreach (var task in _dirtyTasks)
         {
             task.Dirty = false;

@@ -22,6 +22,12 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
 
     public string Name => "agentmanager";
 
+    /// <summary>Gets or sets what runs just before the engine's <c>CreateAsync</c> is called (the profile's create phase).</summary>
+    public Action? CreateCalled { get; set; }
+
+    /// <summary>Gets or sets what runs as soon as the engine's <c>CreateAsync</c> returned.</summary>
+    public Action? CreateReturned { get; set; }
+
     public string? Unsupported(Workload workload) => null;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -48,7 +54,8 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
         _hops = hops;
         var clock = Stopwatch.StartNew();
         var atStart = PhaseCost.Now();
-        var (id, defined, atDefined) = await CreateAsync(engine, workload, clock, cancellationToken);
+        var (id, defined, atDefined) = await CreateAsync(engine, workload, clock, CreateCalled, cancellationToken);
+        CreateReturned?.Invoke();
         var created = clock.Elapsed;
         var atCreated = PhaseCost.Now();
         await engine.StartAsync(id, cancellationToken);
@@ -63,7 +70,7 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
     /// <summary>Describes the workload and creates the workflow. A method of its own, so that the definition, which
     /// the engine does not keep past create, is not kept by this caller either (a local of <see cref="RunAsync"/> would
     /// live in its state machine until the run ends).</summary>
-    private static async Task<(string Id, TimeSpan Defined, PhaseCost AtDefined)> CreateAsync(IWorkflowEngine engine, Workload workload, Stopwatch clock, CancellationToken cancellationToken)
+    private static async Task<(string Id, TimeSpan Defined, PhaseCost AtDefined)> CreateAsync(IWorkflowEngine engine, Workload workload, Stopwatch clock, Action? createCalled, CancellationToken cancellationToken)
     {
         var workflow = new WorkflowDefinition { DefaultAgentId = AgentId };
         for (var i = 0; i < workload.Count; i++)
@@ -79,6 +86,7 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
 
         var defined = clock.Elapsed;
         var atDefined = PhaseCost.Now();
+        createCalled?.Invoke();
         return (await engine.CreateAsync(workflow, cancellationToken), defined, atDefined);
     }
 
