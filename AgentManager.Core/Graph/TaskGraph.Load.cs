@@ -44,10 +44,17 @@ public sealed partial class TaskGraph
         _dependencies.Adopt(offsets, prerequisites, total);
         _dependents.Adopt(outgoing.Offsets, outgoing.Targets, total);
         _edgeCount = offsets[total];
-        _ready.EnsureCapacity(total);
+        var ready = 0;
         for (var v = 0; v < total; v++)
         {
             _unmet[v] = offsets[v + 1] - offsets[v];
+            ready += _unmet[v] == 0 ? 1 : 0;
+        }
+
+        _ready.EnsureIndexes(total);
+        _ready.EnsureMembers(ready);
+        for (var v = 0; v < total; v++)
+        {
             if (_unmet[v] == 0)
             {
                 _ready.Add(v);
