@@ -193,6 +193,7 @@ internal sealed partial class WorkflowEngine
         MarkDirty(run);
         _changes.Events.Add(new WorkflowEvent(EventTypes.WorkflowStarted, run.Id, now));
         EngineLog.WorkflowStarted(_logger, run.Id, run.Tasks.Length);
+        ReserveForRoots(run);
         foreach (var task in run.Tasks)
         {
             if (task.Dependencies.Count == 0)
@@ -202,6 +203,32 @@ internal sealed partial class WorkflowEngine
         }
 
         _replies.Add(command);
+    }
+
+    /// <summary>Sizes the dispatch queue's line and the turn's dirty list once for the tasks a start makes ready, when
+    /// they share a priority (100,000 tasks without dependencies would grow them one doubling at a time).</summary>
+    private void ReserveForRoots(WorkflowRun run)
+    {
+        var roots = 0;
+        var priority = 0;
+        foreach (var task in run.Tasks)
+        {
+            if (task.Dependencies.Count == 0)
+            {
+                if (roots++ > 0 && task.Priority != priority)
+                {
+                    return;
+                }
+
+                priority = task.Priority;
+            }
+        }
+
+        if (roots > 0)
+        {
+            _queue.Reserve(priority, roots);
+            _dirtyTasks.EnsureCapacity(_dirtyTasks.Count + roots);
+        }
     }
 
     private void OnResume(ResumeWorkflowCommand command)
