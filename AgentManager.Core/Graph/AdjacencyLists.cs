@@ -92,6 +92,31 @@ internal sealed class AdjacencyLists
         _live += length;
     }
 
+    /// <summary>Takes compressed rows over as the whole of an empty instance: vertex v gets
+    /// <c>neighbours[offsets[v] .. offsets[v + 1]]</c> for v below <paramref name="vertices"/>; the array becomes the
+    /// pool (entries past the last row are free room).</summary>
+    public void Adopt(int[] offsets, int[] neighbours, int vertices)
+    {
+        if (_used != 0)
+        {
+            throw new InvalidOperationException("Only an empty instance adopts rows.");
+        }
+
+        _start = new int[vertices];
+        _count = new int[vertices];
+        _capacity = new int[vertices];
+        for (var v = 0; v < vertices; v++)
+        {
+            _start[v] = offsets[v];
+            _count[v] = offsets[v + 1] - offsets[v];
+            _capacity[v] = _count[v];
+        }
+
+        _pool = neighbours;
+        _used = offsets[vertices];
+        _live = _used;
+    }
+
     private void Move(int vertex, int capacity)
     {
         EnsurePool(capacity);

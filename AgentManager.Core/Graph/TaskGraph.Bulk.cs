@@ -311,7 +311,6 @@ public sealed partial class TaskGraph
         }
 
         _edgeCount += incoming.Offsets[total];
-        _ready.EnsureCapacity(_ready.Count + newIds.Count);
         for (var v = 0; v < total; v++)
         {
             foreach (var p in incoming.Of(v))

@@ -4,6 +4,7 @@ namespace AgentManager.Graph;
 /// each dependency runs from a lower number to a higher one.</summary>
 public sealed partial class TaskGraph
 {
+    // Only searches use these (a reorder, a task's descendants): a loaded graph makes them at its first search.
     private int[] _mark = new int[16];
     private int[] _parent = new int[16];
     private int _epoch;
@@ -13,6 +14,7 @@ public sealed partial class TaskGraph
     /// between the two; finding the dependency from the dependent means a cycle, reported before anything changes.</summary>
     private void Reorder(int dependency, int dependent, string taskId, string dependsOn)
     {
+        EnsureSearchArrays();
         var lower = _order[dependent];
         var upper = _order[dependency];
         var forwardMark = ++_epoch;
@@ -84,6 +86,15 @@ public sealed partial class TaskGraph
         foreach (var node in forward)
         {
             _order[node] = slots[k++];
+        }
+    }
+
+    private void EnsureSearchArrays()
+    {
+        if (_mark.Length < _ids.Length)
+        {
+            Array.Resize(ref _mark, _ids.Length);
+            Array.Resize(ref _parent, _ids.Length);
         }
     }
 

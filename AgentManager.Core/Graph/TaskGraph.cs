@@ -14,7 +14,7 @@ public sealed partial class TaskGraph
 {
     private readonly AdjacencyLists _dependents = new();
     private readonly AdjacencyLists _dependencies = new();
-    private readonly HashSet<int> _ready = [];
+    private readonly IndexSet _ready = new();
     private TaskIndex _indexOf = new();
     private string?[] _ids = new string?[16];
     private int[] _unmet = new int[16];
@@ -30,6 +30,7 @@ public sealed partial class TaskGraph
         ReadyTasks = new ReadyView(this);
         _dependents.EnsureVertices(_ids.Length);
         _dependencies.EnsureVertices(_ids.Length);
+        _ready.EnsureIndexes(_ids.Length);
     }
 
     /// <summary>Gets the number of tasks.</summary>
@@ -240,6 +241,7 @@ public sealed partial class TaskGraph
 
     internal void CollectDescendants(int index, List<int> result)
     {
+        EnsureSearchArrays();
         var seen = ++_epoch;
         _mark[index] = seen;
         var start = result.Count;
@@ -328,6 +330,7 @@ public sealed partial class TaskGraph
         Array.Resize(ref _parent, capacity);
         _dependents.EnsureVertices(capacity);
         _dependencies.EnsureVertices(capacity);
+        _ready.EnsureIndexes(capacity);
     }
 
     private sealed class ReadyView(TaskGraph graph) : IReadOnlyCollection<string>
@@ -336,9 +339,15 @@ public sealed partial class TaskGraph
 
         public IEnumerator<string> GetEnumerator()
         {
-            foreach (var index in graph._ready)
+            var ready = graph._ready;
+            var version = ready.Version;
+            for (var i = 0; i < ready.Count; i++)
             {
-                yield return graph._ids[index]!;
+                yield return graph._ids[ready[i]]!;
+                if (ready.Version != version)
+                {
+                    throw new InvalidOperationException("The graph changed; enumeration of its ready tasks cannot go on.");
+                }
             }
         }
 

@@ -76,6 +76,20 @@ internal sealed class DispatchQueue<T>
         _queuedCount++;
     }
 
+    /// <summary>Makes room for <paramref name="count"/> more items of one priority (a large workflow's start), so that its
+    /// line takes one array instead of a doubling series of them on the large object heap.</summary>
+    public void Reserve(int priority, int count)
+    {
+        if (_linesByPriority.TryGetValue(priority, out var line))
+        {
+            line.EnsureCapacity(line.Count + count);
+        }
+        else
+        {
+            _linesByPriority[priority] = new Queue<Entry>(count);
+        }
+    }
+
     /// <summary>Hands out the first item in line whose resources are all free, and takes those resources.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every dispatch
     public bool TryDequeue(out T item, out string[] resources)

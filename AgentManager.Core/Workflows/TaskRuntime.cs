@@ -22,10 +22,12 @@ internal sealed class TaskRuntime
 
     public required WorkflowRun Run { get; init; }
 
-    /// <summary>Gets or sets the task's index in the workflow's graph; the compiler sets it once the graph is built.</summary>
-    public int Index { get; set; }
-
+    /// <summary>Gets the task's position among the workflow's tasks, which is also its index in the workflow's graph (the
+    /// compiler loads the graph in that order).</summary>
     public required int Ordinal { get; init; }
+
+    /// <summary>Gets the task's index in the workflow's graph: its <see cref="Ordinal"/>.</summary>
+    public int Index => Ordinal;
 
     public required string Id { get; init; }
 

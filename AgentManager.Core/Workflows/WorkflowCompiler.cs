@@ -30,9 +30,18 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
         }
 
         var workRoot = Path.GetFullPath(definition.WorkRoot ?? Path.Combine(options.WorkRoot, Ids.IsValid(workflowId) ? workflowId : "invalid"));
-        var ids = new HashSet<string>(definition.Tasks.Count, StringComparer.Ordinal); // sized once: no grown copies
-        foreach (var task in definition.Tasks)
+        var declared = definition.Tasks;
+
+        // The task ids are checked and indexed once, into the index the graph keeps: a task's graph index is its position
+        // among the tasks compiled, so the dependencies are resolved here once, to indexes, and the graph is loaded
+        // from them without hashing an id again. Sized once: no grown copies.
+        var index = new TaskIndex(declared.Count);
+        var ids = new string[declared.Count];
+        var compiled = 0;
+        var declaredEdges = 0;
+        for (var i = 0; i < declared.Count; i++)
         {
+            var task = declared[i];
             if (task is null)
             {
                 errors.Add("The task list contains a null entry.");
@@ -41,9 +50,15 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
             {
                 errors.Add("Task id " + Ids.Describe(task.Id));
             }
-            else if (!ids.Add(task.Id))
+            else
             {
-                errors.Add($"Task id '{task.Id}' is used more than once; task ids must be unique.");
+                if (!index.TryAdd(task.Id, compiled))
+                {
+                    errors.Add($"Task id '{task.Id}' is used more than once; task ids must be unique.");
+                }
+
+                ids[compiled++] = task.Id;
+                declaredEdges += task.DependenciesOrEmpty.Count;
             }
         }
 
@@ -60,35 +75,25 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
         {
             Budget = definition.Budget?.Clone(),
         };
-        var tasks = new TaskRuntime[definition.Tasks.Count];
-        var count = 0;
-        var dependencies = new List<TaskDependency>();
+        var tasks = new TaskRuntime[compiled];
+        var edges = new DependencyRows(compiled, declaredEdges);
+        var everyIdValid = compiled == declared.Count;
         var scope = new CompileScope(workRoot, errors);
-        foreach (var task in definition.Tasks)
+        var ordinal = 0;
+        for (var i = 0; i < declared.Count; i++)
         {
-            if (task is null || !Ids.IsValid(task.Id))
+            var task = declared[i];
+            if (!everyIdValid && (task is null || !Ids.IsValid(task.Id)))
             {
                 continue;
             }
 
-            // Duplicates are skipped, the first occurrence kept. A short list is searched in place: most tasks
-            // have a few dependencies, and a set per task cost ~360 B per task on the `layers` benchmark (3 each).
-            var declared = task.DependenciesOrEmpty;
-            var deduplicated = declared.Count > ShortDependencyList;
-            var listed = deduplicated ? declared.Distinct(StringComparer.Ordinal).ToArray() : declared;
-            for (var d = 0; d < listed.Count; d++)
-            {
-                var dependency = listed[d];
-                if (deduplicated || !RepeatsAnEarlier(listed, d))
-                {
-                    AddDependency(task, dependency, ids, dependencies, errors);
-                }
-            }
-
-            tasks[count] = CompileTask(definition, task, scope, run, count);
-            count++;
+            var dependencies = ResolveDependencies(task, ordinal, index, ids, edges, errors);
+            tasks[ordinal] = CompileTask(definition, task, scope, run, ordinal, dependencies);
+            ordinal++;
         }
 
+        edges.End(compiled);
         if (definition.Budget is { } budget)
         {
             errors.AddRange(budget.Validate("WorkflowDefinition.Budget."));
@@ -98,7 +103,7 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
         {
             try
             {
-                graph.AddRange(tasks.Select(t => t.Id), dependencies);
+                graph.Load(ids, index, edges.Offsets, edges.Prerequisites);
             }
             catch (DependencyCycleException cycle)
             {
@@ -112,62 +117,47 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
             throw new WorkflowValidationException(errors.Distinct(StringComparer.Ordinal).ToArray());
         }
 
-        var indexCount = 0;
-        var inOrder = true;
-        foreach (var task in tasks)
-        {
-            task.Index = graph.IndexOf(task.Id);
-            indexCount = Math.Max(indexCount, task.Index + 1);
-            inOrder &= task.Index == task.Ordinal;
-        }
-
-        // A new graph numbers the tasks in definition order: then one array serves both orders.
-        var byIndex = inOrder && indexCount == tasks.Length ? tasks : new TaskRuntime[indexCount];
-        if (byIndex != tasks)
-        {
-            foreach (var task in tasks)
-            {
-                byIndex[task.Index] = task;
-            }
-        }
-
         run.Tasks = tasks;
-        run.TasksByIndex = byIndex;
         return run;
     }
 
-    private const int ShortDependencyList = 16;
-
-    private static bool RepeatsAnEarlier(IReadOnlyList<string> list, int index)
+    /// <summary>Checks a task's dependencies and adds each distinct one, as a graph index, to its row of
+    /// <paramref name="edges"/>.</summary>
+    /// <returns>The task's dependencies as declared (repeats kept), each known one as the instance of its task's id, so
+    /// that the engine and the store keep no second copy of the names.</returns>
+    private static string[] ResolveDependencies(TaskDefinition task, int ordinal, TaskIndex index, string[] ids, DependencyRows edges, List<string> errors)
     {
-        for (var i = 0; i < index; i++)
+        var declared = task.DependenciesOrEmpty;
+        edges.StartRow(ordinal);
+        if (declared.Count == 0)
         {
-            if (string.Equals(list[i], list[index], StringComparison.Ordinal))
+            return [];
+        }
+
+        var names = new string[declared.Count];
+        for (var d = 0; d < declared.Count; d++)
+        {
+            var dependency = declared[d];
+            names[d] = dependency;
+            if (dependency == task.Id)
             {
-                return true;
+                errors.Add($"Task '{task.Id}' depends on itself.");
+            }
+            else if (dependency is null || !index.TryGetValue(dependency, out var prerequisite))
+            {
+                errors.Add($"Task '{task.Id}' depends on '{dependency}', which is not a task of this workflow.");
+            }
+            else
+            {
+                names[d] = ids[prerequisite];
+                edges.AddDistinct(ordinal, prerequisite); // a repeat is skipped, the first occurrence kept
             }
         }
 
-        return false;
+        return names;
     }
 
-    private static void AddDependency(TaskDefinition task, string dependency, HashSet<string> ids, List<TaskDependency> dependencies, List<string> errors)
-    {
-        if (dependency == task.Id)
-        {
-            errors.Add($"Task '{task.Id}' depends on itself.");
-        }
-        else if (!ids.Contains(dependency))
-        {
-            errors.Add($"Task '{task.Id}' depends on '{dependency}', which is not a task of this workflow.");
-        }
-        else
-        {
-            dependencies.Add(new TaskDependency(task.Id, dependency));
-        }
-    }
-
-    private TaskRuntime CompileTask(WorkflowDefinition definition, TaskDefinition task, CompileScope scope, WorkflowRun run, int ordinal)
+    private TaskRuntime CompileTask(WorkflowDefinition definition, TaskDefinition task, CompileScope scope, WorkflowRun run, int ordinal, string[] dependencies)
     {
         var (workRoot, errors) = (scope.WorkRoot, scope.Errors);
         var agentId = task.AgentId ?? definition.DefaultAgentId;
@@ -275,7 +265,7 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
             Title = task.Title,
             Priority = task.Priority,
             Profile = profile,
-            Dependencies = task.DependenciesOrEmpty.Count == 0 ? [] : [.. task.DependenciesOrEmpty],
+            Dependencies = dependencies,
             Budget = task.Budget?.Clone(),
         };
     }

@@ -164,6 +164,7 @@ internal sealed partial class WorkflowEngine
         }
 
         MarkDirty(run);
+        _dirtyTasks.EnsureCapacity(_dirtyTasks.Count + run.Tasks.Length); // one array, not a doubling series of them
         foreach (var task in run.Tasks)
         {
             MarkDirty(task);
@@ -192,6 +193,7 @@ internal sealed partial class WorkflowEngine
         MarkDirty(run);
         _changes.Events.Add(new WorkflowEvent(EventTypes.WorkflowStarted, run.Id, now));
         EngineLog.WorkflowStarted(_logger, run.Id, run.Tasks.Length);
+        ReserveForRoots(run);
         foreach (var task in run.Tasks)
         {
             if (task.Dependencies.Count == 0)
@@ -201,6 +203,32 @@ internal sealed partial class WorkflowEngine
         }
 
         _replies.Add(command);
+    }
+
+    /// <summary>Sizes the dispatch queue's line and the turn's dirty list once for the tasks a start makes ready, when
+    /// they share a priority (100,000 tasks without dependencies would grow them one doubling at a time).</summary>
+    private void ReserveForRoots(WorkflowRun run)
+    {
+        var roots = 0;
+        var priority = 0;
+        foreach (var task in run.Tasks)
+        {
+            if (task.Dependencies.Count == 0)
+            {
+                if (roots++ > 0 && task.Priority != priority)
+                {
+                    return;
+                }
+
+                priority = task.Priority;
+            }
+        }
+
+        if (roots > 0)
+        {
+            _queue.Reserve(priority, roots);
+            _dirtyTasks.EnsureCapacity(_dirtyTasks.Count + roots);
+        }
     }
 
     private void OnResume(ResumeWorkflowCommand command)
@@ -628,6 +656,11 @@ internal sealed partial class WorkflowEngine
         // workflow's start) whole records go instead: small objects that die young, where a struct array that large
         // would sit in the large object heap until a full collection.
         var room = MaxTaskChanges - _changes.TaskChanges.Count;
+        if (_dirtyTasks.Count > room)
+        {
+            _changes.Tasks.EnsureCapacity(_changes.Tasks.Count + _dirtyTasks.Count);
+        }
+
         foreach (var task in _dirtyTasks)
         {
             task.Dirty = false;

@@ -131,9 +131,25 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         }
     }
 
-    public async Task<string> CreateAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default)
+    public Task<string> CreateAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default)
     {
-        var run = _compiler.Compile(definition);
+        // Compiled outside the async part, which would keep the definition (an argument) until the create commit: a large
+        // definition is then garbage before that commit's collections instead of copied by them into an older generation.
+        WorkflowRun run;
+        try
+        {
+            run = _compiler.Compile(definition);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<string>(ex); // as an async method reports it
+        }
+
+        return CreateAsync(run, cancellationToken);
+    }
+
+    private async Task<string> CreateAsync(WorkflowRun run, CancellationToken cancellationToken)
+    {
         if (await _store.GetWorkflowAsync(run.Id, cancellationToken).ConfigureAwait(false) is not null)
         {
             throw new WorkflowValidationException([$"Workflow id '{run.Id}' is already in use."]);

@@ -8,10 +8,26 @@ public static class WorkflowEngineExtensions
     /// <param name="definition">The workflow.</param>
     /// <param name="cancellationToken">Stops waiting and cancels the workflow.</param>
     /// <returns>The final summary.</returns>
-    public static async Task<WorkflowSummary> RunAsync(this IWorkflowEngine engine, WorkflowDefinition definition, CancellationToken cancellationToken = default)
+    public static Task<WorkflowSummary> RunAsync(this IWorkflowEngine engine, WorkflowDefinition definition, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(engine);
-        var id = await engine.CreateAsync(definition, cancellationToken).ConfigureAwait(false);
+        // Not an async method itself: that would keep the definition (an argument) until the workflow finished.
+        Task<string> created;
+        try
+        {
+            ArgumentNullException.ThrowIfNull(engine);
+            created = engine.CreateAsync(definition, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<WorkflowSummary>(ex); // as an async method reports it
+        }
+
+        return StartAndWaitAsync(engine, created, cancellationToken);
+    }
+
+    private static async Task<WorkflowSummary> StartAndWaitAsync(IWorkflowEngine engine, Task<string> created, CancellationToken cancellationToken)
+    {
+        var id = await created.ConfigureAwait(false);
         await engine.StartAsync(id, cancellationToken).ConfigureAwait(false);
         try
         {

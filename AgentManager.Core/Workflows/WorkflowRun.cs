@@ -33,11 +33,11 @@ internal sealed class WorkflowRun
 
     public DateTimeOffset CreatedAt { get; }
 
-    /// <summary>Gets or sets the tasks by graph index.</summary>
-    public TaskRuntime[] TasksByIndex { get; set; } = [];
-
-    /// <summary>Gets or sets the tasks in definition order.</summary>
+    /// <summary>Gets or sets the tasks in definition order, which is also the order of their graph indexes.</summary>
     public TaskRuntime[] Tasks { get; set; } = [];
+
+    /// <summary>Gets the tasks by graph index: <see cref="Tasks"/>, since the compiler numbers the graph in definition order.</summary>
+    public TaskRuntime[] TasksByIndex => Tasks;
 
     public WorkflowStatus Status { get; set; } = WorkflowStatus.Created;
 

@@ -12,6 +12,7 @@ internal sealed class AllocationListener : EventListener
     // Initialized before the base constructor runs, which may already call OnEventSourceCreated.
     private readonly Lock _sync = new();
     private readonly Dictionary<string, (long Bytes, int Ticks)> _byType = new(StringComparer.Ordinal);
+    private bool _stopped;
 
     public long TotalBytes
     {
@@ -24,13 +25,28 @@ internal sealed class AllocationListener : EventListener
         }
     }
 
+    /// <summary>Drops what was counted and counts again.</summary>
     public void Reset()
     {
         lock (_sync)
         {
             _byType.Clear();
+            _stopped = false;
         }
     }
+
+    /// <summary>Counts nothing more.</summary>
+    public void Stop()
+    {
+        lock (_sync)
+        {
+            _stopped = true;
+        }
+    }
+
+    /// <summary>Waits for the samples of allocations made before the call: the runtime hands them to the listener late,
+    /// in batches (a guess of a second, for a phase boundary in the profile, not for a timed run).</summary>
+    public static void LetSamplesArrive() => Thread.Sleep(TimeSpan.FromSeconds(1));
 
     public IReadOnlyList<(string Type, long Bytes, int Ticks)> Top(int count)
     {
@@ -59,6 +75,11 @@ internal sealed class AllocationListener : EventListener
         var bytes = Payload(eventData, "AllocationAmount64") is ulong amount64 ? (long)amount64 : Convert.ToInt64(Payload(eventData, "AllocationAmount") ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
         lock (_sync)
         {
+            if (_stopped)
+            {
+                return;
+            }
+
             _byType.TryGetValue(type, out var sum);
             _byType[type] = (sum.Bytes + bytes, sum.Ticks + 1);
         }

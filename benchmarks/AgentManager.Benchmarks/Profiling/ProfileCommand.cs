@@ -4,10 +4,10 @@ using AgentManager.Benchmarks.Throughput;
 
 namespace AgentManager.Benchmarks.Profiling;
 
-/// <summary><c>profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K] [--attempts A]</c>: one throughput
-/// run with allocation sampling, printing its result line and the types that take most of the allocated bytes. With
-/// <c>--attempts</c> A above 1 (agentmanager only) every task fails A − 1 attempts before it passes, each retried at
-/// once.</summary>
+/// <summary><c>profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K] [--attempts A] [--phase run|create]</c>:
+/// one throughput run with allocation sampling, printing its result line and the types that take most of the allocated
+/// bytes, over the whole timed run or (agentmanager) only its create phase. With <c>--attempts</c> A above 1
+/// (agentmanager only) every task fails A − 1 attempts before it passes, each retried at once.</summary>
 internal static class ProfileCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
@@ -19,10 +19,16 @@ internal static class ProfileCommand
         var concurrency = line.Int("concurrency", ThroughputCommand.DefaultConcurrency);
         var top = line.Int("top", 20);
         var attempts = line.Int("attempts", 1);
+        var phase = line.Text("phase", "run");
         line.ThrowIfUnknown();
         if (attempts < 1 || (attempts > 1 && engineName != "agentmanager"))
         {
             throw new UsageException($"--attempts is {attempts}; it must be at least 1, and above 1 only with the agentmanager engine.");
+        }
+
+        if (phase is not ("run" or "create"))
+        {
+            throw new UsageException($"--phase {phase}: expected run (the whole timed run) or create (agentmanager's CreateAsync).");
         }
 
         var workload = Workload.Create(kind, count);
@@ -32,13 +38,37 @@ internal static class ProfileCommand
             throw new UsageException($"{engine.Name} cannot run the {kind.Name()} workload: {reason}.");
         }
 
+        var creating = engine as AgentManagerEngine;
+        if (phase == "create" && creating is null)
+        {
+            throw new UsageException($"--phase create is for the agentmanager engine, not {engine.Name}.");
+        }
+
         using var allocations = new AllocationListener();
+        void BeforeTimedRun()
+        {
+            allocations.Reset();
+            if (phase == "create")
+            {
+                creating!.CreateCalled = () =>
+                {
+                    AllocationListener.LetSamplesArrive();
+                    allocations.Reset();
+                };
+                creating.CreateReturned = () =>
+                {
+                    AllocationListener.LetSamplesArrive();
+                    allocations.Stop();
+                };
+            }
+        }
+
         var result = await ThroughputCommand.MeasureAsync(
-            engine, workload, warmup: true, TimeSpan.FromSeconds(ThroughputCommand.DefaultTimeoutSeconds), log, beforeTimedRun: allocations.Reset);
+            engine, workload, warmup: true, TimeSpan.FromSeconds(ThroughputCommand.DefaultTimeoutSeconds), log, beforeTimedRun: BeforeTimedRun);
         output.WriteLine(result);
         var total = allocations.TotalBytes;
         output.WriteLine();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Allocations sampled by type (GCAllocationTick, ~100 KB per sample), {total / 1048576.0:0} MB in all, {(double)total / count:0} B per task ({attempts} attempt(s) each):"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Allocations sampled by type (GCAllocationTick, ~100 KB per sample){(phase == "create" ? " in CreateAsync" : "")}, {total / 1048576.0:0} MB in all, {(double)total / count:0} B per task ({attempts} attempt(s) each):"));
         output.WriteLine();
         output.WriteLine("| type | share | ≈ B per task |");
         output.WriteLine("|---|---:|---:|");

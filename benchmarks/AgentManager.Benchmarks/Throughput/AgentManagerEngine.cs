@@ -24,6 +24,12 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
 
     public string Name => "agentmanager";
 
+    /// <summary>Gets or sets what runs just before the engine's <c>CreateAsync</c> is called (the profile's create phase).</summary>
+    public Action? CreateCalled { get; set; }
+
+    /// <summary>Gets or sets what runs as soon as the engine's <c>CreateAsync</c> returned.</summary>
+    public Action? CreateReturned { get; set; }
+
     public string? Unsupported(Workload workload) => null;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -58,7 +64,8 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
         _hops = hops;
         var clock = Stopwatch.StartNew();
         var atStart = PhaseCost.Now();
-        var (id, defined) = await CreateAsync(engine, workload, clock, cancellationToken);
+        var (id, defined, atDefined) = await CreateAsync(engine, workload, clock, CreateCalled, cancellationToken);
+        CreateReturned?.Invoke();
         var created = clock.Elapsed;
         var atCreated = PhaseCost.Now();
         await engine.StartAsync(id, cancellationToken);
@@ -67,13 +74,13 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
         var atFinished = PhaseCost.Now();
         await engine.GetSummaryAsync(id, cancellationToken);
         log?.WriteLine($"agentmanager/{workload.Kind.Name()}: define {Ms(defined)} ms, create (validate, graph, records) {Ms(created - defined)} ms, start to completion summary {Ms(finished - created)} ms (of which a summary alone takes {Ms(clock.Elapsed - finished)} ms)");
-        log?.WriteLine($"agentmanager/{workload.Kind.Name()}: define and create {atCreated.Minus(atStart)}; start to completion {atFinished.Minus(atCreated)}");
+        log?.WriteLine($"agentmanager/{workload.Kind.Name()}: define {atDefined.Minus(atStart)}; create {atCreated.Minus(atDefined)}; start to completion {atFinished.Minus(atCreated)}");
     }
 
     /// <summary>Describes the workload and creates the workflow. A method of its own, so that the definition, which
     /// the engine does not keep past create, is not kept by this caller either (a local of <see cref="RunAsync"/> would
     /// live in its state machine until the run ends).</summary>
-    private static async Task<(string Id, TimeSpan Defined)> CreateAsync(IWorkflowEngine engine, Workload workload, Stopwatch clock, CancellationToken cancellationToken)
+    private static async Task<(string Id, TimeSpan Defined, PhaseCost AtDefined)> CreateAsync(IWorkflowEngine engine, Workload workload, Stopwatch clock, Action? createCalled, CancellationToken cancellationToken)
     {
         var workflow = new WorkflowDefinition { DefaultAgentId = AgentId };
         for (var i = 0; i < workload.Count; i++)
@@ -88,7 +95,9 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
         }
 
         var defined = clock.Elapsed;
-        return (await engine.CreateAsync(workflow, cancellationToken), defined);
+        var atDefined = PhaseCost.Now();
+        createCalled?.Invoke();
+        return (await engine.CreateAsync(workflow, cancellationToken), defined, atDefined);
     }
 
     /// <summary>Waits for completion and checks the summary; it is not kept, so that the timed second summary is

@@ -20,6 +20,31 @@ public sealed class TaskGraphTests
         return graph;
     }
 
+    /// <summary>Reading the ready tasks while completing them one by one fails loudly instead of skipping or repeating
+    /// a task; a snapshot taken first is the way to do it.</summary>
+    [Fact]
+    public void ReadyTasks_GraphChangedWhileEnumerating_Throws_ASnapshotDoesNot()
+    {
+        var graph = Build(["a", "b", "c", "d"], ("d", "a"));
+
+        Assert.Throws<InvalidOperationException>(() =>
+        {
+            foreach (var id in graph.ReadyTasks)
+            {
+                graph.MarkCompleted(id);
+            }
+        });
+
+        Assert.True(graph.IsCompleted("a"));
+        Assert.Equal(["b", "c", "d"], graph.ReadyTasks.Order());
+        foreach (var id in graph.ReadyTasks.ToArray())
+        {
+            graph.MarkCompleted(id);
+        }
+
+        Assert.Empty(graph.ReadyTasks);
+    }
+
     [Fact]
     public void AddTask_NewTask_IsReadyAtOnce()
     {

@@ -32,6 +32,27 @@ public sealed class DispatchQueueTests
         Assert.Equal(["high-1", "high-2", "mid", "low-1", "low-2"], Drain(queue));
     }
 
+    /// <summary>Room reserved for a priority (a large start) changes nothing in what is handed out: a reserved line
+    /// that is empty is not in line, and items of it and of other priorities keep their order.</summary>
+    [Fact]
+    public void Reserve_BeforeOrBetweenEnqueues_KeepsPriorityAndFifoOrder()
+    {
+        var queue = NewQueue();
+        queue.Reserve(5, 1000);
+        queue.Reserve(3, 10);
+        Assert.Equal(0, queue.Count);
+        Assert.False(queue.TryDequeue(out _, out _));
+
+        queue.Enqueue("low-1", 0, null);
+        queue.Enqueue("high-1", 5, null);
+        queue.Reserve(5, 1000);
+        queue.Reserve(0, 10);
+        queue.Enqueue("high-2", 5, null);
+        queue.Enqueue("low-2", 0, null);
+
+        Assert.Equal(["high-1", "high-2", "low-1", "low-2"], Drain(queue));
+    }
+
     [Fact]
     public void Enqueue_PriorityWhoseLineEmptied_TakesItsPlaceAgain()
     {

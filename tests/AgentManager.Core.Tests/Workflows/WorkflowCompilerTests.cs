@@ -80,6 +80,34 @@ public sealed class WorkflowCompilerTests
         }
     }
 
+    /// <summary>A task keeps its dependencies as declared, repeats included, in a copy that later changes to the definition
+    /// do not reach; each name is its task's id instance, so a large workflow keeps no second copy of the names; the
+    /// graph counts a repeated dependency once.</summary>
+    [Fact]
+    public void Compile_Dependencies_KeptAsDeclaredWithTheTasksOwnIds()
+    {
+        var definition = new WorkflowDefinition { Id = "wf-1", DefaultAgentId = "worker" };
+        definition.Agents["worker"] = Worker;
+        definition.Tasks.Add(new TaskDefinition(string.Concat("a", "1")));
+        definition.Tasks.Add(new TaskDefinition("b"));
+        var c = new TaskDefinition("c");
+        c.Dependencies.Add(string.Concat("a", "1"));
+        c.Dependencies.Add("b");
+        c.Dependencies.Add(string.Concat("a", "1"));
+        definition.Tasks.Add(c);
+
+        var run = Compiler(new AgentManagerOptions()).Compile(definition);
+        c.Dependencies.Clear();
+
+        var compiled = run.Tasks[2];
+        Assert.Equal(["a1", "b", "a1"], compiled.Dependencies);
+        Assert.Same(run.Tasks[0].Id, compiled.Dependencies[0]);
+        Assert.Same(run.Tasks[0].Id, compiled.Dependencies[2]);
+        Assert.Equal(["a1", "b"], run.Graph.GetDependencies("c"));
+        Assert.Equal(2, run.Graph.DependencyCount);
+        Assert.Empty(run.Tasks[0].Dependencies);
+    }
+
     [Fact]
     public void Compile_RefusedDefinition_ReportsEveryBrokenRule()
     {
@@ -89,12 +117,27 @@ public sealed class WorkflowCompilerTests
         definition.Tasks.Add(new TaskDefinition("a"));
         definition.Tasks.Add(new TaskDefinition("b") { AgentId = "missing" });
         definition.Tasks.Add(new TaskDefinition("c") { MaxAttempts = 0 });
+        definition.Tasks.Add(null!);
+        definition.Tasks.Add(new TaskDefinition("bad id"));
+        var d = new TaskDefinition("d");
+        d.Dependencies.Add("d");
+        d.Dependencies.Add("ghost");
+        d.Dependencies.Add("ghost");
+        d.Dependencies.Add(null!);
+        d.Dependencies.Add("c");
+        definition.Tasks.Add(d);
 
         var refused = Assert.Throws<WorkflowValidationException>(() => Compiler(new AgentManagerOptions()).Compile(definition));
 
         Assert.Contains(refused.Errors, e => e.Contains("'a' is used more than once", StringComparison.Ordinal));
         Assert.Contains(refused.Errors, e => e.Contains("agent 'missing'", StringComparison.Ordinal));
         Assert.Contains(refused.Errors, e => e.Contains("MaxAttempts 0", StringComparison.Ordinal));
+        Assert.Contains("The task list contains a null entry.", refused.Errors);
+        Assert.Contains(refused.Errors, e => e.Contains("'bad id'", StringComparison.Ordinal));
+        Assert.Contains("Task 'd' depends on itself.", refused.Errors);
+        Assert.Single(refused.Errors, e => e == "Task 'd' depends on 'ghost', which is not a task of this workflow.");
+        Assert.Contains("Task 'd' depends on '', which is not a task of this workflow.", refused.Errors);
+        Assert.Equal(refused.Errors.Distinct(), refused.Errors);
     }
 
     private static WorkflowCompiler Compiler(AgentManagerOptions options) =>
