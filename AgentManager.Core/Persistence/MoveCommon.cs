@@ -29,11 +29,14 @@ internal sealed class MoveCommon
 
     public DateTimeOffset Timestamp => CompactTime.Join(_utcTicks, _offsetMinutes);
 
-    /// <summary>The common parts of <paramref name="move"/>: <paramref name="last"/> when it holds the same string
-    /// instances and time, else a new object, which becomes <paramref name="last"/>.</summary>
+    /// <summary>The common parts of <paramref name="move"/>: the last ones made for a move with a reason (or for one
+    /// without, which most moves are) when they hold the same string instances and time, else a new object, which
+    /// becomes that last one. Two slots, so that the moves without a reason of a turn still share one object when
+    /// moves with reasons (a retry's, a failure's, each its own) come between them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every move
-    public static MoveCommon Of(TaskTransition move, ref MoveCommon? last)
+    public static MoveCommon Of(TaskTransition move, ref MoveCommons lasts)
     {
+        ref var last = ref move.Reason is null ? ref lasts.WithoutReason : ref lasts.WithReason;
         var timestamp = move.Timestamp;
         if (last is null
             || !ReferenceEquals(last.Reason, move.Reason)
@@ -47,4 +50,13 @@ internal sealed class MoveCommon
 
         return last;
     }
+}
+
+/// <summary>The last <see cref="MoveCommon"/> made for a move with a reason and for one without (see
+/// <see cref="MoveCommon.Of"/>).</summary>
+internal struct MoveCommons
+{
+    public MoveCommon? WithReason;
+
+    public MoveCommon? WithoutReason;
 }

@@ -14,7 +14,7 @@ internal sealed class MoveHistory(string workflowId)
     private int _compacted;
 
     /// <summary>The common parts of the move compacted last.</summary>
-    private MoveCommon? _lastCommon;
+    private MoveCommons _lastCommons;
 
     public string WorkflowId { get; } = workflowId;
 
@@ -40,7 +40,7 @@ internal sealed class MoveHistory(string workflowId)
     {
         for (var i = _compacted; i < _moves.Count; i++)
         {
-            _moves.ItemRef(i).Compact(ref _lastCommon);
+            _moves.ItemRef(i).Compact(ref _lastCommons);
         }
 
         _compacted = _moves.Count;

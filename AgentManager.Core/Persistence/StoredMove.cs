@@ -43,9 +43,9 @@ internal struct StoredMove
 
     /// <summary>Keeps the move's values instead of the object, with the sequence the bus gave it (0 if it was never
     /// published itself); a move whose states or trigger do not fit a byte stays an object.
-    /// <paramref name="last"/> is the common parts of the move compacted before, shared when they are the same.</summary>
+    /// <paramref name="lasts"/> are the common parts of the moves compacted before, shared when they are the same.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every move, in the commit after it
-    public void Compact(ref MoveCommon? last)
+    public void Compact(ref MoveCommons lasts)
     {
         if (_moveOrTaskId is not TaskTransition move
             || (uint)move.From > byte.MaxValue
@@ -55,7 +55,7 @@ internal struct StoredMove
             return;
         }
 
-        _common = MoveCommon.Of(move, ref last);
+        _common = MoveCommon.Of(move, ref lasts);
         _sequence = move.Sequence;
         _attempt = move.Attempt;
         (_from, _to) = ((byte)move.From, (byte)move.To);

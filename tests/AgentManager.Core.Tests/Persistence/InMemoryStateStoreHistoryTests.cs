@@ -149,6 +149,26 @@ public sealed class InMemoryStateStoreHistoryTests
         Assert.Equal(actors, read.Select(t => t.Actor));
     }
 
+    /// <summary>The moves of a turn of retries: moves without a reason share their common parts across the moves with
+    /// reasons between them, and neither kind takes the other's reason, nor a neighbour's correlation id.</summary>
+    [Fact]
+    public async Task Reads_AfterTheMark_OfMovesWithAndWithoutReasonsInterleaved_KeepEachMovesOwnValues()
+    {
+        string?[] reasons = [null, "Attempt 2 of 3 after: not yet", null, "not yet", null, null, "Attempt 3 of 3 after: not yet"];
+        string?[] correlations = ["req-1", "req-1", "req-1", "req-1", "req-2", "req-1", "req-1"];
+        var moves = Enumerable.Range(0, reasons.Length)
+            .Select(i => new TaskTransition("wf-1", "t" + i, TaskState.Implementing, TaskState.BlockedRepair, TaskTrigger.AttemptFailed, reasons[i], TaskLifecycle.EngineActor, 1, Epoch) { CorrelationId = correlations[i] })
+            .ToArray();
+        await CommitAsync(moves, [Workflow("wf-1")]);
+        await MarkAsync("wf-1");
+
+        var read = await _store.GetTransitionsAsync("wf-1", null, CancellationToken.None);
+
+        AssertSameMoves(moves, read);
+        Assert.Equal(reasons, read.Select(t => t.Reason));
+        Assert.Equal(correlations, read.Select(t => t.CorrelationId));
+    }
+
     [Fact]
     public async Task Reads_OfAMoveNeverPublished_GiveSequenceZeroAfterTheMark()
     {
@@ -288,8 +308,8 @@ public sealed class InMemoryStateStoreHistoryTests
         move.Sequence = 77;
         var slot = new StoredMove(move);
 
-        MoveCommon? last = null;
-        slot.Compact(ref last);
+        var lasts = default(MoveCommons);
+        slot.Compact(ref lasts);
 
         Assert.True(slot.IsCompact);
         AssertSameMoves([move], [slot.ToMove("wf-1")]);
