@@ -1,39 +1,35 @@
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 
 namespace AgentManager.Events;
 
-/// <summary>The bounded queue of one subscription: many writers, one reader. Writers append to a list
-/// under a lock; the reader swaps the whole list out at once and reads its batch without locking, and
+/// <summary>The bounded queue of one subscription: many writers, one reader. Writers append to an array
+/// under a lock; the reader swaps the whole array out at once and reads its batch without locking, and
 /// is woken only when it had parked on an empty queue.</summary>
 /// <remarks>
 /// <para>A bounded <see cref="Channel{T}"/> took its lock on both sides for every event and woke a parked
 /// reader through the thread pool for nearly every event: 0.2–1.3 µs per delivered event. Here a
-/// publish costs one uncontended lock and a list append; the reader pays one lock and at most one
+/// publish costs one uncontended lock and an array append; the reader pays one lock and at most one
 /// wake-up per batch, and a batch grows by itself while the reader is being woken.</para>
 /// <para>Capacity counts the events queued and not yet taken by the reader, like a bounded channel's;
 /// the batch the reader holds is at most one capacity more. Writers that find the queue full wait in
 /// order, and their events go in ahead of any later write.</para>
+/// <para>What the writers change for every event and what the reader changes for every event sit on cache
+/// lines of their own (<see cref="WriterState"/>, <see cref="ReaderCursor"/>): sharing one, or one with a
+/// neighbouring object on the heap, moved that line between the two cores per event, and which neighbours
+/// the heap gave the queue decided whether a run delivered 3 or 9 million events a second.</para>
 /// </remarks>
 internal sealed class EventQueue
 {
     private const int BatchGrowthSpins = 64;
 
-    private readonly Lock _lock = new();
-    private readonly int _capacity;
     private readonly ReaderSignal _signal = new();
-    private readonly Queue<WaitingWrite> _writers = new();
-    private List<AgentManagerEvent> _incoming = [];
-    private List<AgentManagerEvent> _batch = [];
-    private int _next;
-    private bool _readerParked;
-    private bool _completed;
-
-    // Set under the lock whenever an event is added; read without it by a reader about to park.
-    private volatile bool _added;
+    private WriterState _writeSide = new() { Incoming = [], Lock = new(), Writers = new() };
+    private ReaderCursor _readSide = new() { Batch = [] };
 
     public EventQueue(int capacity)
     {
-        _capacity = capacity;
+        _writeSide.Capacity = capacity;
     }
 
     /// <summary>Queues an event when there is room and no writer waits before it.</summary>
@@ -41,17 +37,16 @@ internal sealed class EventQueue
     public bool TryWrite(AgentManagerEvent @event)
     {
         bool wake;
-        lock (_lock)
+        lock (_writeSide.Lock)
         {
-            if (_completed || _writers.Count > 0 || _incoming.Count >= _capacity)
+            if (_writeSide.Completed || _writeSide.Writers.Count > 0 || _writeSide.IncomingCount >= _writeSide.Capacity)
             {
                 return false;
             }
 
-            _incoming.Add(@event);
-            _added = true;
-            wake = _readerParked;
-            _readerParked = false;
+            Append(@event);
+            wake = _writeSide.ReaderParked;
+            _writeSide.ReaderParked = false;
         }
 
         if (wake)
@@ -68,18 +63,17 @@ internal sealed class EventQueue
     {
         WaitingWrite write;
         var wake = false;
-        lock (_lock)
+        lock (_writeSide.Lock)
         {
-            if (_completed)
+            if (_writeSide.Completed)
             {
                 return ValueTask.FromException(new ChannelClosedException());
             }
 
-            if (_writers.Count == 0 && _incoming.Count < _capacity)
+            if (_writeSide.Writers.Count == 0 && _writeSide.IncomingCount < _writeSide.Capacity)
             {
-                _incoming.Add(@event);
-                _added = true;
-                (wake, _readerParked) = (_readerParked, false);
+                Append(@event);
+                (wake, _writeSide.ReaderParked) = (_writeSide.ReaderParked, false);
                 write = null!;
             }
             else if (cancellationToken.IsCancellationRequested)
@@ -89,7 +83,7 @@ internal sealed class EventQueue
             else
             {
                 write = new WaitingWrite(this, @event);
-                _writers.Enqueue(write);
+                _writeSide.Writers.Enqueue(write);
             }
         }
 
@@ -115,26 +109,29 @@ internal sealed class EventQueue
     /// <summary>Takes the next event. Only the reader calls this.</summary>
     public bool TryRead(out AgentManagerEvent @event)
     {
-        if (_next < _batch.Count)
+        ref var reader = ref _readSide;
+        if (reader.Next < reader.Count)
         {
-            @event = _batch[_next++];
+            @event = reader.Batch[reader.Next++];
             return true;
         }
 
-        _batch.Clear();
-        _next = 0;
+        Array.Clear(reader.Batch, 0, reader.Count);
+        reader.Count = 0;
+        reader.Next = 0;
         List<WaitingWrite>? admitted = null;
-        lock (_lock)
+        lock (_writeSide.Lock)
         {
             AdmitWriters(ref admitted);
-            if (_incoming.Count == 0)
+            if (_writeSide.IncomingCount == 0)
             {
                 @event = null!;
                 return false;
             }
 
-            (_batch, _incoming) = (_incoming, _batch);
-            _added = false;
+            (reader.Batch, _writeSide.Incoming) = (_writeSide.Incoming, reader.Batch);
+            (reader.Count, _writeSide.IncomingCount) = (_writeSide.IncomingCount, 0);
+            _writeSide.Added = false;
             AdmitWriters(ref admitted);
         }
 
@@ -147,7 +144,7 @@ internal sealed class EventQueue
             }
         }
 
-        @event = _batch[_next++];
+        @event = reader.Batch[reader.Next++];
         return true;
     }
 
@@ -155,7 +152,7 @@ internal sealed class EventQueue
     /// empty (<see langword="false"/>). Only the reader calls this, and never twice at once.</summary>
     public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken)
     {
-        if (_next < _batch.Count)
+        if (_readSide.Next < _readSide.Count)
         {
             return new ValueTask<bool>(true);
         }
@@ -165,7 +162,7 @@ internal sealed class EventQueue
         var spinner = default(SpinWait);
         while (!spinner.NextSpinWillYield)
         {
-            if (_added)
+            if (_writeSide.Added)
             {
                 // Let the batch grow a little: taking one event at a time makes the reader's swap and
                 // the writers' appends contend for the lock on every event.
@@ -177,11 +174,11 @@ internal sealed class EventQueue
         }
 
         ValueTask<bool> wait;
-        lock (_lock)
+        lock (_writeSide.Lock)
         {
-            if (_incoming.Count > 0 || _completed)
+            if (_writeSide.IncomingCount > 0 || _writeSide.Completed)
             {
-                return new ValueTask<bool>(_incoming.Count > 0);
+                return new ValueTask<bool>(_writeSide.IncomingCount > 0);
             }
 
             if (cancellationToken.IsCancellationRequested)
@@ -190,7 +187,7 @@ internal sealed class EventQueue
             }
 
             wait = _signal.Reset();
-            _readerParked = true;
+            _writeSide.ReaderParked = true;
         }
 
         if (!cancellationToken.CanBeCanceled)
@@ -207,18 +204,18 @@ internal sealed class EventQueue
     {
         List<WaitingWrite> refused;
         bool wake;
-        lock (_lock)
+        lock (_writeSide.Lock)
         {
-            if (_completed)
+            if (_writeSide.Completed)
             {
                 return;
             }
 
-            _completed = true;
-            refused = [.. _writers.Where(w => !w.Cancelled)];
-            _writers.Clear();
-            wake = _readerParked;
-            _readerParked = false;
+            _writeSide.Completed = true;
+            refused = [.. _writeSide.Writers.Where(w => !w.Cancelled)];
+            _writeSide.Writers.Clear();
+            wake = _writeSide.ReaderParked;
+            _writeSide.ReaderParked = false;
         }
 
         foreach (var write in refused)
@@ -236,16 +233,35 @@ internal sealed class EventQueue
     /// <summary>Moves waiting writers' events into the queue while it has room, in order. Under the lock.</summary>
     private void AdmitWriters(ref List<WaitingWrite>? admitted)
     {
-        while (_writers.Count > 0 && _incoming.Count < _capacity)
+        while (_writeSide.Writers.Count > 0 && _writeSide.IncomingCount < _writeSide.Capacity)
         {
-            var write = _writers.Dequeue();
+            var write = _writeSide.Writers.Dequeue();
             if (!write.Cancelled)
             {
                 write.Admitted = true;
-                _incoming.Add(write.Event);
-                _added = true;
+                Append(write.Event);
                 (admitted ??= []).Add(write);
             }
+        }
+    }
+
+    /// <summary>Appends to the incoming events and flags them for a spinning reader. Under the lock, with room.</summary>
+    private void Append(AgentManagerEvent @event)
+    {
+        var count = _writeSide.IncomingCount;
+        if (count == _writeSide.Incoming.Length)
+        {
+            // At most the capacity: the queue never holds more events than that.
+            Array.Resize(ref _writeSide.Incoming, (int)Math.Min(Math.Max(2L * count, 16), _writeSide.Capacity));
+        }
+
+        _writeSide.Incoming[count] = @event;
+        _writeSide.IncomingCount = count + 1;
+
+        // Written only when it changes, so that a publish does not take the line the reader spins on from it.
+        if (!_writeSide.Added)
+        {
+            _writeSide.Added = true;
         }
     }
 
@@ -262,10 +278,10 @@ internal sealed class EventQueue
     private void WakeParkedReader()
     {
         bool wake;
-        lock (_lock)
+        lock (_writeSide.Lock)
         {
-            wake = _readerParked;
-            _readerParked = false;
+            wake = _writeSide.ReaderParked;
+            _writeSide.ReaderParked = false;
         }
 
         if (wake)
@@ -276,7 +292,7 @@ internal sealed class EventQueue
 
     private void Cancel(WaitingWrite write, CancellationToken cancellationToken)
     {
-        lock (_lock)
+        lock (_writeSide.Lock)
         {
             if (write.Admitted)
             {
@@ -302,5 +318,52 @@ internal sealed class EventQueue
         public bool Admitted { get; set; }
 
         public bool Cancelled { get; set; }
+    }
+
+    /// <summary>What every write reads and changes, on cache lines of its own (apart from the reader's, and from
+    /// whatever objects the heap puts next to the queue, such as a handler's state).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct WriterState
+    {
+        [FieldOffset(64)]
+        public AgentManagerEvent[] Incoming;
+
+        [FieldOffset(72)]
+        public int IncomingCount;
+
+        [FieldOffset(76)]
+        public bool ReaderParked;
+
+        [FieldOffset(77)]
+        public bool Completed;
+
+        // Set under the lock when events are added; read without it by a reader about to park.
+        [FieldOffset(78)]
+        public volatile bool Added;
+
+        [FieldOffset(80)]
+        public int Capacity;
+
+        [FieldOffset(88)]
+        public Lock Lock;
+
+        [FieldOffset(96)]
+        public Queue<WaitingWrite> Writers;
+    }
+
+    /// <summary>The reader's batch and position, on cache lines of their own: the reader advances
+    /// <see cref="Next"/> for every event, and sharing a line with the fields every publish reads and
+    /// writes (the lock, the incoming array, the flags) made that line move between the two cores per event.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct ReaderCursor
+    {
+        [FieldOffset(64)]
+        public AgentManagerEvent[] Batch;
+
+        [FieldOffset(72)]
+        public int Count;
+
+        [FieldOffset(76)]
+        public int Next;
     }
 }

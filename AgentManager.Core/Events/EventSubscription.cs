@@ -84,11 +84,13 @@ internal sealed class EventSubscription : IAsyncDisposable
         var reader = _queue;
         while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            while (reader.TryRead(out var @event))
+            // Handlers that finish synchronously are run by HandleReady, which keeps its state on the stack:
+            // this method's state is a heap object that would otherwise be written for every event.
+            while (HandleReady(out var pending, out var @event))
             {
                 try
                 {
-                    await _handler!(@event, CancellationToken.None).ConfigureAwait(false);
+                    await pending.ConfigureAwait(false);
                 }
 #pragma warning disable CA1031 // A subscriber's failure must not stop its subscription: it is logged instead.
                 catch (Exception ex)
@@ -98,5 +100,38 @@ internal sealed class EventSubscription : IAsyncDisposable
                 }
             }
         }
+    }
+
+    /// <summary>Hands the queued events to the handler, in order, until one does not finish synchronously.</summary>
+    /// <returns><see langword="true"/> with that handler's unfinished (or failed) <paramref name="pending"/>
+    /// task and its event; <see langword="false"/> when the queue has nothing more to read now.</returns>
+    private bool HandleReady(out ValueTask pending, out AgentManagerEvent @event)
+    {
+        var reader = _queue;
+        while (reader.TryRead(out @event))
+        {
+            try
+            {
+                pending = _handler!(@event, CancellationToken.None);
+            }
+#pragma warning disable CA1031 // A subscriber's failure must not stop its subscription: it is logged instead.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                EventBusLog.HandlerFailed(_logger, ex, @event.Type, @event.Sequence, @event.WorkflowId);
+                continue;
+            }
+
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return true;
+            }
+
+            // Completes the operation of a pooled IValueTaskSource; a no-op for a plain completed ValueTask.
+            pending.GetAwaiter().GetResult();
+        }
+
+        pending = default;
+        return false;
     }
 }
