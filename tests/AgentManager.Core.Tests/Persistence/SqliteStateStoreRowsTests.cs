@@ -3,36 +3,21 @@ using AgentManager.Execution;
 using AgentManager.Lifecycle;
 using AgentManager.Persistence;
 using AgentManager.Persistence.Sqlite;
+using AgentManager.Tests.Workflows;
 using AgentManager.Workflows;
-using Microsoft.Data.Sqlite;
 
 namespace AgentManager.Tests.Persistence;
 
 /// <summary>The SQLite store's own statement shapes: task rows read by position with repeated values shared,
 /// batches split into multi-row INSERTs, and WAL checkpoints on a thread of their own.</summary>
-public sealed class SqliteStateStoreRowsTests : IAsyncLifetime
+public sealed class SqliteStateStoreRowsTests : IAsyncDisposable
 {
     private static readonly DateTimeOffset Created = new(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2));
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "agentmanager-sqlite-rows-tests", Guid.NewGuid().ToString("N"));
-    private readonly List<SqliteStateStore> _stores = [];
+    private readonly SharedSqliteFile _file = new();
 
-    private string DatabasePath => Path.Combine(_directory, "state.db");
+    private string DatabasePath => _file.DatabasePath;
 
-    public System.Threading.Tasks.Task InitializeAsync() => System.Threading.Tasks.Task.CompletedTask;
-
-    public async System.Threading.Tasks.Task DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public ValueTask DisposeAsync() => _file.DisposeAsync();
 
     /// <summary>Values that repeat from row to row are shared between records; a row whose value differs
     /// (another length, a common prefix, NULL against empty, back to an earlier value) still gets its own.</summary>
@@ -137,12 +122,7 @@ public sealed class SqliteStateStoreRowsTests : IAsyncLifetime
         Assert.Equal(3200, (await reopened.GetTransitionsAsync("wf-1", "t0", CancellationToken.None)).Count);
     }
 
-    private SqliteStateStore Open()
-    {
-        var store = new SqliteStateStore(new SqliteStoreOptions { Path = DatabasePath });
-        _stores.Add(store);
-        return store;
-    }
+    private SqliteStateStore Open() => _file.OpenSqlite();
 
     private static WorkflowRecord Workflow() => new()
     {

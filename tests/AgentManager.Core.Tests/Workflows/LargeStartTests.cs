@@ -1,9 +1,7 @@
 using AgentManager.Execution;
 using AgentManager.Lifecycle;
 using AgentManager.Persistence;
-using AgentManager.Persistence.Sqlite;
 using AgentManager.Workflows;
-using Microsoft.Data.Sqlite;
 using static AgentManager.Tests.Workflows.EngineFixture;
 
 namespace AgentManager.Tests.Workflows;
@@ -15,8 +13,7 @@ public sealed class LargeStartTests : IAsyncDisposable
 {
     private const int Roots = 1_500;
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "agentmanager-large-start-tests", Guid.NewGuid().ToString("N"));
-    private SqliteStateStore? _sqlite;
+    private readonly SharedSqliteFile _file = new();
 
     [Theory]
     [InlineData("memory")]
@@ -25,7 +22,7 @@ public sealed class LargeStartTests : IAsyncDisposable
     {
         IStateStore inner = kind == "memory"
             ? new InMemoryStateStore()
-            : _sqlite = new SqliteStateStore(new SqliteStoreOptions { Path = Path.Combine(_directory, "state.db") });
+            : _file.Open();
         var (store, recorder) = RecordingStore.Create(inner);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var agent = Agent(async (_, ct) =>
@@ -66,17 +63,5 @@ public sealed class LargeStartTests : IAsyncDisposable
         });
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_sqlite is not null)
-        {
-            await _sqlite.DisposeAsync();
-        }
-
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-    }
+    public ValueTask DisposeAsync() => _file.DisposeAsync();
 }

@@ -7,16 +7,23 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AgentManager.Tests.Workflows;
 
-/// <summary>One SQLite file opened by several stores, as several processes would, each with its own engine.</summary>
+/// <summary>One SQLite file opened by one or several stores (as several processes would, each with its own engine);
+/// disposing it closes every store and engine it made and deletes the file.</summary>
 internal sealed class SharedSqliteFile : IAsyncDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "agentmanager-lease-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "agentmanager-sqlite-tests", Guid.NewGuid().ToString("N"));
     private readonly List<SqliteStateStore> _stores = [];
     private readonly List<EngineFixture> _engines = [];
 
-    public IStateStore Open()
+    /// <summary>Gets the database file's path (its directory is made by the first store that opens it).</summary>
+    public string DatabasePath => Path.Combine(_directory, "state.db");
+
+    public IStateStore Open() => OpenSqlite();
+
+    /// <summary>A store of the file, for tests of the SQLite store's own members.</summary>
+    public SqliteStateStore OpenSqlite()
     {
-        var store = new SqliteStateStore(new SqliteStoreOptions { Path = Path.Combine(_directory, "state.db") });
+        var store = new SqliteStateStore(new SqliteStoreOptions { Path = DatabasePath });
         _stores.Add(store);
         return store;
     }
