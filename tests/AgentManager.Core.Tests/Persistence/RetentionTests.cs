@@ -135,11 +135,7 @@ public sealed class RetentionTests : IAsyncLifetime
         var recent = Workflows.EngineFixture.Workflow(Workflows.EngineFixture.NoOp, Workflows.EngineFixture.Task("a"));
         recent.Id = "recent";
         await engine.RunAsync(recent);
-        var retention = hosted.OfType<RetentionService>().Single();
-        var passes = retention.Passes;
-
-        time.Advance(TimeSpan.FromMinutes(30));
-        await Poll.UntilAsync(() => retention.Passes > passes, "a retention pass");
+        await AdvanceToNextPassAsync(hosted, time, TimeSpan.FromMinutes(30));
 
         var store = provider.GetRequiredService<IStateStore>();
         Assert.Null(await store.GetWorkflowAsync("old", CancellationToken.None));
@@ -196,11 +192,7 @@ public sealed class RetentionTests : IAsyncLifetime
         recent.Id = "recent";
         await engine.RunAsync(recent);
         var recentFile = Written(Path.Combine(workRoot, "recent", "report.md"));
-        var retention = hosted.OfType<RetentionService>().Single();
-        var passes = retention.Passes;
-
-        time.Advance(TimeSpan.FromMinutes(30));
-        await Poll.UntilAsync(() => retention.Passes > passes, "a retention pass");
+        await AdvanceToNextPassAsync(hosted, time, TimeSpan.FromMinutes(30));
 
         var store = provider.GetRequiredService<IStateStore>();
         Assert.Null(await store.GetWorkflowAsync("old", CancellationToken.None));
@@ -223,6 +215,15 @@ public sealed class RetentionTests : IAsyncLifetime
     }
 
     /// <summary>Waits for the engine's background outcome recorder.</summary>
+    /// <summary>Moves the clock on by <paramref name="interval"/> and waits for the retention pass it brings.</summary>
+    private static async Task AdvanceToNextPassAsync(IEnumerable<IHostedService> hosted, FakeTimeProvider time, TimeSpan interval)
+    {
+        var retention = hosted.OfType<RetentionService>().Single();
+        var passes = retention.Passes;
+        time.Advance(interval);
+        await Poll.UntilAsync(() => retention.Passes > passes, "a retention pass");
+    }
+
     private static async Task UntilCountAsync(AgentManager.Memory.SemanticMemory semantic, AgentManager.Memory.MemoryFilter filter, long count)
     {
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
