@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using AgentManager.Events;
 using AgentManager.Lifecycle;
 using AgentManager.Workflows;
@@ -40,23 +41,16 @@ internal sealed partial class InMemoryStateStore : IStateStore
                 }
             }
 
+            WorkflowState? owner = null;
             for (var i = 0; i < changes.Tasks.Count; i++)
             {
                 var task = changes.Tasks[i];
-                var rows = Find(task.WorkflowId).Tasks;
-                if (rows.TryGetValue(task.TaskId, out var row))
+                if (owner is null || !ReferenceEquals(owner.Record.WorkflowId, task.WorkflowId))
                 {
-                    row.Set(task);
+                    owner = Find(task.WorkflowId);
                 }
-                else
-                {
-                    if (rows.Count == 0)
-                    {
-                        rows.EnsureCapacity(RunOfWorkflow(changes.Tasks, i));
-                    }
 
-                    rows.Add(task.TaskId, new InMemoryTaskRow(task));
-                }
+                owner.Put(changes.Tasks, i);
             }
 
             ApplyTaskChanges(changes.TaskChanges);
@@ -330,7 +324,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
     {
         _changedRows.Clear();
         WorkflowState? state = null;
-        foreach (ref readonly var change in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes.TaskChanges))
+        foreach (ref readonly var change in CollectionsMarshal.AsSpan(changes.TaskChanges))
         {
             change.ThrowIfUnnamed(nameof(changes));
             if (state is null || !ReferenceEquals(state.Record.WorkflowId, change.WorkflowId))
@@ -384,7 +378,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every commit
     private void ApplyTaskChanges(List<TaskStateChange> changes)
     {
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes);
+        var span = CollectionsMarshal.AsSpan(changes);
         for (var i = 0; i < span.Length; i++)
         {
             ref readonly var change = ref span[i];
@@ -427,6 +421,11 @@ internal sealed partial class InMemoryStateStore : IStateStore
 
     private sealed class WorkflowState(WorkflowRecord record)
     {
+        // The rows whose ordinal is their position, as the engine adds them: a whole record is found by its ordinal
+        // (checked against its id) instead of by hashing its id into a table of every task, which costs a large
+        // workflow's create and start a cache miss or more per task.
+        private readonly List<InMemoryTaskRow> _inOrdinalOrder = [];
+
         public WorkflowRecord Record { get; set; } = record;
 
         public Dictionary<string, InMemoryTaskRow> Tasks { get; } = new(StringComparer.Ordinal);
@@ -435,5 +434,40 @@ internal sealed partial class InMemoryStateStore : IStateStore
 
         /// <summary>Gets or sets the log sequence up to which the workflow's events are marked published.</summary>
         public long PublishedThrough { get; set; }
+
+        /// <summary>Stores the whole record <paramref name="batch"/>[<paramref name="index"/>]: replaces its task's row
+        /// or adds one.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every whole record
+        public void Put(List<TaskRecord> batch, int index)
+        {
+            var task = batch[index];
+            var ordinal = task.Ordinal;
+            if ((uint)ordinal < (uint)_inOrdinalOrder.Count && string.Equals(_inOrdinalOrder[ordinal].TaskId, task.TaskId, StringComparison.Ordinal))
+            {
+                _inOrdinalOrder[ordinal].Set(task);
+                return;
+            }
+
+            if (Tasks.Count == 0)
+            {
+                var run = RunOfWorkflow(batch, index);
+                Tasks.EnsureCapacity(run);
+                _inOrdinalOrder.EnsureCapacity(run);
+            }
+
+            var row = new InMemoryTaskRow(task);
+            ref var stored = ref CollectionsMarshal.GetValueRefOrAddDefault(Tasks, task.TaskId, out var exists);
+            if (exists)
+            {
+                stored!.Set(task);
+                return;
+            }
+
+            stored = row;
+            if (ordinal == _inOrdinalOrder.Count)
+            {
+                _inOrdinalOrder.Add(row);
+            }
+        }
     }
 }

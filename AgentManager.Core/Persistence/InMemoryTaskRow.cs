@@ -75,6 +75,8 @@ internal sealed class InMemoryTaskRow
 
     public int Ordinal => _ordinal;
 
+    public string TaskId => _taskId;
+
     public TaskRecord ToRecord(string workflowId) => new()
     {
         WorkflowId = workflowId,

@@ -118,6 +118,33 @@ public abstract partial class StateStoreContractTests
         Assert.Equal((TaskState.Implementing, 2), (read.State, read.Attempt));
     }
 
+    /// <summary>A whole record replaces the row of its task id whatever its ordinal says: ordinals that are not the
+    /// tasks' positions, shared by two tasks, or changed by a later record.</summary>
+    [Fact]
+    public async Task Commit_WholeRecordsWhoseOrdinalsAreNotTheirPositions_ReplaceTheRowOfTheirId()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()], [Task("c", 7), Task("a", 0), Task("b", 0), Task("d", 1)]), CancellationToken.None);
+
+        await store.CommitAsync(
+            Changes(tasks:
+            [
+                Task("b", 0, state: TaskState.Ready),
+                Task("a", 0, state: TaskState.Cancelled),
+                Task("d", 9, state: TaskState.Ready),
+                Task("c", 1, state: TaskState.Failed),
+            ]),
+            CancellationToken.None);
+
+        var read = (await store.GetTasksAsync("wf-1", CancellationToken.None)).ToDictionary(t => t.TaskId);
+        Assert.Equal(4, read.Count);
+        Assert.Equal((TaskState.Cancelled, 0), (read["a"].State, read["a"].Ordinal));
+        Assert.Equal((TaskState.Ready, 0), (read["b"].State, read["b"].Ordinal));
+        Assert.Equal((TaskState.Failed, 1), (read["c"].State, read["c"].Ordinal));
+        Assert.Equal((TaskState.Ready, 9), (read["d"].State, read["d"].Ordinal));
+        Assert.Equal(TaskState.Failed, (await store.GetTaskAsync("wf-1", "c", CancellationToken.None))!.State);
+    }
+
     [Fact]
     public async Task Commit_NewWorkflowAndTasks_ReadsBackEveryField()
     {
