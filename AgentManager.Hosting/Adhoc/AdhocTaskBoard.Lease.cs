@@ -111,7 +111,9 @@ internal sealed partial class AdhocTaskBoard
             }
 
             var batch = new Batch(this, correlationId, time.GetUtcNow());
-            foreach (var record in await store.GetTasksAsync(WorkflowId, cancellationToken).ConfigureAwait(false))
+            var records = await store.GetTasksAsync(WorkflowId, cancellationToken).ConfigureAwait(false);
+            batch.Tasks.EnsureCapacity(records.Count);
+            foreach (var record in records)
             {
                 batch.Tasks[record.TaskId] = record;
             }
