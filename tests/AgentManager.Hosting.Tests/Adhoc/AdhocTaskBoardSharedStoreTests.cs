@@ -192,6 +192,47 @@ public sealed class AdhocTaskBoardSharedStoreTests
         Assert.Equal((null, held.Token + 1), (workflow!.LeaseOwner, workflow.FencingToken));
     }
 
+    [Theory]
+    [InlineData(SharedStore.Sqlite)]
+    [InlineData(SharedStore.Memory)]
+    public async Task Change_WaitingForAnotherHostsLease_IsCancelled_AndChangesNothing(string kind)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        await using var shared = new SharedStore(kind);
+        var board = shared.Board(time);
+        await board.AddAsync("a", "type", [], null, null, None);
+        var held = await HoldLeaseAsync(shared.Store, time);
+        using var abort = new CancellationTokenSource();
+
+        var start = board.StartAsync("a", null, abort.Token);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await abort.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => AdvanceUntilDoneAsync(time, start));
+        var workflow = await shared.Store.GetWorkflowAsync(WorkflowId, None);
+        Assert.Equal((held.Owner, held.Token), (workflow!.LeaseOwner, workflow.FencingToken));
+        Assert.Equal(TaskState.Ready, (await board.GetAsync("a", None)).Record.State);
+    }
+
+    [Theory]
+    [InlineData(SharedStore.Sqlite)]
+    [InlineData(SharedStore.Memory)]
+    public async Task Change_WhoseLeaseIsTakenOverBeforeItCommits_IsRefusedByTheStore_AndMadeAgainOnAFreshRead(string kind)
+    {
+        await using var shared = new SharedStore(kind);
+        await shared.Board().AddAsync("a", "type", [], null, null, None);
+        var board = shared.Board(wrap: TakeOverOnceStore.Create);
+
+        var started = await board.StartAsync("a", null, None);
+
+        Assert.Equal((TaskState.Implementing, 1), (started.State, started.Attempt));
+        Assert.Equal([TaskTrigger.DependenciesMet, TaskTrigger.Start], (await shared.Store.GetTransitionsAsync(WorkflowId, "a", None)).Select(t => t.Trigger));
+        var workflow = await shared.Store.GetWorkflowAsync(WorkflowId, None);
+
+        // Tokens: 1 the board's refused commit, 2 the other host's, 3 the board's change made again.
+        Assert.Equal((null, 3L), (workflow!.LeaseOwner, workflow.FencingToken));
+    }
+
     [Fact]
     public async Task Http_LeaseHeldByAnotherHostPastTheWait_Is503WithRetryAfter()
     {
