@@ -8,7 +8,8 @@ namespace AgentManager.Hosting.Adhoc;
 /// time: a change takes the lease (a compare-and-set in the store), reads the workflow and its tasks, and commits its
 /// moves fenced by the lease's token in the same commit that gives the lease back. A lease held by another host is
 /// waited for (<see cref="LeaseWait"/>), then the request is refused with 503 and <c>Retry-After</c>; nothing
-/// changed then. No engine runs this workflow: engines resume only the workflows they are asked to (and those of
+/// changed then. A board's first change reads the workflow before it takes the lease, so that a workflow of another
+/// kind under the id is reported (409) and its lease never taken. No engine runs this workflow: engines resume only the workflows they are asked to (and those of
 /// schedules), and relay at start only finished ones, while this one stays running.</summary>
 internal sealed partial class AdhocTaskBoard
 {
