@@ -13,10 +13,13 @@ namespace AgentManager.Hosting.Adhoc;
 /// <summary>The flat task DAG of the original API (<c>POST /tasks</c>, complete, fail), kept as one workflow of
 /// the state store whose tasks are moved by API calls instead of agents. Every move is a lifecycle transition
 /// with actor <c>api</c>, stored with its event before the event is published, like the engine's.</summary>
-/// <remarks>Operations are serialized; each reads the workflow's tasks from the store, so the store stays the
-/// only truth. Completing a task makes its waiting dependents ready; failing or cancelling one cancels the
-/// tasks that depend on it, directly or not.</remarks>
-internal sealed class AdhocTaskBoard(IStateStore store, IEventBus bus, TimeProvider time, IOptions<AgentManagerApiOptions> options) : IDisposable
+/// <remarks>Each change reads the workflow's tasks from the store, so the store stays the only truth; several
+/// hosts may share the store. A change is made under the workflow's lease (see <c>AdhocTaskBoard.Lease.cs</c>),
+/// taken before the read and given back by the commit that the lease's token fences, so that no change is made on
+/// a stale read; the first task creates the workflow in a commit that only one host can win. Changes of one board
+/// are serialized in process as well. Completing a task makes its waiting dependents ready; failing or cancelling
+/// one cancels the tasks that depend on it, directly or not.</remarks>
+internal sealed partial class AdhocTaskBoard(IStateStore store, IEventBus bus, TimeProvider time, IOptions<AgentManagerApiOptions> options) : IDisposable
 {
     public const string Actor = "api";
     private const string KindKey = "kind";
@@ -30,37 +33,29 @@ internal sealed class AdhocTaskBoard(IStateStore store, IEventBus bus, TimeProvi
 
     public async Task<IReadOnlyList<AdhocTask>> ListAsync(CancellationToken cancellationToken)
     {
-        var workflow = await LoadWorkflowAsync(cancellationToken).ConfigureAwait(false);
-        if (workflow is null)
-        {
-            return [];
-        }
-
+        // Tasks before the workflow: a task and its extras are committed together, so every task read has its
+        // extras in the workflow read after it, whatever another host commits in between.
         var tasks = await store.GetTasksAsync(WorkflowId, cancellationToken).ConfigureAwait(false);
-        return tasks.Select(task => WithExtras(task, workflow)).ToArray();
+        var workflow = await LoadWorkflowAsync(cancellationToken).ConfigureAwait(false);
+        return workflow is null ? [] : tasks.Select(task => WithExtras(task, workflow)).ToArray();
     }
 
     public async Task<AdhocTask> GetAsync(string taskId, CancellationToken cancellationToken)
     {
+        var task = await store.GetTaskAsync(WorkflowId, taskId, cancellationToken).ConfigureAwait(false);
         var workflow = await LoadWorkflowAsync(cancellationToken).ConfigureAwait(false);
-        var task = workflow is null ? null : await store.GetTaskAsync(WorkflowId, taskId, cancellationToken).ConfigureAwait(false);
-        return task is null ? throw new TaskNotFoundException(taskId) : WithExtras(task, workflow!);
+        return task is null || workflow is null ? throw new TaskNotFoundException(taskId) : WithExtras(task, workflow);
     }
 
-    public async Task<AdhocTask> AddAsync(string taskId, string taskType, IReadOnlyList<string> dependencies, JsonElement? metadata, string? correlationId, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task<AdhocTask> AddAsync(string taskId, string taskType, IReadOnlyList<string> dependencies, JsonElement? metadata, string? correlationId, CancellationToken cancellationToken) =>
+        ChangeAsync(correlationId, movedTaskId: null, (batch, workflow) =>
         {
-            var workflow = await LoadWorkflowAsync(cancellationToken).ConfigureAwait(false);
-            var tasks = workflow is null ? [] : await store.GetTasksAsync(WorkflowId, cancellationToken).ConfigureAwait(false);
-            var byId = tasks.ToDictionary(t => t.TaskId, StringComparer.Ordinal);
-            if (byId.ContainsKey(taskId))
+            if (batch.Tasks.ContainsKey(taskId))
             {
                 throw new DuplicateTaskException(taskId);
             }
 
-            var unknown = dependencies.Where(d => !byId.ContainsKey(d)).ToList();
+            var unknown = dependencies.Where(d => !batch.Tasks.ContainsKey(d)).ToList();
             if (unknown.Count > 0)
             {
                 throw new ApiException(StatusCodes.Status400BadRequest, unknown.Contains(taskId, StringComparer.Ordinal)
@@ -68,12 +63,11 @@ internal sealed class AdhocTaskBoard(IStateStore store, IEventBus bus, TimeProvi
                     : $"Task '{taskId}' depends on {Quote(unknown)}, which {(unknown.Count == 1 ? "is not a task" : "are not tasks")}; create dependencies first.");
             }
 
-            var now = time.GetUtcNow();
+            var now = batch.Now;
             var extras = new Dictionary<string, string>(workflow?.Metadata ?? new Dictionary<string, string> { [KindKey] = Kind }, StringComparer.Ordinal)
             {
                 [ExtrasPrefix + taskId] = JsonSerializer.Serialize(new AdhocTaskExtras(taskType, metadata ?? EmptyObject), ApiJson.Context.AdhocTaskExtras),
             };
-            var batch = new Batch(this, correlationId, now);
             batch.Changes.Workflows.Add(workflow is null
                 ? new WorkflowRecord { WorkflowId = WorkflowId, Name = "Ad-hoc tasks", Status = WorkflowStatus.Running, CreatedAt = now, StartedAt = now, Metadata = extras }
                 : workflow with { Metadata = extras });
@@ -87,12 +81,12 @@ internal sealed class AdhocTaskBoard(IStateStore store, IEventBus bus, TimeProvi
             {
                 WorkflowId = WorkflowId,
                 TaskId = taskId,
-                Ordinal = tasks.Count == 0 ? 0 : tasks.Max(t => t.Ordinal) + 1,
+                Ordinal = batch.Tasks.Count == 0 ? 0 : batch.Tasks.Values.Max(t => t.Ordinal) + 1,
                 Title = taskType,
                 State = TaskState.Pending,
                 Dependencies = dependencies,
             };
-            if (dependencies.All(d => byId[d].State == TaskState.Completed))
+            if (dependencies.All(d => batch.Tasks[d].State == TaskState.Completed))
             {
                 task = batch.Fire(task, TaskTrigger.DependenciesMet);
             }
@@ -101,14 +95,8 @@ internal sealed class AdhocTaskBoard(IStateStore store, IEventBus bus, TimeProvi
                 batch.Changes.Tasks.Add(task);
             }
 
-            await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new AdhocTask(task, taskType, metadata ?? EmptyObject);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Starts a ready task: it becomes implementing, counted as running.</summary>
     public Task<TaskRecord> StartAsync(string taskId, string? correlationId, CancellationToken cancellationToken) =>
@@ -212,28 +200,8 @@ internal sealed class AdhocTaskBoard(IStateStore store, IEventBus bus, TimeProvi
 
     private static string Quote(IEnumerable<string> ids) => string.Join(", ", ids.Select(id => $"'{id}'"));
 
-    private async Task<TaskRecord> MoveAsync(string taskId, string? correlationId, Func<Batch, TaskRecord, TaskRecord> move, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _ = await LoadWorkflowAsync(cancellationToken).ConfigureAwait(false) ?? throw new TaskNotFoundException(taskId);
-            var batch = new Batch(this, correlationId, time.GetUtcNow());
-            foreach (var record in await store.GetTasksAsync(WorkflowId, cancellationToken).ConfigureAwait(false))
-            {
-                batch.Tasks[record.TaskId] = record;
-            }
-
-            var task = batch.Tasks.TryGetValue(taskId, out var found) ? found : throw new TaskNotFoundException(taskId);
-            var moved = move(batch, task);
-            await batch.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return moved;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    private Task<TaskRecord> MoveAsync(string taskId, string? correlationId, Func<Batch, TaskRecord, TaskRecord> move, CancellationToken cancellationToken) =>
+        ChangeAsync(correlationId, taskId, (batch, _) => move(batch, batch.Tasks.TryGetValue(taskId, out var task) ? task : throw new TaskNotFoundException(taskId)), cancellationToken);
 
     private async Task<WorkflowRecord?> LoadWorkflowAsync(CancellationToken cancellationToken)
     {
@@ -305,21 +273,6 @@ internal sealed class AdhocTaskBoard(IStateStore store, IEventBus bus, TimeProvi
                     }
                 }
             }
-        }
-
-        public async Task CommitAsync(CancellationToken cancellationToken)
-        {
-            await board.CommitAsync(Changes, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
-    {
-        await store.CommitAsync(changes, cancellationToken).ConfigureAwait(false);
-        foreach (var @event in changes.Events)
-        {
-            // The change is stored: its events go out even if the caller stopped waiting.
-            await bus.PublishAsync(@event, CancellationToken.None).ConfigureAwait(false);
         }
     }
 }

@@ -13,21 +13,23 @@ namespace AgentManager.Hosting.Endpoints;
 /// <see cref="AdhocTaskBoard"/>).</summary>
 internal static class AdhocTaskEndpoints
 {
+    /// <summary>Maps the endpoints; a change answers 503 (with <c>Retry-After</c>) when another host sharing the store
+    /// kept the ad-hoc workflow's lease past the wait.</summary>
     public static void Map(RouteGroupBuilder group)
     {
         var tasks = group.MapGroup("/tasks").WithTags("Tasks");
         tasks.MapPost("", CreateAsync).WithSummary("Creates a task of the flat task DAG; it is ready at once when its dependencies are completed.")
-            .JsonRequest<NewAdhocTaskRequest>().Produces<AdhocTaskView>(StatusCodes.Status201Created).Problems(400, 413, 422);
+            .JsonRequest<NewAdhocTaskRequest>().Produces<AdhocTaskView>(StatusCodes.Status201Created).Problems(400, 413, 422, 503);
         tasks.MapGet("", ListAsync).WithSummary("Lists the tasks of the flat task DAG, filtered by status, a page at a time.")
             .Produces<PageView<AdhocTaskView>>().Problems(422);
         tasks.MapGet("/ready", ReadyAsync).WithSummary("The ids of the tasks that are ready, and the task counts.").Produces<ReadyTasksView>();
         tasks.MapGet("/{id}", GetAsync).WithSummary("Reads a task.").Produces<AdhocTaskView>().Problems(404, 422);
-        tasks.MapPost("/{id}/start", StartAsync).WithSummary("Starts a ready task: it becomes implementing (running).").Produces<TaskStatusView>().Problems(404, 409, 422);
+        tasks.MapPost("/{id}/start", StartAsync).WithSummary("Starts a ready task: it becomes implementing (running).").Produces<TaskStatusView>().Problems(404, 409, 422, 503);
         tasks.MapPost("/{id}/complete", CompleteAsync).WithSummary("Completes a task (actor 'api'); its waiting dependents become ready. A failed task needs a reason.")
-            .Produces<TaskStatusView>().Problems(404, 409, 422);
+            .Produces<TaskStatusView>().Problems(404, 409, 422, 503);
         tasks.MapPost("/{id}/fail", FailAsync).WithSummary("Fails a ready, running or blocked task (actor 'api'); its dependents are cancelled.")
-            .Produces<TaskStatusView>().Problems(404, 409, 422);
-        tasks.MapPost("/{id}/cancel", CancelAsync).WithSummary("Cancels an unfinished task and its dependents.").Produces<TaskStatusView>().Problems(404, 409, 422);
+            .Produces<TaskStatusView>().Problems(404, 409, 422, 503);
+        tasks.MapPost("/{id}/cancel", CancelAsync).WithSummary("Cancels an unfinished task and its dependents.").Produces<TaskStatusView>().Problems(404, 409, 422, 503);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, [FromServices] AdhocTaskBoard board)

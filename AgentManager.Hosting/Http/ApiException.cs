@@ -17,6 +17,9 @@ internal sealed class ApiException : Exception
 
     public IReadOnlyList<ProblemErrorView>? Errors { get; }
 
+    /// <summary>Gets when the client may try again (the <c>Retry-After</c> header), for a refusal that passes.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static ApiException Malformed(string detail, IReadOnlyList<ProblemErrorView>? errors = null) =>
         new(StatusCodes.Status422UnprocessableEntity, detail, errors);
 }

@@ -37,6 +37,11 @@ internal sealed partial class ApiFilter(ApiGate gate, ILogger<ApiFilter> logger)
             if (ExceptionProblems.Classify(exception) is { } known)
             {
                 LogRefused(logger, known.Status, http.Request.Method, http.Request.Path, exception.Message);
+                if (exception is ApiException { RetryAfter: { } retryAfter })
+                {
+                    http.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 return Problems.Result(http, known.Status, Detail(exception), known.Errors);
             }
 
