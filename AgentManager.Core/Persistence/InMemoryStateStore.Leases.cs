@@ -44,8 +44,9 @@ internal sealed partial class InMemoryStateStore
                 }
 
                 state.Record = state.Record with { LeaseExpiresAt = expiresAt };
-                foreach (var task in state.Tasks.Values)
+                for (var i = 0; i < state.Tasks.Count; i++)
                 {
+                    ref var task = ref state.Tasks[i];
                     if (task.FencingToken == lease.Token && string.Equals(task.LeaseOwner, lease.Owner, StringComparison.Ordinal))
                     {
                         task.LeaseExpiresAt = expiresAt;
@@ -140,8 +141,9 @@ internal sealed partial class InMemoryStateStore
             }
 
             state.Record = state.Record with { LeaseOwner = null, LeaseExpiresAt = null };
-            foreach (var task in state.Tasks.Values)
+            for (var i = 0; i < state.Tasks.Count; i++)
             {
+                ref var task = ref state.Tasks[i];
                 (task.LeaseOwner, task.LeaseExpiresAt) = (null, null);
             }
         }

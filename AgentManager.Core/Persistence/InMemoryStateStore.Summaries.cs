@@ -17,18 +17,17 @@ internal sealed partial class InMemoryStateStore : ITaskSummarySource
                 return [];
             }
 
-            var summaries = new TaskSummary[state.Tasks.Count];
-            var i = 0;
-            var previous = int.MinValue;
-            foreach (var row in state.Tasks.Values)
+            var rows = state.Tasks;
+            var summaries = new TaskSummary[rows.Count];
+            for (var i = 0; i < summaries.Length; i++)
             {
-                if (row.Ordinal < previous)
+                ref var row = ref rows[i];
+                if (i > 0 && row.Ordinal < rows[i - 1].Ordinal)
                 {
-                    return [.. state.Tasks.Values.OrderBy(r => r.Ordinal).Select(r => r.ToSummary())];
+                    return [.. Enumerable.Range(0, rows.Count).OrderBy(r => rows[r].Ordinal).Select(r => rows[r].ToSummary())];
                 }
 
-                previous = row.Ordinal;
-                summaries[i++] = row.ToSummary();
+                summaries[i] = row.ToSummary();
             }
 
             return summaries;

@@ -15,7 +15,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
     private readonly Dictionary<string, HumanDecisionRecord> _decisions = new(StringComparer.Ordinal);
     private readonly List<string> _decisionOrder = [];
     private readonly SegmentedList<LoggedEvent> _events = new();
-    private readonly List<InMemoryTaskRow?> _changedRows = [];
+    private readonly List<int> _changedRows = [];
     private long _lastSequence;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every engine loop turn
@@ -50,7 +50,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
                     owner = Find(task.WorkflowId);
                 }
 
-                owner.Put(changes.Tasks, i);
+                owner.Tasks.Put(changes.Tasks, i);
             }
 
             ApplyTaskChanges(changes.TaskChanges);
@@ -138,9 +138,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
     {
         lock (_sync)
         {
-            IReadOnlyList<TaskRecord> result = _workflows.TryGetValue(workflowId, out var state)
-                ? state.Tasks.Values.OrderBy(t => t.Ordinal).Select(t => t.ToRecord(workflowId)).ToArray()
-                : [];
+            IReadOnlyList<TaskRecord> result = _workflows.TryGetValue(workflowId, out var state) ? state.ToRecords() : [];
             return Task.FromResult(result);
         }
     }
@@ -150,9 +148,9 @@ internal sealed partial class InMemoryStateStore : IStateStore
         lock (_sync)
         {
             TaskRecord? task = null;
-            if (_workflows.TryGetValue(workflowId, out var state) && state.Tasks.TryGetValue(taskId, out var row))
+            if (_workflows.TryGetValue(workflowId, out var state) && state.Tasks.IndexOf(taskId) is >= 0 and var index)
             {
-                task = row.ToRecord(workflowId);
+                task = state.Tasks[index].ToRecord(workflowId);
             }
 
             return Task.FromResult(task);
@@ -318,7 +316,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
 
     /// <summary>Finds the row of every task change before anything is applied; a task that neither the store nor the
     /// batch holds refuses the batch. The rows found are kept in <see cref="_changedRows"/> for
-    /// <see cref="ApplyTaskChanges"/> (<see langword="null"/> for a task the batch itself records).</summary>
+    /// <see cref="ApplyTaskChanges"/> as indexes (-1 for a task the batch itself records).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every commit
     private void ThrowIfUnknownTasks(StateChanges changes)
     {
@@ -332,34 +330,19 @@ internal sealed partial class InMemoryStateStore : IStateStore
                 state = _workflows.GetValueOrDefault(change.WorkflowId);
             }
 
-            if (state is not null && state.Tasks.TryGetValue(change.TaskId, out var row))
+            if (state is not null && state.Tasks.IndexOf(change.TaskId) is >= 0 and var index)
             {
-                _changedRows.Add(row);
+                _changedRows.Add(index);
             }
             else if (RecordedIn(changes.Tasks, change))
             {
-                _changedRows.Add(null);
+                _changedRows.Add(-1);
             }
             else
             {
                 throw new InvalidOperationException($"Task '{change.TaskId}' of workflow '{change.WorkflowId}' must be committed before a change of it; nothing was stored.");
             }
         }
-    }
-
-    /// <summary>How many records from <paramref name="start"/> on belong to its workflow, one after another: the rows
-    /// a workflow's first batch adds (the engine records a new workflow's tasks together), so its table is sized once
-    /// instead of grown through copies that a large workflow leaves in the large object heap.</summary>
-    private static int RunOfWorkflow(List<TaskRecord> tasks, int start)
-    {
-        var workflowId = tasks[start].WorkflowId;
-        var end = start + 1;
-        while (end < tasks.Count && string.Equals(tasks[end].WorkflowId, workflowId, StringComparison.Ordinal))
-        {
-            end++;
-        }
-
-        return end - start;
     }
 
     private static bool RecordedIn(List<TaskRecord> tasks, in TaskStateChange change)
@@ -379,11 +362,17 @@ internal sealed partial class InMemoryStateStore : IStateStore
     private void ApplyTaskChanges(List<TaskStateChange> changes)
     {
         var span = CollectionsMarshal.AsSpan(changes);
+        WorkflowState? state = null;
         for (var i = 0; i < span.Length; i++)
         {
             ref readonly var change = ref span[i];
-            var row = _changedRows[i] ?? Find(change.WorkflowId).Tasks[change.TaskId];
-            row.Apply(in change);
+            if (state is null || !ReferenceEquals(state.Record.WorkflowId, change.WorkflowId))
+            {
+                state = Find(change.WorkflowId);
+            }
+
+            var index = _changedRows[i] is >= 0 and var found ? found : state.Tasks.IndexOf(change.TaskId);
+            state.Tasks[index].Apply(in change);
         }
 
         _changedRows.Clear();
@@ -421,53 +410,28 @@ internal sealed partial class InMemoryStateStore : IStateStore
 
     private sealed class WorkflowState(WorkflowRecord record)
     {
-        // The rows whose ordinal is their position, as the engine adds them: a whole record is found by its ordinal
-        // (checked against its id) instead of by hashing its id into a table of every task, which costs a large
-        // workflow's create and start a cache miss or more per task.
-        private readonly List<InMemoryTaskRow> _inOrdinalOrder = [];
-
         public WorkflowRecord Record { get; set; } = record;
 
-        public Dictionary<string, InMemoryTaskRow> Tasks { get; } = new(StringComparer.Ordinal);
+        public InMemoryTaskRows Tasks { get; } = new();
 
         public MoveHistory History { get; } = new(record.WorkflowId);
 
         /// <summary>Gets or sets the log sequence up to which the workflow's events are marked published.</summary>
         public long PublishedThrough { get; set; }
 
-        /// <summary>Stores the whole record <paramref name="batch"/>[<paramref name="index"/>]: replaces its task's row
-        /// or adds one.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every whole record
-        public void Put(List<TaskRecord> batch, int index)
+        /// <summary>Gets the workflow's tasks as records, in ordinal order.</summary>
+        public TaskRecord[] ToRecords()
         {
-            var task = batch[index];
-            var ordinal = task.Ordinal;
-            if ((uint)ordinal < (uint)_inOrdinalOrder.Count && string.Equals(_inOrdinalOrder[ordinal].TaskId, task.TaskId, StringComparison.Ordinal))
+            var records = new TaskRecord[Tasks.Count];
+            var sorted = true;
+            for (var i = 0; i < records.Length; i++)
             {
-                _inOrdinalOrder[ordinal].Set(task);
-                return;
+                records[i] = Tasks[i].ToRecord(Record.WorkflowId);
+                sorted &= i == 0 || records[i - 1].Ordinal <= records[i].Ordinal;
             }
 
-            if (Tasks.Count == 0)
-            {
-                var run = RunOfWorkflow(batch, index);
-                Tasks.EnsureCapacity(run);
-                _inOrdinalOrder.EnsureCapacity(run);
-            }
-
-            var row = new InMemoryTaskRow(task);
-            ref var stored = ref CollectionsMarshal.GetValueRefOrAddDefault(Tasks, task.TaskId, out var exists);
-            if (exists)
-            {
-                stored!.Set(task);
-                return;
-            }
-
-            stored = row;
-            if (ordinal == _inOrdinalOrder.Count)
-            {
-                _inOrdinalOrder.Add(row);
-            }
+            // Rows are added in ordinal order by the engine; a store filled otherwise is sorted, ties kept in row order.
+            return sorted ? records : [.. records.OrderBy(static r => r.Ordinal)];
         }
     }
 }

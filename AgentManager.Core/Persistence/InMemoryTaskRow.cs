@@ -4,22 +4,25 @@ using AgentManager.Workflows;
 
 namespace AgentManager.Persistence;
 
-/// <summary>A task as the in-memory store keeps it: one mutable row, which a <see cref="TaskStateChange"/> changes in
-/// place; a <see cref="TaskRecord"/> is made only when the task is read.</summary>
+/// <summary>A task as the in-memory store keeps it: one mutable row in its workflow's <see cref="InMemoryTaskRows"/>,
+/// which a <see cref="TaskStateChange"/> changes in place; a <see cref="TaskRecord"/> is made only when the task is
+/// read.</summary>
 /// <remarks>Times are kept as UTC ticks and an offset in minutes (<see cref="CompactTime"/>: 10 bytes, where a
 /// <see cref="Nullable{T}"/> takes 24) with a bit per time that says whether it is set: a store keeps a row per task
-/// until purge.</remarks>
-internal sealed class InMemoryTaskRow
+/// until purge. A row is a value kept in segments rather than an object: a large workflow's rows are then a few hundred
+/// arrays for each collection to mark and move, not an object per task. Change it through a reference
+/// (<see cref="InMemoryTaskRows.this"/>), never a copy.</remarks>
+internal struct InMemoryTaskRow
 {
     private const byte Started = 1, Finished = 2, Deadline = 4, LeaseExpiry = 8;
 
-    private string _taskId = string.Empty;
+    private string _taskId;
     private int _ordinal;
     private string? _title;
     private int _priority;
     private string? _agentId;
-    private IReadOnlyList<string> _dependencies = [];
-    private IReadOnlyList<string> _resources = [];
+    private IReadOnlyList<string> _dependencies;
+    private IReadOnlyList<string> _resources;
     private string? _workdir;
     private TaskState _state;
     private int _attempt;
@@ -37,15 +40,13 @@ internal sealed class InMemoryTaskRow
     private RepairLevel _level;
     private int _levelAttempts;
     private string? _currentAgentId;
-    private AgentUsage _usage = AgentUsage.Zero;
-
-    public InMemoryTaskRow(TaskRecord record) => Set(record);
+    private AgentUsage _usage;
 
     public string? LeaseOwner { get; set; }
 
     public DateTimeOffset? LeaseExpiresAt
     {
-        get => Get(_leaseExpiresTicks, _leaseExpiresOffset, LeaseExpiry);
+        readonly get => Get(_leaseExpiresTicks, _leaseExpiresOffset, LeaseExpiry);
         set => CompactTime.Put(ref _timesSet, LeaseExpiry, ref _leaseExpiresTicks, ref _leaseExpiresOffset, value);
     }
 
@@ -73,11 +74,11 @@ internal sealed class InMemoryTaskRow
         SetTimes(change.StartedAt, change.FinishedAt, change.DeadlineAt, change.LeaseExpiresAt);
     }
 
-    public int Ordinal => _ordinal;
+    public readonly int Ordinal => _ordinal;
 
-    public string TaskId => _taskId;
+    public readonly string TaskId => _taskId;
 
-    public TaskRecord ToRecord(string workflowId) => new()
+    public readonly TaskRecord ToRecord(string workflowId) => new()
     {
         WorkflowId = workflowId,
         TaskId = _taskId,
@@ -105,7 +106,7 @@ internal sealed class InMemoryTaskRow
     };
 
     /// <summary>The task's summary: what <see cref="ToRecord"/> would give a summary, without the record.</summary>
-    public TaskSummary ToSummary() => new()
+    public readonly TaskSummary ToSummary() => new()
     {
         TaskId = _taskId,
         State = _state,
@@ -127,5 +128,5 @@ internal sealed class InMemoryTaskRow
         CompactTime.Put(ref _timesSet, LeaseExpiry, ref _leaseExpiresTicks, ref _leaseExpiresOffset, leaseExpiresAt);
     }
 
-    private DateTimeOffset? Get(long ticks, short offset, byte bit) => CompactTime.Get(_timesSet, bit, ticks, offset);
+    private readonly DateTimeOffset? Get(long ticks, short offset, byte bit) => CompactTime.Get(_timesSet, bit, ticks, offset);
 }

@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace AgentManager.Persistence;
+
+/// <summary>The in-memory store's rows of one workflow, in the order they were added, with an index by task id. Rows
+/// are never removed one by one (a workflow's rows go with it).</summary>
+internal sealed class InMemoryTaskRows
+{
+    private readonly SegmentedList<InMemoryTaskRow> _rows = new();
+    private readonly Dictionary<string, int> _byId = new(StringComparer.Ordinal);
+
+    public int Count => _rows.Count;
+
+    /// <summary>Gets the row at <paramref name="index"/> (its place in the order rows were added), to read or change in
+    /// place.</summary>
+    public ref InMemoryTaskRow this[int index] => ref _rows.ItemRef(index);
+
+    /// <summary>Finds a task's row.</summary>
+    /// <returns>Its index, or -1 when the workflow has no such task.</returns>
+    public int IndexOf(string taskId) => _byId.TryGetValue(taskId, out var index) ? index : -1;
+
+    /// <summary>Stores the whole record <paramref name="batch"/>[<paramref name="at"/>]: replaces its task's row or adds
+    /// one.</summary>
+    /// <remarks>The engine adds a workflow's tasks in ordinal order, so a task's ordinal is its row's index: a record is
+    /// found there (checked against its id) without hashing its id into a table of every task, which costs a large
+    /// workflow's start a cache miss or more per task.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every whole record
+    public void Put(List<TaskRecord> batch, int at)
+    {
+        var task = batch[at];
+        var ordinal = task.Ordinal;
+        if ((uint)ordinal < (uint)_rows.Count && string.Equals(_rows.ItemRef(ordinal).TaskId, task.TaskId, StringComparison.Ordinal))
+        {
+            _rows.ItemRef(ordinal).Set(task);
+            return;
+        }
+
+        if (_rows.Count == 0)
+        {
+            var run = RunOfWorkflow(batch, at);
+            _byId.EnsureCapacity(run);
+            _rows.Reserve(run);
+        }
+
+        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_byId, task.TaskId, out var exists);
+        if (!exists)
+        {
+            index = _rows.Count;
+            _rows.Add(default);
+        }
+
+        _rows.ItemRef(index).Set(task);
+    }
+
+    /// <summary>How many records from <paramref name="start"/> on belong to its workflow, one after another: the rows
+    /// a workflow's first batch adds (the engine records a new workflow's tasks together), so its index is sized once
+    /// instead of grown through copies that a large workflow leaves in the large object heap.</summary>
+    private static int RunOfWorkflow(List<TaskRecord> tasks, int start)
+    {
+        var workflowId = tasks[start].WorkflowId;
+        var end = start + 1;
+        while (end < tasks.Count && string.Equals(tasks[end].WorkflowId, workflowId, StringComparison.Ordinal))
+        {
+            end++;
+        }
+
+        return end - start;
+    }
+}
