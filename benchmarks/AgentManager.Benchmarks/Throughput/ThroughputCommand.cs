@@ -4,9 +4,10 @@ using AgentManager.Benchmarks.Cli;
 namespace AgentManager.Benchmarks.Throughput;
 
 /// <summary><c>throughput --workload W --n N [--store memory|sqlite] [--concurrency C] [--engine E]
-/// [--timeout S] [--no-warmup | --warmup-n N]</c>: runs one workload to completion and prints one result line. The warm-up
+/// [--timeout S] [--no-warmup | --warmup-n N] [--gc-log]</c>: runs one workload to completion and prints one result line. The warm-up
 /// (1,000 tasks of the same shape by default) leaves hundreds of methods to the tiered JIT during the timed run; a
-/// larger <c>--warmup-n</c> measures closer to a long-running process.</summary>
+/// larger <c>--warmup-n</c> measures closer to a long-running process. <c>--gc-log</c> prints each collection of the timed
+/// run and its large object heap allocations (<see cref="GcLog"/>).</summary>
 internal static class ThroughputCommand
 {
     public const int DefaultConcurrency = 8;
@@ -25,6 +26,7 @@ internal static class ThroughputCommand
         var warmup = !line.Switch("no-warmup");
         var warmupCount = line.Int("warmup-n", 0);
         var store = line.Text("store", "memory");
+        var gcLog = line.Switch("gc-log");
         line.ThrowIfUnknown();
         if (store is not ("memory" or "sqlite"))
         {
@@ -46,7 +48,20 @@ internal static class ThroughputCommand
             return ExitCodes.Ok;
         }
 
-        result = await MeasureAsync(engine, workload, warmup, timeout, log, warmupCount: warmupCount) with { Store = store == "sqlite" ? store : null };
+        using var collections = gcLog ? new GcLog() : null;
+        Action? beforeTimedRun = null;
+        if (collections is not null)
+        {
+            beforeTimedRun = collections.Begin;
+            if (engine is AgentManagerEngine phases)
+            {
+                phases.CreateCalled = () => collections.Mark("CreateAsync called");
+                phases.CreateReturned = () => collections.Mark("CreateAsync returned");
+            }
+        }
+
+        result = await MeasureAsync(engine, workload, warmup, timeout, log, beforeTimedRun, warmupCount) with { Store = store == "sqlite" ? store : null };
+        collections?.End(log);
         output.WriteLine(result);
         return result.Error is null ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
