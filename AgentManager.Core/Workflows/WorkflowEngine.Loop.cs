@@ -205,30 +205,40 @@ internal sealed partial class WorkflowEngine
         _replies.Add(command);
     }
 
-    /// <summary>Sizes the dispatch queue's line and the turn's dirty list once for the tasks a start makes ready, when
-    /// they share a priority (100,000 tasks without dependencies would grow them one doubling at a time).</summary>
+    /// <summary>Sizes the turn's lists once for the tasks a start makes ready (its dirty tasks, and its transitions and
+    /// events, one of each per task and per first attempt), and the dispatch queue's line when they share a priority: 100,000 tasks without
+    /// dependencies would grow each one doubling at a time, every step from 16,384 on a large object heap array left for a
+    /// full collection.</summary>
     private void ReserveForRoots(WorkflowRun run)
     {
         var roots = 0;
         var priority = 0;
+        var onePriority = true;
         foreach (var task in run.Tasks)
         {
             if (task.Dependencies.Count == 0)
             {
-                if (roots++ > 0 && task.Priority != priority)
-                {
-                    return;
-                }
-
+                onePriority &= roots++ == 0 || task.Priority == priority;
                 priority = task.Priority;
             }
         }
 
-        if (roots > 0)
+        if (roots == 0)
+        {
+            return;
+        }
+
+        if (onePriority)
         {
             _queue.Reserve(priority, roots);
-            _dirtyTasks.EnsureCapacity(_dirtyTasks.Count + roots);
         }
+
+        _dirtyTasks.EnsureCapacity(_dirtyTasks.Count + roots);
+
+        // The turn also starts the first attempts: a move and an event for each.
+        var moves = roots + Math.Min(roots, _options.MaxConcurrency);
+        _changes.Transitions.EnsureCapacity(_changes.Transitions.Count + moves);
+        _changes.Events.EnsureCapacity(_changes.Events.Count + moves);
     }
 
     private void OnResume(ResumeWorkflowCommand command)

@@ -18,6 +18,7 @@ internal sealed class GcLog : EventListener
     private readonly Lock _sync = new();
     private readonly List<(DateTime At, string Text)> _lines = [];
     private readonly Dictionary<uint, (DateTime At, string Text)> _open = [];
+    private DateTime _suspending;
     private DateTime _suspended;
     private DateTime _origin = DateTime.MaxValue;
     private bool _recording;
@@ -102,15 +103,21 @@ internal sealed class GcLog : EventListener
                     _lines.Add((time, string.Create(CultureInfo.InvariantCulture, $"    after: gen0 {Mb(e, "GenerationSize0")} gen1 {Mb(e, "GenerationSize1")} gen2 {Mb(e, "GenerationSize2")} LOH {Mb(e, "GenerationSize3")} MB; promoted from gen0 {Mb(e, "TotalPromotedSize0")} gen1 {Mb(e, "TotalPromotedSize1")} gen2 {Mb(e, "TotalPromotedSize2")} LOH {Mb(e, "TotalPromotedSize3")} MB")));
                     break;
                 case "GCSuspendEEBegin_V1":
+                    _suspending = time;
+                    break;
+                case "GCSuspendEEEnd_V1":
                     _suspended = time;
                     break;
                 case "GCRestartEEEnd_V1":
-                    var pause = (time - _suspended).TotalMilliseconds;
+                    var pause = (time - _suspending).TotalMilliseconds;
                     if (pause >= 0.05)
                     {
-                        _lines.Add((time, string.Create(CultureInfo.InvariantCulture, $"    pause {pause:0.0} ms (at {at:0} ms)")));
+                        _lines.Add((time, string.Create(CultureInfo.InvariantCulture, $"    pause {pause:0.0} ms (at {at:0} ms), of which {(_suspended - _suspending).TotalMilliseconds:0.0} ms stopping the threads")));
                     }
 
+                    break;
+                case "GCMarkWithType" when Convert.ToUInt64(e.Payload[e.PayloadNames.IndexOf("Bytes")], CultureInfo.InvariantCulture) >= 65536:
+                    _lines.Add((time, string.Create(CultureInfo.InvariantCulture, $"    marked through {Root(U(e, "Type"))}: {Mb(e, "Bytes")} MB")));
                     break;
                 case "GCAllocationTick_V4" when U(e, "AllocationKind") == 1:
                     _lines.Add((time, string.Create(CultureInfo.InvariantCulture, $"  LOH at {at:0} ms: {e.Payload[e.PayloadNames.IndexOf("TypeName")]} {Convert.ToInt64(e.Payload[e.PayloadNames.IndexOf("ObjectSize")], CultureInfo.InvariantCulture):N0} B")));
@@ -143,6 +150,19 @@ internal sealed class GcLog : EventListener
         12 => "PMFullGC",
         13 => "LowMemoryHostBlocking",
         _ => "reason " + reason.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static string Root(uint type) => type switch
+    {
+        0 => "stacks",
+        1 => "finalization queue",
+        2 => "handles",
+        3 => "older generations (cards)",
+        4 => "sized refs",
+        5 => "overflow",
+        6 => "dependent handles",
+        7 => "new finalizable",
+        _ => "root " + type.ToString(CultureInfo.InvariantCulture),
     };
 
     private static string Kind(uint type) => type switch
