@@ -6,6 +6,9 @@ namespace AgentManager.Graph;
 /// <para>A bulk load lays its vertices' slices out back to back in one pass, with no object per vertex
 /// or edge. A slice that fills up moves to the end of the array with twice the room; the holes left
 /// behind are reclaimed by compacting when the array would otherwise grow.</para>
+/// <para>Rows taken over whole (<see cref="Adopt"/>, a workflow's graph) are read through their offsets until the first
+/// change: the per-vertex start, count and room arrays (three arrays of the vertex count, kept for the graph's life) are
+/// made only when a slice changes, which an engine's run does not do.</para>
 /// <para>Not thread-safe, like <see cref="TaskGraph"/>.</para>
 /// </remarks>
 internal sealed class AdjacencyLists
@@ -19,16 +22,23 @@ internal sealed class AdjacencyLists
     private int _used;
     private int _live;
 
-    /// <summary>Gets the neighbours of a vertex, in the order they were added.</summary>
-    public ReadOnlySpan<int> Of(int vertex) => _pool.AsSpan(_start[vertex], _count[vertex]);
+    // The adopted rows' offsets (vertex v's slice is _pool[_offsets[v] .. _offsets[v + 1]]) while no slice has changed;
+    // null once _start, _count and _capacity describe the slices.
+    private int[]? _offsets;
+    private int _adopted;
 
-    public int CountOf(int vertex) => _count[vertex];
+    /// <summary>Gets the neighbours of a vertex, in the order they were added.</summary>
+    public ReadOnlySpan<int> Of(int vertex) =>
+        _offsets is { } offsets ? _pool.AsSpan(offsets[vertex], CountOf(offsets, vertex)) : _pool.AsSpan(_start[vertex], _count[vertex]);
+
+    public int CountOf(int vertex) => _offsets is { } offsets ? CountOf(offsets, vertex) : _count[vertex];
 
     public bool Contains(int vertex, int neighbour) => Of(vertex).Contains(neighbour);
 
     /// <summary>Makes room for vertices 0 to <paramref name="vertexCount"/> − 1.</summary>
     public void EnsureVertices(int vertexCount)
     {
+        Materialize();
         if (vertexCount > _start.Length)
         {
             Array.Resize(ref _start, vertexCount);
@@ -39,6 +49,7 @@ internal sealed class AdjacencyLists
 
     public void Add(int vertex, int neighbour)
     {
+        Materialize();
         if (_count[vertex] == _capacity[vertex])
         {
             Move(vertex, Math.Max(FirstSliceCapacity, 2 * _capacity[vertex]));
@@ -51,6 +62,7 @@ internal sealed class AdjacencyLists
     /// <summary>Removes the first occurrence of <paramref name="neighbour"/>, keeping the others' order.</summary>
     public bool Remove(int vertex, int neighbour)
     {
+        Materialize();
         var slice = _pool.AsSpan(_start[vertex], _count[vertex]);
         var at = slice.IndexOf(neighbour);
         if (at < 0)
@@ -66,6 +78,7 @@ internal sealed class AdjacencyLists
 
     public void Clear(int vertex)
     {
+        Materialize();
         _live -= _count[vertex];
         _count[vertex] = 0;
     }
@@ -75,6 +88,7 @@ internal sealed class AdjacencyLists
     /// <c>neighbours[offsets[i] .. offsets[i + 1]]</c>.</summary>
     public void AddSlices(int first, ReadOnlySpan<int> offsets, int[] neighbours)
     {
+        Materialize();
         var vertices = offsets.Length - 1;
         var from = offsets[0];
         var length = offsets[vertices] - from;
@@ -94,7 +108,8 @@ internal sealed class AdjacencyLists
 
     /// <summary>Takes compressed rows over as the whole of an empty instance: vertex v gets
     /// <c>neighbours[offsets[v] .. offsets[v + 1]]</c> for v below <paramref name="vertices"/>; the array becomes the
-    /// pool (entries past the last row are free room).</summary>
+    /// pool (entries past the last row are free room), and both arrays are kept, not copied: the caller no longer
+    /// changes them.</summary>
     public void Adopt(int[] offsets, int[] neighbours, int vertices)
     {
         if (_used != 0)
@@ -102,19 +117,34 @@ internal sealed class AdjacencyLists
             throw new InvalidOperationException("Only an empty instance adopts rows.");
         }
 
-        _start = new int[vertices];
-        _count = new int[vertices];
-        _capacity = new int[vertices];
-        for (var v = 0; v < vertices; v++)
-        {
-            _start[v] = offsets[v];
-            _count[v] = offsets[v + 1] - offsets[v];
-            _capacity[v] = _count[v];
-        }
-
+        _offsets = offsets;
+        _adopted = vertices;
         _pool = neighbours;
         _used = offsets[vertices];
         _live = _used;
+    }
+
+    private static int CountOf(int[] offsets, int vertex) => offsets[vertex + 1] - offsets[vertex];
+
+    /// <summary>Describes adopted rows by start, count and room, before the first change of a slice.</summary>
+    private void Materialize()
+    {
+        if (_offsets is not { } offsets)
+        {
+            return;
+        }
+
+        _start = new int[_adopted];
+        _count = new int[_adopted];
+        _capacity = new int[_adopted];
+        for (var v = 0; v < _adopted; v++)
+        {
+            _start[v] = offsets[v];
+            _count[v] = CountOf(offsets, v);
+            _capacity[v] = _count[v];
+        }
+
+        _offsets = null;
     }
 
     private void Move(int vertex, int capacity)
