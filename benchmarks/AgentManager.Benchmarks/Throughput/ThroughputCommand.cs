@@ -61,7 +61,13 @@ internal static class ThroughputCommand
         }
 
         result = await MeasureAsync(engine, workload, warmup, timeout, log, beforeTimedRun, warmupCount) with { Store = store == "sqlite" ? store : null };
-        collections?.End(log);
+        if (collections is not null)
+        {
+            collections.End(log);
+            // What the engine and its store still hold once the run is over (the runner keeps nothing of it).
+            log.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"kept after the run (engine and store, after a full collection): {GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:0.0} MB"));
+        }
+
         output.WriteLine(result);
         return result.Error is null ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
