@@ -59,4 +59,36 @@ internal struct MoveCommons
     public MoveCommon? WithReason;
 
     public MoveCommon? WithoutReason;
+
+    /// <summary>Gets the sequence that compacted moves count from: one less than the first published sequence compacted
+    /// (set then).</summary>
+    public long SequenceBase { readonly get; private set; }
+
+    private bool _based;
+
+    /// <summary>Gets <paramref name="sequence"/> as a compacted move keeps it: 0 for 0 (never published), else its
+    /// distance from <see cref="SequenceBase"/>; false when that does not fit 1 .. <see cref="int.MaxValue"/> (a move
+    /// published more than two billion events after the history's first, which then stays an object).</summary>
+    public bool TryOffset(long sequence, out int offset)
+    {
+        offset = 0;
+        if (sequence == 0)
+        {
+            return true;
+        }
+
+        if (!_based)
+        {
+            (SequenceBase, _based) = (sequence - 1, true);
+        }
+
+        var distance = sequence - SequenceBase;
+        if (distance is <= 0 or > int.MaxValue)
+        {
+            return false;
+        }
+
+        offset = (int)distance;
+        return true;
+    }
 }

@@ -48,7 +48,7 @@ internal sealed class MoveHistory(string workflowId)
 
     public string TypeAt(int slot) => _moves.ItemRef(slot).Type;
 
-    public TaskTransition MoveAt(int slot) => _moves.ItemRef(slot).ToMove(WorkflowId);
+    public TaskTransition MoveAt(int slot) => _moves.ItemRef(slot).ToMove(WorkflowId, in _lastCommons);
 
     public TaskTransition UnpublishedAt(int slot) => _moves.ItemRef(slot).ToUnpublished(WorkflowId);
 
@@ -61,7 +61,7 @@ internal sealed class MoveHistory(string workflowId)
             ref var move = ref _moves.ItemRef(i);
             if (taskId is null || string.Equals(move.TaskId, taskId, StringComparison.Ordinal))
             {
-                found.Add(move.ToMove(WorkflowId));
+                found.Add(move.ToMove(WorkflowId, in _lastCommons));
             }
         }
 

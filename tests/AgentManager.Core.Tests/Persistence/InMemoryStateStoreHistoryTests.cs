@@ -312,7 +312,7 @@ public sealed class InMemoryStateStoreHistoryTests
         slot.Compact(ref lasts);
 
         Assert.True(slot.IsCompact);
-        AssertSameMoves([move], [slot.ToMove("wf-1")]);
+        AssertSameMoves([move], [slot.ToMove("wf-1", in lasts)]);
         var copy = slot.ToUnpublished("wf-1");
         Assert.Equal(move, copy);
         Assert.Equal((0L, "req-9", "tests fail"), (copy.Sequence, copy.CorrelationId, copy.Reason));
@@ -320,9 +320,48 @@ public sealed class InMemoryStateStoreHistoryTests
     }
 
     [Fact]
+    public void StoredMoves_CompactedOneAfterAnother_GiveBackEachMovesSequence_AndZeroForOneNeverPublished()
+    {
+        var moves = new[] { Move("wf-1", "a", TaskTrigger.DependenciesMet, 1), Move("wf-1", "a", TaskTrigger.Start, 2), Move("wf-1", "b", TaskTrigger.DependenciesMet, 3) };
+        (moves[0].Sequence, moves[1].Sequence, moves[2].Sequence) = (5_000_000_000, 0, 5_000_000_007);
+        var slots = moves.Select(m => new StoredMove(m)).ToArray();
+
+        var lasts = default(MoveCommons);
+        for (var i = 0; i < slots.Length; i++)
+        {
+            slots[i].Compact(ref lasts);
+        }
+
+        Assert.All(slots, s => Assert.True(s.IsCompact));
+        AssertSameMoves(moves, slots.Select(s => s.ToMove("wf-1", in lasts)).ToArray());
+    }
+
+    [Fact]
+    public void StoredMove_WhoseAttemptOrSequenceDoesNotFitTheSlot_StaysTheObject()
+    {
+        var first = Move("wf-1", "a", TaskTrigger.DependenciesMet, 1);
+        first.Sequence = 10;
+        var later = Move("wf-1", "a", TaskTrigger.Start, 2);
+        later.Sequence = 11L + int.MaxValue;
+        var manyAttempts = new TaskTransition("wf-1", "b", TaskState.Ready, TaskState.Implementing, TaskTrigger.Start, null, TaskLifecycle.EngineActor, 70_000, Epoch);
+        var slots = new[] { new StoredMove(first), new StoredMove(later), new StoredMove(manyAttempts) };
+
+        var lasts = default(MoveCommons);
+        for (var i = 0; i < slots.Length; i++)
+        {
+            slots[i].Compact(ref lasts);
+        }
+
+        Assert.Equal([true, false, false], slots.Select(s => s.IsCompact));
+        Assert.Same(later, slots[1].ToMove("wf-1", in lasts));
+        Assert.Same(manyAttempts, slots[2].ToMove("wf-1", in lasts));
+        AssertSameMoves([first], [slots[0].ToMove("wf-1", in lasts)]);
+    }
+
+    [Fact]
     public void Segments_OfHistoryAndLog_StayBelowTheLargeObjectThreshold()
     {
-        Assert.True(Unsafe.SizeOf<StoredMove>() <= 32, $"StoredMove is {Unsafe.SizeOf<StoredMove>()} bytes");
+        Assert.True(Unsafe.SizeOf<StoredMove>() <= 24, $"StoredMove is {Unsafe.SizeOf<StoredMove>()} bytes");
         Assert.True(Unsafe.SizeOf<LoggedEvent>() <= 24, $"LoggedEvent is {Unsafe.SizeOf<LoggedEvent>()} bytes");
         Assert.True(SegmentedList<StoredMove>.ItemsPerSegment * Unsafe.SizeOf<StoredMove>() < 85_000 - 32);
         Assert.True(SegmentedList<LoggedEvent>.ItemsPerSegment * Unsafe.SizeOf<LoggedEvent>() < 85_000 - 32);
