@@ -9,21 +9,26 @@ namespace AgentManager.Persistence;
 /// read.</summary>
 /// <remarks>Times are kept as UTC ticks and an offset in minutes (<see cref="CompactTime"/>: 10 bytes, where a
 /// <see cref="Nullable{T}"/> takes 24) with a bit per time that says whether it is set: a store keeps a row per task
-/// until purge. A row is a value kept in segments rather than an object: a large workflow's rows are then a few hundred
+/// until purge. The agent, resources and working directory, which the tasks of a workflow usually share, are one
+/// <see cref="Shared"/> object, and the lease (owner, expiry, fencing token), the same for all the tasks an engine runs
+/// at a time, one <see cref="Lease"/> object (none while a task has no lease and token); rows set one after another
+/// share these objects when their values are the same (the last one made is reused): 128 bytes a row instead of 168.
+/// A row is a value kept in segments rather than an object: a large workflow's rows are then a few hundred
 /// arrays for each collection to mark and move, not an object per task. Change it through a reference
 /// (<see cref="InMemoryTaskRows.this"/>), never a copy.</remarks>
 internal struct InMemoryTaskRow
 {
-    private const byte Started = 1, Finished = 2, Deadline = 4, LeaseExpiry = 8;
+    private const byte Started = 1, Finished = 2, Deadline = 4;
+
+    private static Shared? s_lastShared;
+    private static Lease? s_lastLease;
 
     private string _taskId;
     private int _ordinal;
     private string? _title;
     private int _priority;
-    private string? _agentId;
+    private Shared? _shared;
     private IReadOnlyList<string> _dependencies;
-    private IReadOnlyList<string> _resources;
-    private string? _workdir;
     private TaskState _state;
     private int _attempt;
     private string? _lastError;
@@ -32,36 +37,39 @@ internal struct InMemoryTaskRow
     private long _startedTicks;
     private long _finishedTicks;
     private long _deadlineTicks;
-    private long _leaseExpiresTicks;
     private short _startedOffset;
     private short _finishedOffset;
     private short _deadlineOffset;
-    private short _leaseExpiresOffset;
     private RepairLevel _level;
     private int _levelAttempts;
     private string? _currentAgentId;
     private AgentUsage _usage;
+    private Lease? _lease;
 
-    public string? LeaseOwner { get; set; }
+    public string? LeaseOwner
+    {
+        readonly get => _lease?.Owner;
+        set => _lease = Lease.Of(value, LeaseExpiresAt, FencingToken);
+    }
 
     public DateTimeOffset? LeaseExpiresAt
     {
-        readonly get => Get(_leaseExpiresTicks, _leaseExpiresOffset, LeaseExpiry);
-        set => CompactTime.Put(ref _timesSet, LeaseExpiry, ref _leaseExpiresTicks, ref _leaseExpiresOffset, value);
+        readonly get => _lease?.ExpiresAt;
+        set => _lease = Lease.Of(LeaseOwner, value, FencingToken);
     }
 
-    public long FencingToken { get; private set; }
+    public readonly long FencingToken => _lease?.Token ?? 0;
 
     /// <summary>Replaces every field with the record's.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every commit; inlines the record's accessors
     public void Set(TaskRecord record)
     {
-        (_taskId, _ordinal, _title, _priority, _agentId, _dependencies, _resources, _workdir) =
-            (record.TaskId, record.Ordinal, record.Title, record.Priority, record.AgentId, record.Dependencies, record.Resources, record.Workdir);
+        (_taskId, _ordinal, _title, _priority, _dependencies) = (record.TaskId, record.Ordinal, record.Title, record.Priority, record.Dependencies);
+        _shared = Shared.Of(record.AgentId, record.Resources, record.Workdir, _shared);
         (_state, _attempt, _lastError, _lastOutput) = (record.State, record.Attempt, record.LastError, record.LastOutput);
         (_level, _levelAttempts, _currentAgentId, _usage) = (record.Level, record.LevelAttempts, record.CurrentAgentId, record.Usage);
-        (LeaseOwner, FencingToken) = (record.LeaseOwner, record.FencingToken);
-        SetTimes(record.StartedAt, record.FinishedAt, record.DeadlineAt, record.LeaseExpiresAt);
+        _lease = Lease.Of(record.LeaseOwner, record.LeaseExpiresAt, record.FencingToken, _lease);
+        SetTimes(record.StartedAt, record.FinishedAt, record.DeadlineAt);
     }
 
     /// <summary>Replaces the fields a change carries.</summary>
@@ -70,8 +78,8 @@ internal struct InMemoryTaskRow
     {
         (_state, _attempt, _lastError, _lastOutput) = (change.State, change.Attempt, change.LastError, change.LastOutput);
         (_level, _levelAttempts, _currentAgentId, _usage) = (change.Level, change.LevelAttempts, change.CurrentAgentId, change.Usage ?? AgentUsage.Zero);
-        (LeaseOwner, FencingToken) = (change.LeaseOwner, change.FencingToken);
-        SetTimes(change.StartedAt, change.FinishedAt, change.DeadlineAt, change.LeaseExpiresAt);
+        _lease = Lease.Of(change.LeaseOwner, change.LeaseExpiresAt, change.FencingToken, _lease);
+        SetTimes(change.StartedAt, change.FinishedAt, change.DeadlineAt);
     }
 
     public readonly int Ordinal => _ordinal;
@@ -87,10 +95,10 @@ internal struct InMemoryTaskRow
         State = _state,
         Attempt = _attempt,
         Priority = _priority,
-        AgentId = _agentId,
+        AgentId = _shared?.AgentId,
         Dependencies = _dependencies,
-        Resources = _resources,
-        Workdir = _workdir,
+        Resources = _shared?.Resources ?? [],
+        Workdir = _shared?.Workdir,
         LastError = _lastError,
         LastOutput = _lastOutput,
         StartedAt = Get(_startedTicks, _startedOffset, Started),
@@ -120,13 +128,96 @@ internal struct InMemoryTaskRow
         Usage = _usage,
     };
 
-    private void SetTimes(DateTimeOffset? startedAt, DateTimeOffset? finishedAt, DateTimeOffset? deadlineAt, DateTimeOffset? leaseExpiresAt)
+    private void SetTimes(DateTimeOffset? startedAt, DateTimeOffset? finishedAt, DateTimeOffset? deadlineAt)
     {
         CompactTime.Put(ref _timesSet, Started, ref _startedTicks, ref _startedOffset, startedAt);
         CompactTime.Put(ref _timesSet, Finished, ref _finishedTicks, ref _finishedOffset, finishedAt);
         CompactTime.Put(ref _timesSet, Deadline, ref _deadlineTicks, ref _deadlineOffset, deadlineAt);
-        CompactTime.Put(ref _timesSet, LeaseExpiry, ref _leaseExpiresTicks, ref _leaseExpiresOffset, leaseExpiresAt);
     }
 
     private readonly DateTimeOffset? Get(long ticks, short offset, byte bit) => CompactTime.Get(_timesSet, bit, ticks, offset);
+    /// <summary>A task's agent, resources and working directory: set with its first record and, in a workflow, usually
+    /// the same as the task's before it. Immutable, so rows of any store may share one.</summary>
+    private sealed class Shared(string? agentId, IReadOnlyList<string> resources, string? workdir)
+    {
+        public string? AgentId { get; } = agentId;
+
+        public IReadOnlyList<string> Resources { get; } = resources;
+
+        public string? Workdir { get; } = workdir;
+
+        /// <summary>The row's current one, or else the last one made, when either has these values (the same string and
+        /// list instances, which a workflow's records share); else a new one.</summary>
+        public static Shared Of(string? agentId, IReadOnlyList<string> resources, string? workdir, Shared? current)
+        {
+            if (current is not null && current.Is(agentId, resources, workdir))
+            {
+                return current;
+            }
+
+            var last = s_lastShared;
+            if (last is not null && last.Is(agentId, resources, workdir))
+            {
+                return last;
+            }
+
+            return s_lastShared = new Shared(agentId, resources, workdir);
+        }
+
+        private bool Is(string? agentId, IReadOnlyList<string> resources, string? workdir) =>
+            ReferenceEquals(AgentId, agentId) && ReferenceEquals(Resources, resources) && ReferenceEquals(Workdir, workdir);
+    }
+
+    /// <summary>A lease as tasks carry it: owner, expiry and fencing token. Immutable, so rows of any store may share
+    /// one.</summary>
+    private sealed class Lease
+    {
+        private readonly long _expiresTicks;
+        private readonly short _expiresOffset;
+        private readonly bool _expires;
+
+        private Lease(string? owner, DateTimeOffset? expiresAt, long token)
+        {
+            Owner = owner;
+            (_expiresTicks, _expiresOffset) = CompactTime.Split(expiresAt);
+            _expires = expiresAt.HasValue;
+            Token = token;
+        }
+
+        public string? Owner { get; }
+
+        public DateTimeOffset? ExpiresAt => _expires ? CompactTime.Join(_expiresTicks, _expiresOffset) : null;
+
+        public long Token { get; }
+
+        /// <summary>None for no owner, expiry or token; else the row's current one or the last one made when either has
+        /// these values; else a new one.</summary>
+        public static Lease? Of(string? owner, DateTimeOffset? expiresAt, long token, Lease? current = null)
+        {
+            if (owner is null && expiresAt is null && token == 0)
+            {
+                return null;
+            }
+
+            if (current is not null && current.Is(owner, expiresAt, token))
+            {
+                return current;
+            }
+
+            var last = s_lastLease;
+            if (last is not null && last.Is(owner, expiresAt, token))
+            {
+                return last;
+            }
+
+            return s_lastLease = new Lease(owner, expiresAt, token);
+        }
+
+        private bool Is(string? owner, DateTimeOffset? expiresAt, long token)
+        {
+            var (ticks, offset) = CompactTime.Split(expiresAt);
+            return Token == token && _expires == expiresAt.HasValue && _expiresTicks == ticks && _expiresOffset == offset
+                && string.Equals(Owner, owner, StringComparison.Ordinal);
+        }
+    }
 }
