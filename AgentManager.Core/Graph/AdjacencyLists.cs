@@ -6,9 +6,9 @@ namespace AgentManager.Graph;
 /// <para>A bulk load lays its vertices' slices out back to back in one pass, with no object per vertex
 /// or edge. A slice that fills up moves to the end of the array with twice the room; the holes left
 /// behind are reclaimed by compacting when the array would otherwise grow.</para>
-/// <para>Rows taken over whole (<see cref="Adopt"/>, a workflow's graph) are read through their offsets until the first
-/// change: the per-vertex start, count and room arrays (three arrays of the vertex count, kept for the graph's life) are
-/// made only when a slice changes, which an engine's run does not do.</para>
+/// <para>Rows taken over whole (<see cref="Adopt"/>, a workflow's graph) are read through their offsets until the
+/// first change: the per-vertex start, count and room arrays (three arrays of the vertex count, kept for the graph's
+/// life) are made only when a slice changes, which an engine's run does not do.</para>
 /// <para>Not thread-safe, like <see cref="TaskGraph"/>.</para>
 /// </remarks>
 internal sealed class AdjacencyLists
@@ -28,8 +28,9 @@ internal sealed class AdjacencyLists
     private int _adopted;
 
     /// <summary>Gets the neighbours of a vertex, in the order they were added.</summary>
-    public ReadOnlySpan<int> Of(int vertex) =>
-        _offsets is { } offsets ? _pool.AsSpan(offsets[vertex], CountOf(offsets, vertex)) : _pool.AsSpan(_start[vertex], _count[vertex]);
+    public ReadOnlySpan<int> Of(int vertex) => _offsets is { } offsets
+        ? _pool.AsSpan(offsets[vertex], CountOf(offsets, vertex))
+        : _pool.AsSpan(_start[vertex], _count[vertex]);
 
     public int CountOf(int vertex) => _offsets is { } offsets ? CountOf(offsets, vertex) : _count[vertex];
 

@@ -206,9 +206,9 @@ internal sealed partial class WorkflowEngine
     }
 
     /// <summary>Sizes the turn's lists once for the tasks a start makes ready (its dirty tasks, and its transitions and
-    /// events, one of each per task and per first attempt), and the dispatch queue's line when they share a priority: 100,000 tasks without
-    /// dependencies would grow each one doubling at a time, every step from 16,384 on a large object heap array left for a
-    /// full collection.</summary>
+    /// events, one of each per task and per first attempt), and the dispatch queue's line when they share a priority:
+    /// 100,000 tasks without dependencies would grow each one doubling at a time, every step from 16,384 on a large
+    /// object heap array left for a full collection.</summary>
     private void ReserveForRoots(WorkflowRun run)
     {
         var roots = 0;

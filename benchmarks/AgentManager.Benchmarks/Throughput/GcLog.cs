@@ -100,7 +100,9 @@ internal sealed class GcLog : EventListener
 
                     break;
                 case "GCHeapStats_V2":
-                    _lines.Add((time, string.Create(CultureInfo.InvariantCulture, $"    after: gen0 {Mb(e, "GenerationSize0")} gen1 {Mb(e, "GenerationSize1")} gen2 {Mb(e, "GenerationSize2")} LOH {Mb(e, "GenerationSize3")} MB; promoted from gen0 {Mb(e, "TotalPromotedSize0")} gen1 {Mb(e, "TotalPromotedSize1")} gen2 {Mb(e, "TotalPromotedSize2")} LOH {Mb(e, "TotalPromotedSize3")} MB")));
+                    var sizes = $"gen0 {Mb(e, "GenerationSize0")} gen1 {Mb(e, "GenerationSize1")} gen2 {Mb(e, "GenerationSize2")} LOH {Mb(e, "GenerationSize3")}";
+                    var promoted = $"gen0 {Mb(e, "TotalPromotedSize0")} gen1 {Mb(e, "TotalPromotedSize1")} gen2 {Mb(e, "TotalPromotedSize2")} LOH {Mb(e, "TotalPromotedSize3")}";
+                    _lines.Add((time, $"    after: {sizes} MB; promoted from {promoted} MB"));
                     break;
                 case "GCSuspendEEBegin_V1":
                     _suspending = time;
