@@ -49,7 +49,7 @@ internal sealed partial class InMemoryStateStore
                     ref var task = ref state.Tasks[i];
                     if (task.FencingToken == lease.Token && string.Equals(task.LeaseOwner, lease.Owner, StringComparison.Ordinal))
                     {
-                        task.LeaseExpiresAt = expiresAt;
+                        state.Tasks.SetLease(i, task.LeaseOwner, expiresAt);
                     }
                 }
             }
@@ -143,8 +143,7 @@ internal sealed partial class InMemoryStateStore
             state.Record = state.Record with { LeaseOwner = null, LeaseExpiresAt = null };
             for (var i = 0; i < state.Tasks.Count; i++)
             {
-                ref var task = ref state.Tasks[i];
-                (task.LeaseOwner, task.LeaseExpiresAt) = (null, null);
+                state.Tasks.SetLease(i, null, null);
             }
         }
     }

@@ -372,7 +372,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
             }
 
             var index = _changedRows[i] is >= 0 and var found ? found : state.Tasks.IndexOf(change.TaskId);
-            state.Tasks[index].Apply(in change);
+            state.Tasks.Apply(index, in change);
         }
 
         _changedRows.Clear();

@@ -12,16 +12,14 @@ namespace AgentManager.Persistence;
 /// until purge. The agent, resources and working directory, which the tasks of a workflow usually share, are one
 /// <see cref="Shared"/> object, and the lease (owner, expiry, fencing token), the same for all the tasks an engine runs
 /// at a time, one <see cref="Lease"/> object (none while a task has no lease and token); rows set one after another
-/// share these objects when their values are the same (the last one made is reused): 128 bytes a row instead of 168.
+/// share these objects when their values are the same (the last one made for the workflow's rows, kept in its
+/// <see cref="Sharing"/>, is reused): 128 bytes a row instead of 168.
 /// A row is a value kept in segments rather than an object: a large workflow's rows are then a few hundred
 /// arrays for each collection to mark and move, not an object per task. Change it through a reference
 /// (<see cref="InMemoryTaskRows.this"/>), never a copy.</remarks>
 internal struct InMemoryTaskRow
 {
     private const byte Started = 1, Finished = 2, Deadline = 4;
-
-    private static Shared? s_lastShared;
-    private static Lease? s_lastLease;
 
     private string _taskId;
     private int _ordinal;
@@ -46,39 +44,35 @@ internal struct InMemoryTaskRow
     private AgentUsage _usage;
     private Lease? _lease;
 
-    public string? LeaseOwner
-    {
-        readonly get => _lease?.Owner;
-        set => _lease = Lease.Of(value, LeaseExpiresAt, FencingToken);
-    }
+    public readonly string? LeaseOwner => _lease?.Owner;
 
-    public DateTimeOffset? LeaseExpiresAt
-    {
-        readonly get => _lease?.ExpiresAt;
-        set => _lease = Lease.Of(LeaseOwner, value, FencingToken);
-    }
+    public readonly DateTimeOffset? LeaseExpiresAt => _lease?.ExpiresAt;
 
     public readonly long FencingToken => _lease?.Token ?? 0;
 
+    /// <summary>Gives the task another lease owner and expiry, its fencing token kept.</summary>
+    public void SetLease(string? owner, DateTimeOffset? expiresAt, Sharing sharing) =>
+        _lease = Lease.Of(owner, expiresAt, FencingToken, _lease, sharing);
+
     /// <summary>Replaces every field with the record's.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every commit; inlines the record's accessors
-    public void Set(TaskRecord record)
+    public void Set(TaskRecord record, Sharing sharing)
     {
         (_taskId, _ordinal, _title, _priority, _dependencies) = (record.TaskId, record.Ordinal, record.Title, record.Priority, record.Dependencies);
-        _shared = Shared.Of(record.AgentId, record.Resources, record.Workdir, _shared);
+        _shared = Shared.Of(record.AgentId, record.Resources, record.Workdir, _shared, sharing);
         (_state, _attempt, _lastError, _lastOutput) = (record.State, record.Attempt, record.LastError, record.LastOutput);
         (_level, _levelAttempts, _currentAgentId, _usage) = (record.Level, record.LevelAttempts, record.CurrentAgentId, record.Usage);
-        _lease = Lease.Of(record.LeaseOwner, record.LeaseExpiresAt, record.FencingToken, _lease);
+        _lease = Lease.Of(record.LeaseOwner, record.LeaseExpiresAt, record.FencingToken, _lease, sharing);
         SetTimes(record.StartedAt, record.FinishedAt, record.DeadlineAt);
     }
 
     /// <summary>Replaces the fields a change carries.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every commit; inlines the record's accessors
-    public void Apply(in TaskStateChange change)
+    public void Apply(in TaskStateChange change, Sharing sharing)
     {
         (_state, _attempt, _lastError, _lastOutput) = (change.State, change.Attempt, change.LastError, change.LastOutput);
         (_level, _levelAttempts, _currentAgentId, _usage) = (change.Level, change.LevelAttempts, change.CurrentAgentId, change.Usage ?? AgentUsage.Zero);
-        _lease = Lease.Of(change.LeaseOwner, change.LeaseExpiresAt, change.FencingToken, _lease);
+        _lease = Lease.Of(change.LeaseOwner, change.LeaseExpiresAt, change.FencingToken, _lease, sharing);
         SetTimes(change.StartedAt, change.FinishedAt, change.DeadlineAt);
     }
 
@@ -138,7 +132,7 @@ internal struct InMemoryTaskRow
     private readonly DateTimeOffset? Get(long ticks, short offset, byte bit) => CompactTime.Get(_timesSet, bit, ticks, offset);
     /// <summary>A task's agent, resources and working directory: set with its first record and, in a workflow, usually
     /// the same as the task's before it. Immutable, so rows of any store may share one.</summary>
-    private sealed class Shared(string? agentId, IReadOnlyList<string> resources, string? workdir)
+    internal sealed class Shared(string? agentId, IReadOnlyList<string> resources, string? workdir)
     {
         public string? AgentId { get; } = agentId;
 
@@ -148,20 +142,20 @@ internal struct InMemoryTaskRow
 
         /// <summary>The row's current one, or else the last one made, when either has these values (the same string and
         /// list instances, which a workflow's records share); else a new one.</summary>
-        public static Shared Of(string? agentId, IReadOnlyList<string> resources, string? workdir, Shared? current)
+        public static Shared Of(string? agentId, IReadOnlyList<string> resources, string? workdir, Shared? current, Sharing sharing)
         {
             if (current is not null && current.Is(agentId, resources, workdir))
             {
                 return current;
             }
 
-            var last = s_lastShared;
+            var last = sharing.LastShared;
             if (last is not null && last.Is(agentId, resources, workdir))
             {
                 return last;
             }
 
-            return s_lastShared = new Shared(agentId, resources, workdir);
+            return sharing.LastShared = new Shared(agentId, resources, workdir);
         }
 
         private bool Is(string? agentId, IReadOnlyList<string> resources, string? workdir) =>
@@ -170,7 +164,7 @@ internal struct InMemoryTaskRow
 
     /// <summary>A lease as tasks carry it: owner, expiry and fencing token. Immutable, so rows of any store may share
     /// one.</summary>
-    private sealed class Lease
+    internal sealed class Lease
     {
         private readonly long _expiresTicks;
         private readonly short _expiresOffset;
@@ -192,7 +186,7 @@ internal struct InMemoryTaskRow
 
         /// <summary>None for no owner, expiry or token; else the row's current one or the last one made when either has
         /// these values; else a new one.</summary>
-        public static Lease? Of(string? owner, DateTimeOffset? expiresAt, long token, Lease? current = null)
+        public static Lease? Of(string? owner, DateTimeOffset? expiresAt, long token, Lease? current, Sharing sharing)
         {
             if (owner is null && expiresAt is null && token == 0)
             {
@@ -204,13 +198,13 @@ internal struct InMemoryTaskRow
                 return current;
             }
 
-            var last = s_lastLease;
+            var last = sharing.LastLease;
             if (last is not null && last.Is(owner, expiresAt, token))
             {
                 return last;
             }
 
-            return s_lastLease = new Lease(owner, expiresAt, token);
+            return sharing.LastLease = new Lease(owner, expiresAt, token);
         }
 
         private bool Is(string? owner, DateTimeOffset? expiresAt, long token)
@@ -219,5 +213,14 @@ internal struct InMemoryTaskRow
             return Token == token && _expires == expiresAt.HasValue && _expiresTicks == ticks && _expiresOffset == offset
                 && string.Equals(Owner, owner, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>The last <see cref="Shared"/> and <see cref="Lease"/> made for a workflow's rows, which the next row set
+    /// with the same values reuses.</summary>
+    internal sealed class Sharing
+    {
+        public Shared? LastShared { get; set; }
+
+        public Lease? LastLease { get; set; }
     }
 }

@@ -9,12 +9,19 @@ internal sealed class InMemoryTaskRows
 {
     private readonly SegmentedList<InMemoryTaskRow> _rows = new();
     private readonly Dictionary<string, int> _byId = new(StringComparer.Ordinal);
+    private readonly InMemoryTaskRow.Sharing _sharing = new();
 
     public int Count => _rows.Count;
 
     /// <summary>Gets the row at <paramref name="index"/> (its place in the order rows were added), to read or change in
     /// place.</summary>
     public ref InMemoryTaskRow this[int index] => ref _rows.ItemRef(index);
+
+    /// <summary>Applies a change to the row at <paramref name="index"/>.</summary>
+    public void Apply(int index, in TaskStateChange change) => _rows.ItemRef(index).Apply(in change, _sharing);
+
+    /// <summary>Gives the row at <paramref name="index"/> another lease owner and expiry, its fencing token kept.</summary>
+    public void SetLease(int index, string? owner, DateTimeOffset? expiresAt) => _rows.ItemRef(index).SetLease(owner, expiresAt, _sharing);
 
     /// <summary>Finds a task's row.</summary>
     /// <returns>Its index, or -1 when the workflow has no such task.</returns>
@@ -32,7 +39,7 @@ internal sealed class InMemoryTaskRows
         var ordinal = task.Ordinal;
         if ((uint)ordinal < (uint)_rows.Count && string.Equals(_rows.ItemRef(ordinal).TaskId, task.TaskId, StringComparison.Ordinal))
         {
-            _rows.ItemRef(ordinal).Set(task);
+            _rows.ItemRef(ordinal).Set(task, _sharing);
             return;
         }
 
@@ -50,7 +57,7 @@ internal sealed class InMemoryTaskRows
             _rows.Add(default);
         }
 
-        _rows.ItemRef(index).Set(task);
+        _rows.ItemRef(index).Set(task, _sharing);
     }
 
     /// <summary>How many records from <paramref name="start"/> on belong to its workflow, one after another: the rows
