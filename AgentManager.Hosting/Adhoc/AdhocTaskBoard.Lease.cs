@@ -122,6 +122,12 @@ internal sealed partial class AdhocTaskBoard
             var result = change(batch, workflow);
             batch.Changes.FencingTokens[WorkflowId] = lease.Token;
             batch.Changes.ReleasedLeases.Add(WorkflowId);
+
+            // The changes before this one published their events right after their commits (this board's under its
+            // gate; another host's as it released the lease), so they are marked published: otherwise an engine's
+            // start would read the board's whole event history as unpublished, and no engine relays this running
+            // workflow's events anyway.
+            batch.Changes.PublishedWorkflows.Add(WorkflowId);
             try
             {
                 await store.CommitAsync(batch.Changes, cancellationToken).ConfigureAwait(false);

@@ -160,6 +160,28 @@ public sealed class AdhocTaskBoardSharedStoreTests
         Assert.Equal((held.Owner, held.Token), (workflow!.LeaseOwner, workflow.FencingToken));
     }
 
+    /// <summary>Each change marks the changes before it published (they published their events after their commits),
+    /// so an engine's start does not read the board's whole history as unpublished events to relay.</summary>
+    [Theory]
+    [InlineData(SharedStore.Sqlite)]
+    [InlineData(SharedStore.Memory)]
+    public async Task Changes_FromTwoHosts_LeaveOnlyTheLastChangesEventsUnpublished(string kind)
+    {
+        await using var shared = new SharedStore(kind);
+        var (a, b) = (shared.Board(), shared.Board());
+        await a.AddAsync("first", "type", [], null, null, None);
+        await b.AddAsync("second", "type", ["first"], null, null, None);
+        await a.CompleteAsync("first", null, null, None);
+        var beforeLast = (await shared.Store.ReadEventsAsync(new EventLogQuery { Filter = new EventFilter(WorkflowId), Limit = 1_000 }, None)).Count;
+
+        await b.StartAsync("second", null, None);
+
+        var logged = await shared.Store.ReadEventsAsync(new EventLogQuery { Filter = new EventFilter(WorkflowId), Limit = 1_000 }, None);
+        var unpublished = await shared.Store.ReadUnpublishedEventsAsync(WorkflowId, None);
+        Assert.Equal(logged.Skip(beforeLast).Select(e => e.Type), unpublished.Select(e => e.Type));
+        Assert.Equal([TaskTrigger.Start], unpublished.OfType<TaskTransition>().Select(t => t.Trigger));
+    }
+
     [Theory]
     [InlineData(SharedStore.Sqlite)]
     [InlineData(SharedStore.Memory)]
