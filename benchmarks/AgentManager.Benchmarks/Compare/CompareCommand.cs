@@ -28,7 +28,7 @@ internal static class CompareCommand
         }
 
         var rows = new List<ResultLine?>();
-        var ranges = new Dictionary<ResultLine, (double Low, double High)>();
+        var ranges = new Dictionary<ResultLine, RunRates>();
         var failed = false;
         foreach (var workload in workloads)
         {
@@ -65,7 +65,7 @@ internal static class CompareCommand
                 rows.Add(best);
                 if (best is not null && rates.Count > 0)
                 {
-                    ranges[best] = (rates.Min(), rates.Max());
+                    ranges[best] = RunRates.Of(rates);
                 }
             }
         }
