@@ -1,5 +1,6 @@
 using AgentManager.Execution;
 using AgentManager.Workflows;
+using AgentManager.Benchmarks.Throughput;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,5 +52,5 @@ public class EngineAttemptBenchmarks
         }
     }
 
-    private static readonly string[] TaskIds = [.. Enumerable.Range(0, Tasks).Select(i => "t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    private static readonly string[] TaskIds = Workload.TaskIds(Tasks);
 }

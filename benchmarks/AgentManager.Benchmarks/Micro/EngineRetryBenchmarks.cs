@@ -1,5 +1,6 @@
 using AgentManager.Execution;
 using AgentManager.Workflows;
+using AgentManager.Benchmarks.Throughput;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -91,5 +92,5 @@ public class EngineRetryBenchmarks
         }
     }
 
-    private static readonly string[] TaskIds = [.. Enumerable.Range(0, Tasks).Select(i => "t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    private static readonly string[] TaskIds = Workload.TaskIds(Tasks);
 }

@@ -26,16 +26,7 @@ public class WorkflowCompileBenchmarks
         var workload = Workload.Create(WorkloadKinds.Parse(Shape), 100_000);
         _definition = new WorkflowDefinition { Id = "compile-bench", DefaultAgentId = "noop" };
         _definition.Agents["noop"] = new DelegateAgentRunner((_, _) => ValueTask.FromResult(AgentResult.Success()));
-        for (var i = 0; i < workload.Count; i++)
-        {
-            var task = new TaskDefinition(Workload.TaskId(i));
-            foreach (var parent in workload.ParentsOf(i))
-            {
-                task.Dependencies.Add(Workload.TaskId(parent));
-            }
-
-            _definition.Tasks.Add(task);
-        }
+        workload.AddTasksTo(_definition);
     }
 
     [Benchmark]

@@ -83,16 +83,7 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
     private static async Task<(string Id, TimeSpan Defined, PhaseCost AtDefined)> CreateAsync(IWorkflowEngine engine, Workload workload, Stopwatch clock, Action? createCalled, CancellationToken cancellationToken)
     {
         var workflow = new WorkflowDefinition { DefaultAgentId = AgentId };
-        for (var i = 0; i < workload.Count; i++)
-        {
-            var task = new TaskDefinition(Workload.TaskId(i));
-            foreach (var parent in workload.ParentsOf(i))
-            {
-                task.Dependencies.Add(Workload.TaskId(parent));
-            }
-
-            workflow.Tasks.Add(task);
-        }
+        workload.AddTasksTo(workflow);
 
         var defined = clock.Elapsed;
         var atDefined = PhaseCost.Now();

@@ -59,6 +59,26 @@ internal sealed class Workload
 
     public static string TaskId(int index) => "t" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Gets the ids of tasks 0 to <paramref name="count"/> − 1, made once, so that a benchmark's measured
+    /// allocation leaves them out.</summary>
+    public static string[] TaskIds(int count) => [.. Enumerable.Range(0, count).Select(TaskId)];
+
+    /// <summary>Describes the workload's tasks in <paramref name="workflow"/>: each task's id and its dependencies, as a
+    /// caller would write them (every dependency its own id string).</summary>
+    public void AddTasksTo(AgentManager.Workflows.WorkflowDefinition workflow)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            var task = new AgentManager.Workflows.TaskDefinition(TaskId(i));
+            foreach (var parent in ParentsOf(i))
+            {
+                task.Dependencies.Add(TaskId(parent));
+            }
+
+            workflow.Tasks.Add(task);
+        }
+    }
+
     /// <summary>Parses an id made by <see cref="TaskId"/>.</summary>
     public static int IndexOf(string taskId) => int.Parse(taskId.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
 
