@@ -101,6 +101,19 @@ public sealed class TaskWorkdir : IDisposable
         }
     }
 
+    /// <summary>Finds the folder that holds the task directories of one workflow for <paramref name="profile"/>
+    /// (<c>&lt;root&gt;/&lt;workflow id&gt;</c>) without creating or checking anything on disk.</summary>
+    /// <returns><see langword="false"/> for a <see cref="WorkdirMode.Shared"/> profile (its tasks share the root) or a
+    /// root the workdir rules refuse (no task directory was ever made under it).</returns>
+    internal static bool TryFindWorkflowFolder(AgentProfile profile, string workspaceDirectory, string workflowId, out string folder)
+    {
+        folder = string.Empty;
+        return profile.Workdir.Mode != WorkdirMode.Shared
+            && System.IO.Path.IsPathFullyQualified(workspaceDirectory)
+            && WorkdirPath.TryResolve(workspaceDirectory, profile.Workdir.Root ?? Segment(profile.AgentId), out var root, out _)
+            && WorkdirPath.TryResolve(root, Segment(workflowId), out folder, out _);
+    }
+
     /// <summary>Writes a valid id as a directory name that is safe on every system.</summary>
     internal static string Segment(string id)
     {

@@ -14,7 +14,7 @@ namespace AgentManager.Workflows;
 /// <remarks>
 /// <para>An agent without a profile gets its attempt unchanged: the task prompt and the task's workdir.</para>
 /// <para>The MCP configuration is written per attempt to
-/// <c>&lt;work root&gt;/.agentmanager/mcp/&lt;task id&gt;/attempt-&lt;n&gt;/mcp-config.json</c>, outside the agent's own
+/// <c>&lt;work root&gt;/.agentmanager/mcp/&lt;workflow id&gt;/&lt;task id&gt;/attempt-&lt;n&gt;/mcp-config.json</c>, outside the agent's own
 /// directory, and removed when the attempt ends (its servers' environment may hold secrets).</para>
 /// </remarks>
 internal sealed class AttemptPreparer
@@ -34,6 +34,15 @@ internal sealed class AttemptPreparer
     }
 
     public AgentCatalog Catalog { get; }
+
+    /// <summary>Gets the folder that holds the MCP configuration of every attempt of a workflow, one folder per task.</summary>
+    public static string McpFolder(string workRoot, string workflowId) =>
+        Path.Combine(workRoot, EngineFolder, "mcp", TaskWorkdir.Segment(workflowId));
+
+    /// <summary>Removes what attempts of a workflow being resumed left on disk when their engine crashed
+    /// (see <see cref="AttemptLeftovers"/>).</summary>
+    public void RemoveLeftovers(WorkflowRun run, IReadOnlyList<Persistence.TaskRecord> tasks, ILogger logger) =>
+        AttemptLeftovers.Remove(Catalog, run, tasks, logger);
 
     /// <summary>Tells whether attempts of the agent need preparing: only an agent with a profile does.</summary>
     public bool Prepares(string agentId) => Catalog.TryGetProfile(agentId, out _);
@@ -96,7 +105,7 @@ internal sealed class AttemptPreparer
 
     private static async Task<string> WriteMcpConfigAsync(TaskRuntime task, int attempt, ResolvedAgent agent, PreparedAttempt prepared, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(task.Run.WorkRoot, EngineFolder, "mcp", TaskWorkdir.Segment(task.Id), $"attempt-{attempt}");
+        var folder = Path.Combine(McpFolder(task.Run.WorkRoot, task.Run.Id), TaskWorkdir.Segment(task.Id), $"attempt-{attempt}");
         prepared.OnDispose(new FolderRemoval(folder));
         return await McpConfigWriter.WriteAsync(agent.McpServers, folder, cancellationToken).ConfigureAwait(false);
     }

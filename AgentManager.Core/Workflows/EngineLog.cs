@@ -47,6 +47,9 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "A cancellation callback of task {WorkflowId}/{TaskId}'s attempt failed")]
     public static partial void AttemptCancellationFailed(ILogger logger, string workflowId, string taskId, Exception exception);
 
+    [LoggerMessage(EventId = 1019, Level = LogLevel.Warning, Message = "Workflow {WorkflowId}: removing what its attempts left in {Folder} before a crash failed; remove it by hand")]
+    public static partial void LeftoverRemovalFailed(ILogger logger, string workflowId, string folder, Exception exception);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "The engine loop failed and stopped")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 }

@@ -18,17 +18,31 @@ internal sealed class TemporaryWorkdirs(IEventBus bus)
     private IAsyncDisposable? _subscription;
 
     /// <summary>Records that an attempt works in <paramref name="workdir"/>; dispose the result when it ends.</summary>
+    /// <remarks>A task's attempts may run under different agents (the repair ladder), each with a directory of its
+    /// own: every directory an attempt of the task used is removed when the task ends.</remarks>
     public IDisposable Acquire(string workflowId, string taskId, TaskWorkdir workdir)
     {
         EnsureSubscribed();
         var key = (workflowId, taskId);
-        var entry = _entries.GetOrAdd(key, _ => new Entry(workdir));
-        lock (entry)
+        while (true)
         {
-            entry.Users++;
-        }
+            var entry = _entries.GetOrAdd(key, static _ => new Entry());
+            lock (entry)
+            {
+                if (entry.Removed)
+                {
+                    continue; // the task ended and its directories went just now: a new attempt starts a new entry
+                }
 
-        return new Lease(this, key, entry);
+                entry.Users++;
+                if (!entry.Workdirs.Exists(w => string.Equals(w.Path, workdir.Path, StringComparison.Ordinal)))
+                {
+                    entry.Workdirs.Add(workdir);
+                }
+            }
+
+            return new Lease(this, key, entry);
+        }
     }
 
     private void EnsureSubscribed()
@@ -80,12 +94,22 @@ internal sealed class TemporaryWorkdirs(IEventBus bus)
         }
 
         _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, entry));
-        ThreadPool.UnsafeQueueUserWorkItem(static workdir => workdir.Dispose(), entry.Workdir, preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static workdirs =>
+            {
+                foreach (var workdir in workdirs)
+                {
+                    workdir.Dispose();
+                }
+            },
+            entry.Workdirs,
+            preferLocal: false);
     }
 
-    private sealed class Entry(TaskWorkdir workdir)
+    private sealed class Entry
     {
-        public TaskWorkdir Workdir { get; } = workdir;
+        /// <summary>Gets the directories the task's attempts used, one per agent root; changed under the entry's lock.</summary>
+        public List<TaskWorkdir> Workdirs { get; } = [];
 
         public int Users { get; set; }
 

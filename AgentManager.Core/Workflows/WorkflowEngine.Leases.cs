@@ -41,6 +41,7 @@ internal sealed partial class WorkflowEngine
             var tasks = await _store.GetTasksAsync(stored.WorkflowId, cancellationToken).ConfigureAwait(false);
             var run = CompileStored(definition, stored, tasks);
             (run.Lease, run.Reclaimed) = (lease, previous);
+            _preparer?.RemoveLeftovers(run, tasks, _logger); // no attempt of it runs anywhere while this engine holds the lease
             await RelayAsync(lease, cancellationToken).ConfigureAwait(false); // outbox
             await SendAsync(new ResumeWorkflowCommand(run, stored, tasks), cancellationToken).ConfigureAwait(false);
         }

@@ -29,6 +29,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     private readonly WorkflowCompiler _compiler;
     private readonly DispatchQueue<TaskRuntime> _queue;
     private readonly AttemptWorker _worker;
+    private readonly AttemptPreparer? _preparer;
     private readonly AttemptDeadlines _deadlines;
     private readonly OutcomeRecorder? _outcomes;
     private readonly WorkflowHooks? _hooks;
@@ -58,6 +59,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             new Dictionary<string, int>(_options.ResourceCapacities, StringComparer.Ordinal),
             _options.DefaultResourceCapacity));
         _worker = new AttemptWorker(_options, time, checkpoints, _logger, Post, PostFinal, preparer);
+        _preparer = preparer;
         _deadlines = new AttemptDeadlines(time, () => Post(AttemptDeadlinesDueCommand.Instance));
         _outcomes = outcomeMemory is null ? null : new OutcomeRecorder(outcomeMemory, _logger);
         _hooks = hooks;

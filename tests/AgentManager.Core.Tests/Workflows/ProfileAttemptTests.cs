@@ -183,7 +183,7 @@ public sealed class ProfileAttemptTests : IDisposable
         var workdir = Path.Combine(Root, "writer");
         Assert.Contains("\"docs\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example.com/docs\"", File.ReadAllText(Path.Combine(workdir, "seen.json")), StringComparison.Ordinal);
         var configPath = File.ReadAllText(Path.Combine(workdir, "path.txt")).Trim();
-        Assert.Equal(Path.Combine(Root, ".agentmanager", "mcp", "a", "attempt-1", McpConfigWriter.FileName), configPath);
+        Assert.Equal(Path.Combine(Root, ".agentmanager", "mcp", summary.WorkflowId, "a", "attempt-1", McpConfigWriter.FileName), configPath);
         Assert.False(File.Exists(configPath)); // removed with the attempt
     }
 
