@@ -54,9 +54,10 @@ internal struct InMemoryTaskRow
     public void SetLease(string? owner, DateTimeOffset? expiresAt, Sharing sharing) =>
         _lease = Lease.Of(owner, expiresAt, FencingToken, _lease, sharing);
 
-    /// <summary>Replaces every field with the record's.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every commit; inlines the record's accessors
-    public void Set(TaskRecord record, Sharing sharing)
+    /// <summary>Replaces every field with the record's: a <see cref="TaskRecord"/>'s, or the engine's task's without a
+    /// record made.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every whole record
+    public void Set(ITaskRecordSource record, Sharing sharing)
     {
         (_taskId, _ordinal, _title, _priority, _dependencies) = (record.TaskId, record.Ordinal, record.Title, record.Priority, record.Dependencies);
         _shared = Shared.Of(record.AgentId, record.Resources, record.Workdir, _shared, sharing);
