@@ -39,7 +39,7 @@ internal sealed class InMemoryTaskRows
         var ordinal = task.Ordinal;
         if ((uint)ordinal < (uint)_rows.Count && string.Equals(_rows.ItemRef(ordinal).TaskId, task.TaskId, StringComparison.Ordinal))
         {
-            _rows.ItemRef(ordinal).Set(task, _sharing);
+            Set(ref _rows.ItemRef(ordinal), task);
             return;
         }
 
@@ -57,7 +57,20 @@ internal sealed class InMemoryTaskRows
             _rows.Add(default);
         }
 
-        _rows.ItemRef(index).Set(task, _sharing);
+        Set(ref _rows.ItemRef(index), task);
+    }
+
+    /// <summary>A record's fields read directly, another source's through its interface.</summary>
+    private void Set(ref InMemoryTaskRow row, ITaskRecordSource task)
+    {
+        if (task is TaskRecord record)
+        {
+            row.Set(record, _sharing);
+        }
+        else
+        {
+            row.Set(task, _sharing);
+        }
     }
 
     /// <summary>How many records from <paramref name="start"/> on belong to its workflow, one after another: the rows
