@@ -44,7 +44,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
             WorkflowState? owner = null;
             for (var i = 0; i < changes.Tasks.Count; i++)
             {
-                var task = changes.Tasks[i];
+                var task = changes.Tasks.SourceAt(i); // the engine's task itself: no record made
                 if (owner is null || !ReferenceEquals(owner.Record.WorkflowId, task.WorkflowId))
                 {
                     owner = Find(task.WorkflowId);
@@ -291,9 +291,9 @@ internal sealed partial class InMemoryStateStore : IStateStore
     private void ThrowIfOrphaned(StateChanges changes)
     {
         string? known = null;
-        foreach (var task in changes.Tasks)
+        for (var i = 0; i < changes.Tasks.Count; i++)
         {
-            ThrowIfUnknown(task.WorkflowId, changes, ref known);
+            ThrowIfUnknown(changes.Tasks.SourceAt(i).WorkflowId, changes, ref known);
         }
 
         foreach (var transition in changes.Transitions)
@@ -345,10 +345,11 @@ internal sealed partial class InMemoryStateStore : IStateStore
         }
     }
 
-    private static bool RecordedIn(List<TaskRecord> tasks, in TaskStateChange change)
+    private static bool RecordedIn(TaskRecordList tasks, in TaskStateChange change)
     {
-        foreach (var task in tasks)
+        for (var i = 0; i < tasks.Count; i++)
         {
+            var task = tasks.SourceAt(i);
             if (string.Equals(task.TaskId, change.TaskId, StringComparison.Ordinal) && string.Equals(task.WorkflowId, change.WorkflowId, StringComparison.Ordinal))
             {
                 return true;

@@ -33,13 +33,13 @@ internal sealed class InMemoryTaskRows
     /// found there (checked against its id) without hashing its id into a table of every task, which costs a large
     /// workflow's start a cache miss or more per task.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every whole record
-    public void Put(List<TaskRecord> batch, int at)
+    public void Put(TaskRecordList batch, int at)
     {
-        var task = batch[at];
+        var task = batch.SourceAt(at);
         var ordinal = task.Ordinal;
         if ((uint)ordinal < (uint)_rows.Count && string.Equals(_rows.ItemRef(ordinal).TaskId, task.TaskId, StringComparison.Ordinal))
         {
-            _rows.ItemRef(ordinal).Set(task, _sharing);
+            Set(ref _rows.ItemRef(ordinal), task);
             return;
         }
 
@@ -57,17 +57,30 @@ internal sealed class InMemoryTaskRows
             _rows.Add(default);
         }
 
-        _rows.ItemRef(index).Set(task, _sharing);
+        Set(ref _rows.ItemRef(index), task);
+    }
+
+    /// <summary>A record's fields read directly, another source's through its interface.</summary>
+    private void Set(ref InMemoryTaskRow row, ITaskRecordSource task)
+    {
+        if (task is TaskRecord record)
+        {
+            row.Set(record, _sharing);
+        }
+        else
+        {
+            row.Set(task, _sharing);
+        }
     }
 
     /// <summary>How many records from <paramref name="start"/> on belong to its workflow, one after another: the rows
     /// a workflow's first batch adds (the engine records a new workflow's tasks together), so its index is sized once
     /// instead of grown through copies that a large workflow leaves in the large object heap.</summary>
-    private static int RunOfWorkflow(List<TaskRecord> tasks, int start)
+    private static int RunOfWorkflow(TaskRecordList tasks, int start)
     {
-        var workflowId = tasks[start].WorkflowId;
+        var workflowId = tasks.SourceAt(start).WorkflowId;
         var end = start + 1;
-        while (end < tasks.Count && string.Equals(tasks[end].WorkflowId, workflowId, StringComparison.Ordinal))
+        while (end < tasks.Count && string.Equals(tasks.SourceAt(end).WorkflowId, workflowId, StringComparison.Ordinal))
         {
             end++;
         }

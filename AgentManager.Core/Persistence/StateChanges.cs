@@ -11,8 +11,10 @@ public sealed class StateChanges
     /// <summary>Gets workflows created or changed, in order.</summary>
     public List<WorkflowRecord> Workflows { get; } = [];
 
-    /// <summary>Gets tasks created or changed, in order; a later record of a task replaces an earlier one.</summary>
-    public List<TaskRecord> Tasks { get; } = [];
+    /// <summary>Gets tasks created or changed, in order; a later record of a task replaces an earlier one. The engine
+    /// fills it with its live tasks, each made a record when read (see <see cref="TaskRecordList"/>): a store that reads
+    /// each entry once and stores it holds one record at a time.</summary>
+    public TaskRecordList Tasks { get; } = new();
 
     /// <summary>Gets changes of tasks already stored, applied after <see cref="Tasks"/> (so a task first recorded in
     /// this batch may be changed by it too), in order: a later change of a task replaces an earlier one. A change of a
@@ -75,7 +77,7 @@ public sealed class StateChanges
     internal void RemoveWorkflow(string workflowId)
     {
         Workflows.RemoveAll(w => w.WorkflowId == workflowId);
-        Tasks.RemoveAll(t => t.WorkflowId == workflowId);
+        Tasks.RemoveWorkflow(workflowId);
         TaskChanges.RemoveAll(t => t.WorkflowId == workflowId);
         Transitions.RemoveAll(t => t.WorkflowId == workflowId);
         Decisions.RemoveAll(d => d.WorkflowId == workflowId);

@@ -9,7 +9,7 @@ namespace AgentManager.Persistence;
 /// sends as changes (a large start), so its times are kept compact (UTC ticks and offset minutes, a bit for each that
 /// is set): 192 bytes instead of 240. Equality is what the positional fields gave: the times compare as
 /// <see cref="DateTimeOffset"/> values do (the same instant).</remarks>
-public sealed record TaskRecord
+public sealed record TaskRecord : ITaskRecordSource
 {
     private const byte Started = 1, Finished = 2, Deadline = 4, LeaseExpiry = 8;
 
@@ -109,6 +109,8 @@ public sealed record TaskRecord
 
     /// <summary>Gets the fencing token of the workflow lease the running attempt was dispatched under; 0 when none.</summary>
     public long FencingToken { get; init; }
+
+    TaskRecord ITaskRecordSource.ToRecord() => this;
 
     /// <summary>Gets whether <paramref name="other"/> holds the same values (lists by reference, as before).</summary>
     /// <param name="other">The record to compare with.</param>

@@ -6,7 +6,7 @@ namespace AgentManager.Workflows;
 
 /// <summary>The engine's live view of one task: its compiled definition and its mutable state.</summary>
 /// <remarks>Owned by the engine loop; workers only read the immutable part.</remarks>
-internal sealed class TaskRuntime
+internal sealed class TaskRuntime : ITaskRecordSource
 {
     private const byte Started = 1, Finished = 2;
 
@@ -226,6 +226,18 @@ internal sealed class TaskRuntime
         LeaseExpiresAt = IsRunning ? Run.Lease?.ExpiresAt : null,
         FencingToken = IsRunning ? Run.Lease?.Token ?? 0 : 0,
     };
+
+    string ITaskRecordSource.WorkflowId => Run.Id;
+
+    string ITaskRecordSource.TaskId => Id;
+
+    IReadOnlyList<string> ITaskRecordSource.Resources => Resources;
+
+    string? ITaskRecordSource.LeaseOwner => IsRunning ? Run.Lease?.Owner : null;
+
+    DateTimeOffset? ITaskRecordSource.LeaseExpiresAt => IsRunning ? Run.Lease?.ExpiresAt : null;
+
+    long ITaskRecordSource.FencingToken => IsRunning ? Run.Lease?.Token ?? 0 : 0;
 
     /// <summary>Gets whether an attempt runs, so that the task record carries the lease it runs under.</summary>
     private bool IsRunning => State is TaskState.Implementing or TaskState.Verifying;

@@ -166,9 +166,17 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
         {
             errors.Add($"Task '{task.Id}' names no agent and the workflow has no DefaultAgentId.");
         }
+        else if (string.Equals(agentId, scope.ResolvedAgentId, StringComparison.Ordinal))
+        {
+            runner = scope.ResolvedRunner; // the agent of the task before: tasks of a workflow mostly share one
+        }
         else if (!TryResolve(definition, agentId, out runner))
         {
             errors.Add($"Task '{task.Id}' names agent '{agentId}', which is not registered{NoRunnerHint(agentId)}; known agents: {KnownAgents(definition)}.");
+        }
+        else
+        {
+            (scope.ResolvedAgentId, scope.ResolvedRunner) = (agentId, runner);
         }
 
         if (task.MaxAttempts is < 1)
@@ -326,6 +334,12 @@ internal sealed partial class WorkflowCompiler(AgentManagerOptions options, Agen
         public List<string> Resources { get; } = [];
 
         public LadderSpec? SharedRepair { get; set; }
+
+        /// <summary>Gets or sets the last agent id resolved to a runner, and its runner: looked up once, not once per task
+        /// (two dictionaries and the catalog).</summary>
+        public string? ResolvedAgentId { get; set; }
+
+        public IAgentRunner? ResolvedRunner { get; set; }
 
         /// <summary>Gets or sets the previous task's profile, which the next task uses when its settings are the same.</summary>
         public TaskProfile? LastProfile { get; set; }

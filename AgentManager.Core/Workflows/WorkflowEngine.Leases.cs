@@ -361,9 +361,9 @@ internal sealed partial class WorkflowEngine
             Stamp(workflow.WorkflowId);
         }
 
-        foreach (var task in _changes.Tasks)
+        for (var i = 0; i < _changes.Tasks.Count; i++)
         {
-            Stamp(task.WorkflowId);
+            Stamp(_changes.Tasks.SourceAt(i).WorkflowId); // no record made of the engine's task
         }
 
         foreach (ref readonly var change in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_changes.TaskChanges))

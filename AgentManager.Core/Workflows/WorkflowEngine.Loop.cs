@@ -681,7 +681,7 @@ internal sealed partial class WorkflowEngine
             else
             {
                 task.Recorded = true;
-                _changes.Tasks.Add(task.ToRecord());
+                _changes.Tasks.AddSource(task); // read as a record only when the store reads it
             }
         }
 

@@ -141,8 +141,9 @@ internal sealed partial class SqliteStateStore
             .Int(19, w.FencingToken)
             .Execute();
 
-        public void UpsertTasks(List<TaskRecord> tasks) =>
-            InsertRows(_tasks, tasks, TaskColumns, BindTask);
+        /// <summary>Binds each task's values as they are read, without a record of the engine's tasks.</summary>
+        public void UpsertTasks(TaskRecordList tasks) =>
+            InsertRows(_tasks, tasks.Count, tasks, static (tasks, i) => tasks.SourceAt(i), TaskColumns, BindTask);
 
         /// <summary>Applies task changes in order; a change of a task not stored throws, and the caller rolls back.</summary>
         public void ChangeTasks(List<TaskStateChange> changes)
@@ -179,10 +180,10 @@ internal sealed partial class SqliteStateStore
         }
 
         public void InsertTransitions(List<TaskTransition> transitions) =>
-            InsertRows(_transitions, transitions, TransitionColumns, BindTransition);
+            InsertRows(_transitions, transitions.Count, transitions, static (list, i) => list[i], TransitionColumns, BindTransition);
 
         public void InsertEvents(List<AgentManagerEvent> events) =>
-            InsertRows(_events, events, EventColumns, BindEvent);
+            InsertRows(_events, events.Count, events, static (list, i) => list[i], EventColumns, BindEvent);
 
         public void UpsertDecision(HumanDecisionRecord d) => BindDecision(_decision, d).Execute();
 
@@ -227,17 +228,17 @@ internal sealed partial class SqliteStateStore
             }
         }
 
-        private static void InsertRows<T>(SqliteRawStatement[] statements, List<T> rows, int columns, Action<SqliteRawStatement, int, T> bind)
+        private static void InsertRows<TRows, T>(SqliteRawStatement[] statements, int total, TRows rows, Func<TRows, int, T> at, int columns, Action<SqliteRawStatement, int, T> bind)
         {
             var next = 0;
             for (var size = 0; size < RowsPerInsert.Length; size++)
             {
                 var count = RowsPerInsert[size];
-                for (; next + count <= rows.Count; next += count)
+                for (; next + count <= total; next += count)
                 {
                     for (var row = 0; row < count; row++)
                     {
-                        bind(statements[size], row * columns, rows[next + row]);
+                        bind(statements[size], row * columns, at(rows, next + row));
                     }
 
                     statements[size].Execute();
@@ -245,7 +246,7 @@ internal sealed partial class SqliteStateStore
             }
         }
 
-        private static void BindTask(SqliteRawStatement statement, int at, TaskRecord t) => statement
+        private static void BindTask(SqliteRawStatement statement, int at, ITaskRecordSource t) => statement
             .Text(at + 1, t.WorkflowId)
             .Text(at + 2, t.TaskId)
             .Int(at + 3, t.Ordinal)

@@ -140,6 +140,25 @@ public sealed class WorkflowCompilerTests
         Assert.Equal(refused.Errors.Distinct(), refused.Errors);
     }
 
+    /// <summary>The runner found for one task's agent is reused for the next task of the same agent only: an unknown
+    /// agent between known ones is refused for every task that names it, and the tasks around it keep their runners.</summary>
+    [Fact]
+    public void Compile_UnknownAgentBetweenKnownOnes_IsRefusedForEachTaskThatNamesIt()
+    {
+        var definition = new WorkflowDefinition { Id = "wf-1", DefaultAgentId = "worker" };
+        definition.Agents["worker"] = Worker;
+        definition.Tasks.Add(new TaskDefinition("a"));
+        definition.Tasks.Add(new TaskDefinition("b") { AgentId = "ghost" });
+        definition.Tasks.Add(new TaskDefinition("c"));
+        definition.Tasks.Add(new TaskDefinition("d") { AgentId = "ghost" });
+
+        var refused = Assert.Throws<WorkflowValidationException>(() => Compiler(new AgentManagerOptions()).Compile(definition));
+
+        Assert.Equal(2, refused.Errors.Count);
+        Assert.Contains(refused.Errors, e => e.StartsWith("Task 'b' names agent 'ghost', which is not registered", StringComparison.Ordinal));
+        Assert.Contains(refused.Errors, e => e.StartsWith("Task 'd' names agent 'ghost', which is not registered", StringComparison.Ordinal));
+    }
+
     private static WorkflowCompiler Compiler(AgentManagerOptions options) =>
         new(options, new AgentRegistry([], new ServiceCollection().BuildServiceProvider()), TimeProvider.System);
 

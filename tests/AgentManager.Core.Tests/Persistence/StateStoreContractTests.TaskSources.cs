@@ -1,0 +1,169 @@
+using AgentManager.Execution;
+using AgentManager.Lifecycle;
+using AgentManager.Persistence;
+using AgentManager.Workflows;
+
+namespace AgentManager.Tests.Persistence;
+
+/// <summary>Whole task records that the engine adds as its live tasks (<see cref="TaskRecordList"/>), which a store reads
+/// without a record made per task: each store keeps every field as it keeps a <see cref="TaskRecord"/>'s.</summary>
+public abstract partial class StateStoreContractTests
+{
+    private static LiveTask EveryFieldSet(string id, int ordinal, bool running) => new()
+    {
+        WorkflowId = "wf-1",
+        TaskId = id,
+        Ordinal = ordinal,
+        Title = "Task " + id,
+        State = running ? TaskState.Implementing : TaskState.BlockedHitl,
+        Attempt = 3,
+        Priority = -7,
+        AgentId = "worker",
+        Dependencies = ordinal == 0 ? [] : ["t0"],
+        Resources = ["model:x", "workdir:/runs/" + id],
+        Workdir = "/runs/" + id,
+        LastError = "boom",
+        LastOutput = "tail of the output",
+        StartedAt = Created.AddMinutes(1),
+        FinishedAt = running ? null : Created.AddMinutes(2).ToOffset(TimeSpan.FromHours(-3)),
+        Level = RepairLevel.Escalation,
+        LevelAttempts = 2,
+        CurrentAgentId = "manager",
+        DeadlineAt = running ? null : Created.AddHours(8).ToOffset(TimeSpan.FromHours(-5)),
+        Usage = new AgentUsage { InputTokens = 12_345_678_901, OutputTokens = 42, Cost = 0.000123m },
+        LeaseOwner = running ? "engine-a" : null,
+        LeaseExpiresAt = running ? Created.AddMinutes(3) : null,
+        FencingToken = running ? 7 : 0,
+    };
+
+    [Fact]
+    public async Task Commit_TasksAddedAsLiveTasks_StoresEveryFieldAsTheirRecordsWould()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        LiveTask[] live = [EveryFieldSet("t0", 0, running: false), EveryFieldSet("t1", 1, running: true)];
+        var changes = Changes([Workflow()]);
+        foreach (var task in live)
+        {
+            changes.Tasks.AddSource(task);
+        }
+
+        await store.CommitAsync(changes, CancellationToken.None);
+
+        var read = await store.GetTasksAsync("wf-1", CancellationToken.None);
+        Assert.Equal(2, read.Count);
+        for (var i = 0; i < live.Length; i++)
+        {
+            var expected = live[i].ToRecord();
+            Assert.Equal(expected, read[i] with { Dependencies = expected.Dependencies, Resources = expected.Resources });
+            Assert.Equal(expected.Dependencies, read[i].Dependencies);
+            Assert.Equal(expected.Resources, read[i].Resources);
+            Assert.Equal(expected.FinishedAt?.Offset, read[i].FinishedAt?.Offset);
+            Assert.Equal(expected.DeadlineAt?.Offset, read[i].DeadlineAt?.Offset);
+        }
+    }
+
+    /// <summary>A live task first recorded in a batch may be changed by the same batch, as a record may.</summary>
+    [Fact]
+    public async Task Commit_LiveTaskAndAChangeOfItInOneBatch_AppliesTheChangeAfterTheRecord()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        var changes = Changes([Workflow()]);
+        changes.Tasks.AddSource(EveryFieldSet("t0", 0, running: false));
+        changes.TaskChanges.Add(Change("t0", TaskState.Completed, attempt: 4));
+
+        await store.CommitAsync(changes, CancellationToken.None);
+
+        var read = (await store.GetTaskAsync("wf-1", "t0", CancellationToken.None))!;
+        Assert.Equal((TaskState.Completed, 4, "Task t0", "/runs/t0"), (read.State, read.Attempt, read.Title, read.Workdir));
+    }
+
+    /// <summary>A live task of a workflow neither stored nor in the batch refuses the batch, as a record does.</summary>
+    [Fact]
+    public async Task Commit_LiveTaskOfAnUnknownWorkflow_ThrowsAndStoresNothing()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        var changes = Changes([Workflow()], [Task("t0", 0)]);
+        changes.Tasks.AddSource(EveryFieldSet("t1", 1, running: false) with { WorkflowId = "wf-unknown" });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync(changes, CancellationToken.None));
+
+        Assert.Null(await store.GetWorkflowAsync("wf-1", CancellationToken.None));
+    }
+
+    /// <summary>Stands in for the engine's task: the values of a whole record, read where they are kept.</summary>
+    private sealed record LiveTask : ITaskRecordSource
+    {
+        public required string WorkflowId { get; init; }
+
+        public required string TaskId { get; init; }
+
+        public int Ordinal { get; init; }
+
+        public string? Title { get; init; }
+
+        public TaskState State { get; init; }
+
+        public int Attempt { get; init; }
+
+        public int Priority { get; init; }
+
+        public string? AgentId { get; init; }
+
+        public IReadOnlyList<string> Dependencies { get; init; } = [];
+
+        public IReadOnlyList<string> Resources { get; init; } = [];
+
+        public string? Workdir { get; init; }
+
+        public string? LastError { get; init; }
+
+        public string? LastOutput { get; init; }
+
+        public DateTimeOffset? StartedAt { get; init; }
+
+        public DateTimeOffset? FinishedAt { get; init; }
+
+        public RepairLevel Level { get; init; }
+
+        public int LevelAttempts { get; init; }
+
+        public string? CurrentAgentId { get; init; }
+
+        public DateTimeOffset? DeadlineAt { get; init; }
+
+        public AgentUsage Usage { get; init; } = AgentUsage.Zero;
+
+        public string? LeaseOwner { get; init; }
+
+        public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+        public long FencingToken { get; init; }
+
+        public TaskRecord ToRecord() => new()
+        {
+            WorkflowId = WorkflowId,
+            TaskId = TaskId,
+            Ordinal = Ordinal,
+            Title = Title,
+            State = State,
+            Attempt = Attempt,
+            Priority = Priority,
+            AgentId = AgentId,
+            Dependencies = Dependencies,
+            Resources = Resources,
+            Workdir = Workdir,
+            LastError = LastError,
+            LastOutput = LastOutput,
+            StartedAt = StartedAt,
+            FinishedAt = FinishedAt,
+            Level = Level,
+            LevelAttempts = LevelAttempts,
+            CurrentAgentId = CurrentAgentId,
+            DeadlineAt = DeadlineAt,
+            Usage = Usage,
+            LeaseOwner = LeaseOwner,
+            LeaseExpiresAt = LeaseExpiresAt,
+            FencingToken = FencingToken,
+        };
+    }
+}
