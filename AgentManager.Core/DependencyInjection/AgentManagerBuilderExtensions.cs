@@ -1,6 +1,7 @@
 using AgentManager;
 using AgentManager.Agents;
 using AgentManager.Execution;
+using Microsoft.Extensions.AI;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -66,4 +67,50 @@ public static class AgentManagerBuilderExtensions
         configure(options);
         return builder.AddAgent(agentId, new ProcessAgentRunner(options));
     }
+
+    /// <summary>Registers an agent that asks the host's <see cref="IChatClient"/> service (Microsoft.Extensions.AI), with
+    /// the task's prompt as the user message and the default options (see <see cref="ChatClientAgentRunner"/>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="agentId">The agent id; unique, matching <see cref="Ids.Pattern"/>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The id is malformed or already registered.</exception>
+    /// <remarks>The client is resolved with the other registered agents, when the engine first needs an agent; without
+    /// an <see cref="IChatClient"/> service that throws <see cref="InvalidOperationException"/> naming the agent.</remarks>
+    public static IAgentManagerBuilder AddChatClientAgent(this IAgentManagerBuilder builder, string agentId) =>
+        builder.AddChatClientAgent(agentId, HostsChatClient(agentId), configure: null);
+
+    /// <summary>Registers an agent that asks the host's <see cref="IChatClient"/> service (Microsoft.Extensions.AI), with
+    /// the task's prompt as the user message (see <see cref="ChatClientAgentRunner"/>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="agentId">The agent id; unique, matching <see cref="Ids.Pattern"/>.</param>
+    /// <param name="configure">Sets the request options (model id, instructions, limits, tools) and the pricing.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The id is malformed or already registered.</exception>
+    /// <remarks>The client is resolved with the other registered agents, when the engine first needs an agent; without
+    /// an <see cref="IChatClient"/> service that throws <see cref="InvalidOperationException"/> naming the agent.</remarks>
+    public static IAgentManagerBuilder AddChatClientAgent(this IAgentManagerBuilder builder, string agentId, Action<ChatClientAgentOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return builder.AddChatClientAgent(agentId, HostsChatClient(agentId), configure);
+    }
+
+    /// <summary>Registers an agent that asks the <see cref="IChatClient"/> that <paramref name="client"/> picks (a keyed
+    /// service, a client of its own), with the task's prompt as the user message (see <see cref="ChatClientAgentRunner"/>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="agentId">The agent id; unique, matching <see cref="Ids.Pattern"/>.</param>
+    /// <param name="client">Picks the client from the service provider when the engine first needs the agent.</param>
+    /// <param name="configure">Sets the request options (model id, instructions, limits, tools) and the pricing.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The id is malformed or already registered.</exception>
+    public static IAgentManagerBuilder AddChatClientAgent(this IAgentManagerBuilder builder, string agentId, Func<IServiceProvider, IChatClient> client, Action<ChatClientAgentOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var options = new ChatClientAgentOptions();
+        configure?.Invoke(options);
+        return builder.AddAgent(agentId, services => new ChatClientAgentRunner(client(services), options));
+    }
+
+    private static Func<IServiceProvider, IChatClient> HostsChatClient(string agentId) =>
+        services => services.GetService<IChatClient>() ?? throw new InvalidOperationException(
+            $"Agent '{agentId}' asks the host's IChatClient service, and none is registered: register one (for example with AddChatClient) or pass a client to AddChatClientAgent.");
 }

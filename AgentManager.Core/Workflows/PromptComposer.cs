@@ -30,9 +30,9 @@ internal sealed partial class PromptComposer(PromptBuilder builder, SemanticMemo
         }
 
         var context = new List<string>();
-        if (!string.IsNullOrWhiteSpace(invocation.PreviousError))
+        if (RetryNote.Of(invocation) is { } note)
         {
-            context.Add($"Attempt {invocation.Attempt - 1} of this task failed: {invocation.PreviousError}");
+            context.Add(note);
         }
 
         if (agent.Profile.Memory is { } wanted && memory is not null)
