@@ -330,7 +330,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
                 state = _workflows.GetValueOrDefault(change.WorkflowId);
             }
 
-            if (state is not null && state.Tasks.IndexOf(change.TaskId) is >= 0 and var index)
+            if (state is not null && state.Tasks.IndexOf(change.TaskId, change.Ordinal) is >= 0 and var index)
             {
                 _changedRows.Add(index);
             }
@@ -372,7 +372,7 @@ internal sealed partial class InMemoryStateStore : IStateStore
                 state = Find(change.WorkflowId);
             }
 
-            var index = _changedRows[i] is >= 0 and var found ? found : state.Tasks.IndexOf(change.TaskId);
+            var index = _changedRows[i] is >= 0 and var found ? found : state.Tasks.IndexOf(change.TaskId, change.Ordinal);
             state.Tasks.Apply(index, in change);
         }
 

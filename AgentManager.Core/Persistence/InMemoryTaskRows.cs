@@ -3,13 +3,17 @@ using System.Runtime.InteropServices;
 
 namespace AgentManager.Persistence;
 
-/// <summary>The in-memory store's rows of one workflow, in the order they were added, with an index by task id. Rows
-/// are never removed one by one (a workflow's rows go with it).</summary>
+/// <summary>The in-memory store's rows of one workflow, in the order they were added, with an index by task id made when
+/// first needed. Rows are never removed one by one (a workflow's rows go with it).</summary>
 internal sealed class InMemoryTaskRows
 {
     private readonly SegmentedList<InMemoryTaskRow> _rows = new();
-    private readonly Dictionary<string, int> _byId = new(StringComparer.Ordinal);
     private readonly InMemoryTaskRow.Sharing _sharing = new();
+
+    // Made at the first look-up that a row's place does not answer. Until then every row was added by the engine at its
+    // task's ordinal, from a compiled workflow (ids unique), so that row i is the task of ordinal i: a large workflow's
+    // create hashes no id, and its run finds rows by the ordinals its changes carry.
+    private Dictionary<string, int>? _byId;
 
     public int Count => _rows.Count;
 
@@ -25,7 +29,15 @@ internal sealed class InMemoryTaskRows
 
     /// <summary>Finds a task's row.</summary>
     /// <returns>Its index, or -1 when the workflow has no such task.</returns>
-    public int IndexOf(string taskId) => _byId.TryGetValue(taskId, out var index) ? index : -1;
+    public int IndexOf(string taskId) => Index().TryGetValue(taskId, out var index) ? index : -1;
+
+    /// <summary>Finds a task's row, first at <paramref name="ordinalHint"/> (checked against the id), then by id.</summary>
+    /// <returns>Its index, or -1 when the workflow has no such task.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // every task change
+    public int IndexOf(string taskId, int ordinalHint) =>
+        (uint)ordinalHint < (uint)_rows.Count && string.Equals(_rows.ItemRef(ordinalHint).TaskId, taskId, StringComparison.Ordinal)
+            ? ordinalHint
+            : IndexOf(taskId);
 
     /// <summary>Stores the whole record <paramref name="batch"/>[<paramref name="at"/>]: replaces its task's row or adds
     /// one.</summary>
@@ -46,11 +58,19 @@ internal sealed class InMemoryTaskRows
         if (_rows.Count == 0)
         {
             var run = RunOfWorkflow(batch, at);
-            _byId.EnsureCapacity(run);
             _rows.Reserve(run);
+            _byId ??= task is TaskRecord ? new Dictionary<string, int>(run, StringComparer.Ordinal) : null;
         }
 
-        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_byId, task.TaskId, out var exists);
+        if (_byId is null && ordinal == _rows.Count && task is not TaskRecord)
+        {
+            // The engine's task at its ordinal, its id unique in its compiled workflow: no index needed yet.
+            _rows.Add(default);
+            Set(ref _rows.ItemRef(ordinal), task);
+            return;
+        }
+
+        ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(Index(), task.TaskId, out var exists);
         if (!exists)
         {
             index = _rows.Count;
@@ -58,6 +78,26 @@ internal sealed class InMemoryTaskRows
         }
 
         Set(ref _rows.ItemRef(index), task);
+    }
+
+    /// <summary>The index by task id, made from the rows at its first use.</summary>
+    private Dictionary<string, int> Index()
+    {
+        if (_byId is not null)
+        {
+            return _byId;
+        }
+
+        var byId = new Dictionary<string, int>(_rows.Count, StringComparer.Ordinal);
+        for (var i = 0; i < _rows.Count; i++)
+        {
+            if (!byId.TryAdd(_rows.ItemRef(i).TaskId, i))
+            {
+                throw new InvalidOperationException($"Task '{_rows.ItemRef(i).TaskId}' has two rows; the engine added a task twice.");
+            }
+        }
+
+        return _byId = byId;
     }
 
     /// <summary>A record's fields read directly, another source's through its interface.</summary>
@@ -74,8 +114,8 @@ internal sealed class InMemoryTaskRows
     }
 
     /// <summary>How many records from <paramref name="start"/> on belong to its workflow, one after another: the rows
-    /// a workflow's first batch adds (the engine records a new workflow's tasks together), so its index is sized once
-    /// instead of grown through copies that a large workflow leaves in the large object heap.</summary>
+    /// a workflow's first batch adds (the engine records a new workflow's tasks together), so its rows (and index, if it
+    /// needs one) are sized once instead of grown through copies that a large workflow leaves in the large object heap.</summary>
     private static int RunOfWorkflow(TaskRecordList tasks, int start)
     {
         var workflowId = tasks.SourceAt(start).WorkflowId;

@@ -20,6 +20,11 @@ public readonly record struct TaskStateChange
     /// <summary>Gets the task id.</summary>
     public required string TaskId { get; init; }
 
+    /// <summary>Gets the task's ordinal, as in its first record: where a store may look for the task first (checked
+    /// against <see cref="TaskId"/>, which alone names the task). A change never changes the stored ordinal, and a
+    /// wrong or missing one (0) only costs a look-up by id.</summary>
+    public int Ordinal { get; init; }
+
     /// <summary>Gets the state.</summary>
     public required TaskState State { get; init; }
 
@@ -73,6 +78,7 @@ public readonly record struct TaskStateChange
         {
             WorkflowId = record.WorkflowId,
             TaskId = record.TaskId,
+            Ordinal = record.Ordinal,
             State = record.State,
             Attempt = record.Attempt,
             LastError = record.LastError,

@@ -182,6 +182,7 @@ internal sealed class TaskRuntime : ITaskRecordSource
         {
             WorkflowId = Run.Id,
             TaskId = Id,
+            Ordinal = Ordinal,
             State = State,
             Attempt = Attempt,
             LastError = LastError,

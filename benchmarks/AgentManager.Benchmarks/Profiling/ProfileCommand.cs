@@ -4,9 +4,9 @@ using AgentManager.Benchmarks.Throughput;
 
 namespace AgentManager.Benchmarks.Profiling;
 
-/// <summary><c>profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K] [--attempts A] [--phase run|create]</c>:
+/// <summary><c>profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K] [--attempts A] [--phase run|create|after-create]</c>:
 /// one throughput run with allocation sampling, printing its result line and the types that take most of the allocated
-/// bytes, over the whole timed run or (agentmanager) only its create phase. With <c>--attempts</c> A above 1
+/// bytes, over the whole timed run or (agentmanager) only its create phase, or only what follows it (start, run and summary). With <c>--attempts</c> A above 1
 /// (agentmanager only) every task fails A − 1 attempts before it passes, each retried at once.</summary>
 internal static class ProfileCommand
 {
@@ -26,9 +26,9 @@ internal static class ProfileCommand
             throw new UsageException($"--attempts is {attempts}; it must be at least 1, and above 1 only with the agentmanager engine.");
         }
 
-        if (phase is not ("run" or "create"))
+        if (phase is not ("run" or "create" or "after-create"))
         {
-            throw new UsageException($"--phase {phase}: expected run (the whole timed run) or create (agentmanager's CreateAsync).");
+            throw new UsageException($"--phase {phase}: expected run (the whole timed run), create (agentmanager's CreateAsync) or after-create (what follows it).");
         }
 
         var workload = Workload.Create(kind, count);
@@ -39,9 +39,9 @@ internal static class ProfileCommand
         }
 
         var creating = engine as AgentManagerEngine;
-        if (phase == "create" && creating is null)
+        if (phase != "run" && creating is null)
         {
-            throw new UsageException($"--phase create is for the agentmanager engine, not {engine.Name}.");
+            throw new UsageException($"--phase {phase} is for the agentmanager engine, not {engine.Name}.");
         }
 
         using var allocations = new AllocationListener();
@@ -61,6 +61,14 @@ internal static class ProfileCommand
                     allocations.Stop();
                 };
             }
+            else if (phase == "after-create")
+            {
+                creating!.CreateReturned = () =>
+                {
+                    AllocationListener.LetSamplesArrive();
+                    allocations.Reset();
+                };
+            }
         }
 
         var result = await ThroughputCommand.MeasureAsync(
@@ -68,7 +76,7 @@ internal static class ProfileCommand
         output.WriteLine(result);
         var total = allocations.TotalBytes;
         output.WriteLine();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Allocations sampled by type (GCAllocationTick, ~100 KB per sample){(phase == "create" ? " in CreateAsync" : "")}, {total / 1048576.0:0} MB in all, {(double)total / count:0} B per task ({attempts} attempt(s) each):"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Allocations sampled by type (GCAllocationTick, ~100 KB per sample){phase switch { "create" => " in CreateAsync", "after-create" => " after CreateAsync", _ => "" }}, {total / 1048576.0:0} MB in all, {(double)total / count:0} B per task ({attempts} attempt(s) each):"));
         output.WriteLine();
         output.WriteLine("| type | share | ≈ B per task |");
         output.WriteLine("|---|---:|---:|");

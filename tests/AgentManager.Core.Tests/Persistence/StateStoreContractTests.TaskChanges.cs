@@ -126,6 +126,40 @@ public abstract partial class StateStoreContractTests
         Assert.Equal(Enumerable.Range(1, count - 1).Select(i => (TaskState.Ready, i)), read.Skip(1).Select(t => (t.State, t.Attempt)));
     }
 
+    /// <summary>A change's ordinal only tells a store where to look first: the task named by its id is the one changed,
+    /// whatever ordinal the change carries, and every task keeps its stored ordinal.</summary>
+    [Theory]
+    [InlineData(0)] // another task's
+    [InlineData(1)] // its own
+    [InlineData(-1)]
+    [InlineData(99)]
+    public async Task Commit_TaskChange_ChangesTheTaskItNames_WhateverOrdinalItCarries(int ordinal)
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()], [Task("t0", 0), Task("t1", 1), Task("t2", 2)]), CancellationToken.None);
+
+        await store.CommitAsync(Changed(Change("t1", TaskState.Completed, attempt: 3) with { Ordinal = ordinal }), CancellationToken.None);
+
+        var read = await store.GetTasksAsync("wf-1", CancellationToken.None);
+        Assert.Equal(
+            [("t0", 0, TaskState.Pending, 0), ("t1", 1, TaskState.Completed, 3), ("t2", 2, TaskState.Pending, 0)],
+            read.Select(t => (t.TaskId, t.Ordinal, t.State, t.Attempt)));
+    }
+
+    /// <summary>A change of a task not stored is refused even when its ordinal is a stored task's.</summary>
+    [Fact]
+    public async Task Commit_ChangeOfATaskNotStored_CarryingAStoredTasksOrdinal_IsRefused_AndChangesNothing()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await store.CommitAsync(Changes([Workflow()], [Task("t0", 0), Task("t1", 1)]), CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => store.CommitAsync(Changed(Change("t9", TaskState.Completed) with { Ordinal = 1 }), CancellationToken.None));
+
+        Assert.Contains("'t9'", refused.Message, StringComparison.Ordinal);
+        Assert.All(await store.GetTasksAsync("wf-1", CancellationToken.None), t => Assert.Equal(TaskState.Pending, t.State));
+    }
+
     [Fact]
     public async Task Commit_ChangeOfATaskNotStoredAmongManyChanges_ThrowsNamingIt_AndAppliesNoneOfThem()
     {

@@ -77,6 +77,36 @@ public abstract partial class StateStoreContractTests
         Assert.Equal((TaskState.Completed, 4, "Task t0", "/runs/t0"), (read.State, read.Attempt, read.Title, read.Workdir));
     }
 
+    /// <summary>Tasks first stored as live tasks are found by id afterwards: read one by one, changed by changes that
+    /// carry no or the wrong ordinal, and replaced (not added again) by a later record, whatever its ordinal.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Commit_LiveTasks_AreFoundByIdAfterwards_ByReadsChangesAndLaterRecords(bool readFirst)
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        var changes = Changes([Workflow()]);
+        foreach (var i in Enumerable.Range(0, 3))
+        {
+            changes.Tasks.AddSource(EveryFieldSet("t" + i, i, running: false));
+        }
+
+        await store.CommitAsync(changes, CancellationToken.None);
+        if (readFirst)
+        {
+            Assert.Equal(2, (await store.GetTaskAsync("wf-1", "t2", CancellationToken.None))!.Ordinal);
+        }
+
+        await store.CommitAsync(Changed(Change("t1", TaskState.Completed, attempt: 5), Change("t2", TaskState.Ready, attempt: 6) with { Ordinal = 7 }), CancellationToken.None);
+        await store.CommitAsync(Changes(tasks: [Task("t0", 8) with { Title = "again" }]), CancellationToken.None);
+
+        var read = await store.GetTasksAsync("wf-1", CancellationToken.None);
+        Assert.Equal(["t1", "t2", "t0"], read.Select(t => t.TaskId));
+        Assert.Equal("again", read[2].Title);
+        Assert.Equal((TaskState.Completed, 5), (read[0].State, read[0].Attempt));
+        Assert.Equal((TaskState.Ready, 6), ((await store.GetTaskAsync("wf-1", "t2", CancellationToken.None))!.State, read[1].Attempt));
+    }
+
     /// <summary>A live task of a workflow neither stored nor in the batch refuses the batch, as a record does.</summary>
     [Fact]
     public async Task Commit_LiveTaskOfAnUnknownWorkflow_ThrowsAndStoresNothing()

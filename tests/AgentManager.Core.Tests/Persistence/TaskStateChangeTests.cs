@@ -48,6 +48,16 @@ public sealed class TaskStateChangeTests
         Assert.Equal(next, TaskStateChange.Of(next).ApplyTo(stored with { Title = "build" }));
     }
 
+    /// <summary>A change carries its task's ordinal (where a store may look first), and applying it never moves the task.</summary>
+    [Fact]
+    public void Of_CarriesTheOrdinal_AndApplyTo_KeepsTheStoredOne()
+    {
+        var change = TaskStateChange.Of(Stored() with { State = TaskState.Ready });
+
+        Assert.Equal(3, change.Ordinal);
+        Assert.Equal(3, (change with { Ordinal = 9 }).ApplyTo(Stored()).Ordinal);
+    }
+
     [Fact]
     public void ApplyTo_AnotherTasksRecordOrWithoutIds_IsRefused()
     {
