@@ -33,27 +33,36 @@ internal static class AttemptLeftovers
     }
 
     /// <summary>Removes the task folders directly under <paramref name="parent"/> whose task the workflow has and
-    /// <paramref name="removes"/> accepts (given whether the task ended); other entries are never touched.</summary>
+    /// <paramref name="removes"/> accepts (given whether the task ended); other entries are never touched, and one that
+    /// cannot be removed does not keep the others.</summary>
     private static void RemoveChildren(string parent, Func<bool, bool> removes, Func<Dictionary<string, bool>> endedByFolder, string workflowId, ILogger logger)
     {
+        string[] children;
         try
         {
-            if (!Directory.Exists(parent))
-            {
-                return;
-            }
-
-            foreach (var child in Directory.EnumerateDirectories(parent))
-            {
-                if (endedByFolder().TryGetValue(Path.GetFileName(child), out var ended) && removes(ended))
-                {
-                    Directory.Delete(child, recursive: true);
-                }
-            }
+            children = Directory.Exists(parent) ? Directory.GetDirectories(parent) : [];
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             EngineLog.LeftoverRemovalFailed(logger, workflowId, parent, ex);
+            return;
+        }
+
+        foreach (var child in children)
+        {
+            if (!endedByFolder().TryGetValue(Path.GetFileName(child), out var ended) || !removes(ended))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(child, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                EngineLog.LeftoverRemovalFailed(logger, workflowId, child, ex);
+            }
         }
     }
 }
