@@ -9,7 +9,7 @@ namespace AgentManager.Tests.Persistence;
 /// without a record made per task: each store keeps every field as it keeps a <see cref="TaskRecord"/>'s.</summary>
 public abstract partial class StateStoreContractTests
 {
-    private static LiveTask EveryFieldSet(string id, int ordinal, bool running) => new()
+    private static LiveTask EveryFieldSet(string id, int ordinal, bool running) => new(new TaskRecord
     {
         WorkflowId = "wf-1",
         TaskId = id,
@@ -34,7 +34,7 @@ public abstract partial class StateStoreContractTests
         LeaseOwner = running ? "engine-a" : null,
         LeaseExpiresAt = running ? Created.AddMinutes(3) : null,
         FencingToken = running ? 7 : 0,
-    };
+    });
 
     [Fact]
     public async Task Commit_TasksAddedAsLiveTasks_StoresEveryFieldAsTheirRecordsWould()
@@ -113,87 +113,63 @@ public abstract partial class StateStoreContractTests
     {
         var store = await CreateStoreAsync(CancellationToken.None);
         var changes = Changes([Workflow()], [Task("t0", 0)]);
-        changes.Tasks.AddSource(EveryFieldSet("t1", 1, running: false) with { WorkflowId = "wf-unknown" });
+        changes.Tasks.AddSource(new LiveTask(EveryFieldSet("t1", 1, running: false).ToRecord() with { WorkflowId = "wf-unknown" }));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync(changes, CancellationToken.None));
 
         Assert.Null(await store.GetWorkflowAsync("wf-1", CancellationToken.None));
     }
 
-    /// <summary>Stands in for the engine's task: the values of a whole record, read where they are kept.</summary>
-    private sealed record LiveTask : ITaskRecordSource
+    /// <summary>Stands in for the engine's task: a record's values read one by one through the interface the engine's
+    /// tasks implement, so a store takes the path it takes for them; its record is the one it wraps.</summary>
+    private sealed class LiveTask(TaskRecord values) : ITaskRecordSource
     {
-        public required string WorkflowId { get; init; }
+        public string WorkflowId => values.WorkflowId;
 
-        public required string TaskId { get; init; }
+        public string TaskId => values.TaskId;
 
-        public int Ordinal { get; init; }
+        public int Ordinal => values.Ordinal;
 
-        public string? Title { get; init; }
+        public string? Title => values.Title;
 
-        public TaskState State { get; init; }
+        public TaskState State => values.State;
 
-        public int Attempt { get; init; }
+        public int Attempt => values.Attempt;
 
-        public int Priority { get; init; }
+        public int Priority => values.Priority;
 
-        public string? AgentId { get; init; }
+        public string? AgentId => values.AgentId;
 
-        public IReadOnlyList<string> Dependencies { get; init; } = [];
+        public IReadOnlyList<string> Dependencies => values.Dependencies;
 
-        public IReadOnlyList<string> Resources { get; init; } = [];
+        public IReadOnlyList<string> Resources => values.Resources;
 
-        public string? Workdir { get; init; }
+        public string? Workdir => values.Workdir;
 
-        public string? LastError { get; init; }
+        public string? LastError => values.LastError;
 
-        public string? LastOutput { get; init; }
+        public string? LastOutput => values.LastOutput;
 
-        public DateTimeOffset? StartedAt { get; init; }
+        public DateTimeOffset? StartedAt => values.StartedAt;
 
-        public DateTimeOffset? FinishedAt { get; init; }
+        public DateTimeOffset? FinishedAt => values.FinishedAt;
 
-        public RepairLevel Level { get; init; }
+        public RepairLevel Level => values.Level;
 
-        public int LevelAttempts { get; init; }
+        public int LevelAttempts => values.LevelAttempts;
 
-        public string? CurrentAgentId { get; init; }
+        public string? CurrentAgentId => values.CurrentAgentId;
 
-        public DateTimeOffset? DeadlineAt { get; init; }
+        public DateTimeOffset? DeadlineAt => values.DeadlineAt;
 
-        public AgentUsage Usage { get; init; } = AgentUsage.Zero;
+        public AgentUsage Usage => values.Usage;
 
-        public string? LeaseOwner { get; init; }
+        public string? LeaseOwner => values.LeaseOwner;
 
-        public DateTimeOffset? LeaseExpiresAt { get; init; }
+        public DateTimeOffset? LeaseExpiresAt => values.LeaseExpiresAt;
 
-        public long FencingToken { get; init; }
+        public long FencingToken => values.FencingToken;
 
-        public TaskRecord ToRecord() => new()
-        {
-            WorkflowId = WorkflowId,
-            TaskId = TaskId,
-            Ordinal = Ordinal,
-            Title = Title,
-            State = State,
-            Attempt = Attempt,
-            Priority = Priority,
-            AgentId = AgentId,
-            Dependencies = Dependencies,
-            Resources = Resources,
-            Workdir = Workdir,
-            LastError = LastError,
-            LastOutput = LastOutput,
-            StartedAt = StartedAt,
-            FinishedAt = FinishedAt,
-            Level = Level,
-            LevelAttempts = LevelAttempts,
-            CurrentAgentId = CurrentAgentId,
-            DeadlineAt = DeadlineAt,
-            Usage = Usage,
-            LeaseOwner = LeaseOwner,
-            LeaseExpiresAt = LeaseExpiresAt,
-            FencingToken = FencingToken,
-        };
+        public TaskRecord ToRecord() => values;
     }
 }
