@@ -34,7 +34,7 @@ static int Usage()
                    [--workloads independent,tree,chain,layers] [--engines channels,channels-journal,agentmanager,hangfire] [--timeout S] [--warmup-n N]
               AgentManager.Benchmarks graphload [--n 1000000] [--edges 3] [--shape random|independent|tree|chain|layers]
               AgentManager.Benchmarks eventrate [--events 2000000] [--subscribers 1] [--rounds 3]
-              AgentManager.Benchmarks profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K] [--attempts A] [--phase run|create]
+              AgentManager.Benchmarks profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K] [--attempts A] [--phase run|create|after-create]
               AgentManager.Benchmarks bench [--smoke] [BenchmarkDotNet options, e.g. --filter *EventBus*]
         """);
     return ExitCodes.BadInput;
