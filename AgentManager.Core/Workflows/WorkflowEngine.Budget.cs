@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentManager.Diagnostics;
 using AgentManager.Execution;
 using AgentManager.Lifecycle;
 
@@ -15,6 +16,7 @@ internal sealed partial class WorkflowEngine
             return;
         }
 
+        AgentManagerDiagnostics.RecordUsage(task.AttemptAgentId, usage);
         task.Usage = task.Usage.Add(usage);
         task.Run.Usage = task.Run.Usage.Add(usage);
         MarkDirty(task);

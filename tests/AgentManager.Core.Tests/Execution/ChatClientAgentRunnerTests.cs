@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using AgentManager.Diagnostics;
 using AgentManager.Execution;
 using AgentManager.Tests.Workflows;
 using AgentManager.Workflows;
@@ -152,5 +154,75 @@ public sealed class ChatClientAgentRunnerTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Engine.CreateAsync(workflow));
 
         Assert.StartsWith("Agent 'writer' asks the host's IChatClient service, and none is registered", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ReportedUsage_IsCountedInTheMetricsPerAgentAndTokenType()
+    {
+        var tokens = new List<(string Agent, string Type, long Value)>();
+        var cost = new List<(string Agent, double Value)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == AgentManagerDiagnostics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == AgentManagerDiagnostics.AgentTokens && Tag(tags, AgentManagerDiagnostics.AgentIdTag) is "metered-writer" or "metered-reviewer")
+            {
+                lock (tokens)
+                {
+                    tokens.Add((Tag(tags, AgentManagerDiagnostics.AgentIdTag)!, Tag(tags, AgentManagerDiagnostics.TokenTypeTag)!, value));
+                }
+            }
+        });
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == AgentManagerDiagnostics.AgentCost && Tag(tags, AgentManagerDiagnostics.AgentIdTag) is "metered-writer" or "metered-reviewer")
+            {
+                lock (cost)
+                {
+                    cost.Add((Tag(tags, AgentManagerDiagnostics.AgentIdTag)!, value));
+                }
+            }
+        });
+        listener.Start();
+        await using var fixture = new EngineFixture(agents: b => b
+            .AddChatClientAgent("metered-writer", _ => ScriptedChatClient.Answering("draft", inputTokens: 100, outputTokens: 20), o => o.Pricing = usage => 0.5m)
+            .AddChatClientAgent("metered-reviewer", _ => ScriptedChatClient.Answering("ok", inputTokens: 30, outputTokens: 0)));
+        var workflow = new WorkflowDefinition { DefaultAgentId = "metered-writer" };
+        workflow.Tasks.Add(new TaskDefinition("draft"));
+        workflow.Tasks.Add(new TaskDefinition("review") { AgentId = "metered-reviewer", Dependencies = { "draft" } });
+
+        var summary = await fixture.RunAsync(workflow);
+
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        lock (tokens)
+        {
+            Assert.Equal(
+                [("metered-reviewer", "input", 30L), ("metered-writer", "input", 100L), ("metered-writer", "output", 20L)],
+                tokens.Order());
+        }
+
+        lock (cost)
+        {
+            Assert.Equal([("metered-writer", 0.5)], cost);
+        }
+    }
+
+    private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == name)
+            {
+                return tag.Value as string;
+            }
+        }
+
+        return null;
     }
 }
