@@ -54,20 +54,8 @@ internal struct InMemoryTaskRow
     public void SetLease(string? owner, DateTimeOffset? expiresAt, Sharing sharing) =>
         _lease = Lease.Of(owner, expiresAt, FencingToken, _lease, sharing);
 
-    /// <summary>Replaces every field with the record's.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every whole record; inlines the record's accessors
-    public void Set(TaskRecord record, Sharing sharing)
-    {
-        (_taskId, _ordinal, _title, _priority, _dependencies) = (record.TaskId, record.Ordinal, record.Title, record.Priority, record.Dependencies);
-        _shared = Shared.Of(record.AgentId, record.Resources, record.Workdir, _shared, sharing);
-        (_state, _attempt, _lastError, _lastOutput) = (record.State, record.Attempt, record.LastError, record.LastOutput);
-        (_level, _levelAttempts, _currentAgentId, _usage) = (record.Level, record.LevelAttempts, record.CurrentAgentId, record.Usage);
-        _lease = Lease.Of(record.LeaseOwner, record.LeaseExpiresAt, record.FencingToken, _lease, sharing);
-        SetTimes(record.StartedAt, record.FinishedAt, record.DeadlineAt);
-    }
-
-    /// <summary>Replaces every field with those of a record's values read where they are kept (the engine's task), without
-    /// a record made; the same fields as <see cref="Set(TaskRecord, Sharing)"/>.</summary>
+    /// <summary>Replaces every field with a whole record's values: a <see cref="TaskRecord"/>, or the engine's task read
+    /// where its values are kept, without a record made.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)] // every new task of the engine
     public void Set(ITaskRecordSource record, Sharing sharing)
     {

@@ -51,7 +51,7 @@ internal sealed class InMemoryTaskRows
         var ordinal = task.Ordinal;
         if ((uint)ordinal < (uint)_rows.Count && string.Equals(_rows.ItemRef(ordinal).TaskId, task.TaskId, StringComparison.Ordinal))
         {
-            Set(ref _rows.ItemRef(ordinal), task);
+            _rows.ItemRef(ordinal).Set(task, _sharing);
             return;
         }
 
@@ -66,7 +66,7 @@ internal sealed class InMemoryTaskRows
         {
             // The engine's task at its ordinal, its id unique in its compiled workflow: no index needed yet.
             _rows.Add(default);
-            Set(ref _rows.ItemRef(ordinal), task);
+            _rows.ItemRef(ordinal).Set(task, _sharing);
             return;
         }
 
@@ -77,7 +77,7 @@ internal sealed class InMemoryTaskRows
             _rows.Add(default);
         }
 
-        Set(ref _rows.ItemRef(index), task);
+        _rows.ItemRef(index).Set(task, _sharing);
     }
 
     /// <summary>The index by task id, made from the rows at its first use.</summary>
@@ -98,19 +98,6 @@ internal sealed class InMemoryTaskRows
         }
 
         return _byId = byId;
-    }
-
-    /// <summary>A record's fields read directly, another source's through its interface.</summary>
-    private void Set(ref InMemoryTaskRow row, ITaskRecordSource task)
-    {
-        if (task is TaskRecord record)
-        {
-            row.Set(record, _sharing);
-        }
-        else
-        {
-            row.Set(task, _sharing);
-        }
     }
 
     /// <summary>How many records from <paramref name="start"/> on belong to its workflow, one after another: the rows
