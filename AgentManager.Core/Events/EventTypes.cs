@@ -98,7 +98,7 @@ public static class EventTypes
     public const string ScheduleFailed = "schedule_failed";
 
     /// <summary>Tells whether <paramref name="type"/> is one of the <c>workflow_*</c> constants.</summary>
-    internal static bool IsWorkflowType(string? type) =>
+    public static bool IsWorkflowType(string? type) =>
         type is WorkflowCreated or WorkflowStarted or WorkflowCompleted or WorkflowFailed or WorkflowCancelled;
 
     /// <summary>Tells whether <paramref name="type"/> is one of the <c>task_plan_*</c> constants.</summary>
@@ -109,7 +109,7 @@ public static class EventTypes
     internal static bool IsHookType(string? type) => type is HookSucceeded or HookFailed;
 
     /// <summary>Tells whether <paramref name="type"/> is one of the <c>human_*</c> constants.</summary>
-    internal static bool IsHumanInboxType(string? type) => type is HumanDecisionRejected or HumanDeadlinePassed;
+    public static bool IsHumanInboxType(string? type) => type is HumanDecisionRejected or HumanDeadlinePassed;
     /// <summary>Tells whether <paramref name="type"/> is one of the <c>schedule_*</c> constants.</summary>
     internal static bool IsScheduleType(string? type) =>
         type is ScheduleFired or ScheduleSkipped or SchedulePaused or ScheduleResumed or ScheduleFailed;

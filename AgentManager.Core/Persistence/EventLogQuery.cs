@@ -29,11 +29,12 @@ public sealed class EventLogQuery
     /// <value>The default, <see langword="false"/>, returns the oldest first.</value>
     public bool NewestFirst { get; init; }
 
-    /// <summary>Throws when the query is malformed.</summary>
+    /// <summary>Throws when the query is malformed. Stores call it before they read, so that every store refuses the
+    /// same queries.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="After"/> or <see cref="Before"/> is negative, or
     /// <see cref="Limit"/> is outside 1 to <see cref="MaxLimit"/>.</exception>
     /// <exception cref="ArgumentNullException"><see cref="Filter"/> is null.</exception>
-    internal void Validate()
+    public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Filter);
         ArgumentOutOfRangeException.ThrowIfNegative(After);

@@ -1,0 +1,159 @@
+-- Version 1: the state store (workflows, tasks, transitions, the event log with its outbox cursor, human
+-- decisions, schedules) and the task plan store. {schema} is the configured schema.
+-- Times are UTC ticks (bigint) with the original offset in minutes, so that a DateTimeOffset comes back
+-- exactly (timestamptz keeps microseconds and no offset). States and triggers use their wire names.
+CREATE TABLE {schema}.workflows (
+    workflow_id          text     NOT NULL PRIMARY KEY,
+    seq                  bigint   GENERATED ALWAYS AS IDENTITY,
+    name                 text,
+    status               text     NOT NULL,
+    reason               text,
+    created_ticks        bigint   NOT NULL,
+    created_offset       smallint NOT NULL,
+    started_ticks        bigint,
+    started_offset       smallint,
+    finished_ticks       bigint,
+    finished_offset      smallint,
+    work_root            text,
+    metadata             jsonb    NOT NULL,
+    input_tokens         bigint   NOT NULL,
+    output_tokens        bigint   NOT NULL,
+    cost                 numeric  NOT NULL,
+    -- The workflow lease: the engine that runs it, until when, and the fencing token every commit carries.
+    lease_owner          text,
+    lease_expires_ticks  bigint,
+    lease_expires_offset smallint,
+    fencing_token        bigint   NOT NULL DEFAULT 0,
+    -- The outbox cursor: the last event of the workflow that was published.
+    published_event_id   bigint   NOT NULL DEFAULT 0
+);
+CREATE INDEX ix_workflows_seq ON {schema}.workflows (seq);
+
+CREATE TABLE {schema}.tasks (
+    workflow_id          text     NOT NULL REFERENCES {schema}.workflows (workflow_id) ON DELETE CASCADE,
+    task_id              text     NOT NULL,
+    ordinal              integer  NOT NULL,
+    title                text,
+    state                text     NOT NULL,
+    attempt              integer  NOT NULL,
+    priority             integer  NOT NULL,
+    agent_id             text,
+    dependencies         jsonb    NOT NULL,
+    resources            jsonb    NOT NULL,
+    workdir              text,
+    last_error           text,
+    last_output          text,
+    started_ticks        bigint,
+    started_offset       smallint,
+    finished_ticks       bigint,
+    finished_offset      smallint,
+    repair_level         text     NOT NULL,
+    level_attempts       integer  NOT NULL,
+    current_agent_id     text,
+    deadline_ticks       bigint,
+    deadline_offset      smallint,
+    input_tokens         bigint   NOT NULL,
+    output_tokens        bigint   NOT NULL,
+    cost                 numeric  NOT NULL,
+    lease_owner          text,
+    lease_expires_ticks  bigint,
+    lease_expires_offset smallint,
+    fencing_token        bigint   NOT NULL,
+    PRIMARY KEY (workflow_id, task_id)
+);
+CREATE INDEX ix_tasks_ordinal ON {schema}.tasks (workflow_id, ordinal);
+
+CREATE TABLE {schema}.transitions (
+    id             bigint   GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    workflow_id    text     NOT NULL REFERENCES {schema}.workflows (workflow_id) ON DELETE CASCADE,
+    task_id        text     NOT NULL,
+    from_state     text     NOT NULL,
+    to_state       text     NOT NULL,
+    trigger_name   text     NOT NULL,
+    reason         text,
+    actor          text     NOT NULL,
+    attempt        integer  NOT NULL,
+    at_ticks       bigint   NOT NULL,
+    at_offset      smallint NOT NULL,
+    correlation_id text
+);
+CREATE INDEX ix_transitions_task ON {schema}.transitions (workflow_id, task_id, id);
+
+-- The event log, and the outbox: the events of a workflow after its published_event_id are not yet published.
+-- Ids are assigned under a transaction-level advisory lock held until commit, so they become visible in order.
+CREATE TABLE {schema}.events (
+    id             bigint   GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    workflow_id    text     NOT NULL REFERENCES {schema}.workflows (workflow_id) ON DELETE CASCADE,
+    type           text     NOT NULL,
+    task_id        text,
+    reason         text,
+    at_ticks       bigint   NOT NULL,
+    at_offset      smallint NOT NULL,
+    correlation_id text,
+    from_state     text,
+    to_state       text,
+    trigger_name   text,
+    actor          text,
+    attempt        integer,
+    details        text
+);
+CREATE INDEX ix_events_workflow ON {schema}.events (workflow_id, id);
+
+CREATE TABLE {schema}.human_decisions (
+    decision_id      text     NOT NULL PRIMARY KEY,
+    seq              bigint   GENERATED ALWAYS AS IDENTITY,
+    workflow_id      text     NOT NULL REFERENCES {schema}.workflows (workflow_id) ON DELETE CASCADE,
+    task_id          text     NOT NULL,
+    action           text     NOT NULL,
+    actor            text     NOT NULL,
+    reason           text     NOT NULL,
+    status           text     NOT NULL,
+    outcome          text,
+    requested_ticks  bigint   NOT NULL,
+    requested_offset smallint NOT NULL,
+    resolved_ticks   bigint,
+    resolved_offset  smallint,
+    correlation_id   text
+);
+CREATE INDEX ix_human_decisions_pending ON {schema}.human_decisions (workflow_id, seq) WHERE status = 'pending';
+
+CREATE TABLE {schema}.schedules (
+    schedule_id         text     NOT NULL PRIMARY KEY,
+    cron                text,
+    time_zone           text,
+    interval_ticks      bigint,
+    plan_path           text,
+    missed_run_policy   text     NOT NULL,
+    allow_overlap       boolean  NOT NULL,
+    paused              boolean  NOT NULL,
+    next_ticks          bigint,
+    next_offset         smallint,
+    last_ticks          bigint,
+    last_offset         smallint,
+    last_workflow_id    text,
+    running_workflow_id text,
+    updated_ticks       bigint   NOT NULL,
+    updated_offset      smallint NOT NULL,
+    revision            bigint   NOT NULL
+);
+CREATE INDEX ix_schedules_running ON {schema}.schedules (running_workflow_id) WHERE running_workflow_id IS NOT NULL;
+
+CREATE TABLE {schema}.task_plans (
+    plan_id         text     NOT NULL PRIMARY KEY,
+    seq             bigint   GENERATED ALWAYS AS IDENTITY,
+    current_version integer  NOT NULL,
+    created_ticks   bigint   NOT NULL,
+    created_offset  smallint NOT NULL
+);
+
+-- One row per stored version; body is the version in the task plan wire format (JSON).
+CREATE TABLE {schema}.task_plan_versions (
+    plan_id           text     NOT NULL REFERENCES {schema}.task_plans (plan_id) ON DELETE CASCADE,
+    version           integer  NOT NULL,
+    status            text     NOT NULL,
+    confirmed_version integer,
+    updated_ticks     bigint   NOT NULL,
+    updated_offset    smallint NOT NULL,
+    body              jsonb    NOT NULL,
+    PRIMARY KEY (plan_id, version)
+);

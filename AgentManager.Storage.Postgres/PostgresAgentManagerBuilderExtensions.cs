@@ -1,0 +1,62 @@
+using AgentManager.Persistence;
+using AgentManager.Storage.Postgres;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Selects the PostgreSQL state store.</summary>
+public static class PostgresAgentManagerBuilderExtensions
+{
+    /// <summary>Keeps workflows, tasks, transitions, the event log, human decisions and schedules in PostgreSQL, so
+    /// that a restart finds them again and several hosts using the same database and schema run one workload
+    /// together (workflow leases with fencing tokens). Replaces any <see cref="IStateStore"/> registered before. The
+    /// schema is created and migrated when the store is first used.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="connectionString">An Npgsql connection string, such as <c>Host=db;Username=app;Database=app</c>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The connection string is blank or malformed.</exception>
+    public static IAgentManagerBuilder UsePostgres(this IAgentManagerBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        return builder.UsePostgres(o => o.ConnectionString = connectionString);
+    }
+
+    /// <summary>Keeps workflows, tasks, transitions, the event log, human decisions and schedules in PostgreSQL, as
+    /// <see cref="UsePostgres(IAgentManagerBuilder, string)"/> does, with every setting of
+    /// <see cref="PostgresStoreOptions"/>. With neither a connection string nor a data source, the store uses the
+    /// <see cref="NpgsqlDataSource"/> of the service provider.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the connection string or data source and the schema.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it and the rule.</exception>
+    public static IAgentManagerBuilder UsePostgres(this IAgentManagerBuilder builder, Action<PostgresStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new PostgresStoreOptions();
+        configure(options);
+        options.Validate();
+
+        builder.Services.Replace(ServiceDescriptor.Singleton(sp => Open(sp, options)));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IStateStore>(sp => new PostgresStateStore(sp.GetRequiredService<PostgresDatabase>())));
+        return builder;
+    }
+
+    private static PostgresDatabase Open(IServiceProvider services, PostgresStoreOptions options)
+    {
+        if (options.DataSource is { } given)
+        {
+            return new PostgresDatabase(given, options.Schema, ownsDataSource: false);
+        }
+
+        if (options.ConnectionString is { } connectionString)
+        {
+            return new PostgresDatabase(NpgsqlDataSource.Create(connectionString), options.Schema, ownsDataSource: true);
+        }
+
+        var registered = services.GetService<NpgsqlDataSource>() ?? throw new InvalidOperationException(
+            "UsePostgres() was given no connection string or data source, and the service provider has no NpgsqlDataSource; set PostgresStoreOptions.ConnectionString, or register a data source (for example with AddNpgsqlDataSource).");
+        return new PostgresDatabase(registered, options.Schema, ownsDataSource: false);
+    }
+}

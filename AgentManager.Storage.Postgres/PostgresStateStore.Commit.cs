@@ -1,0 +1,314 @@
+using System.Runtime.InteropServices;
+using AgentManager.Events;
+using AgentManager.Inbox;
+using AgentManager.Lifecycle;
+using AgentManager.Persistence;
+using AgentManager.Persistence.Sqlite;
+using AgentManager.Workflows;
+using Npgsql;
+using static AgentManager.Storage.Postgres.PostgresCommands;
+
+namespace AgentManager.Storage.Postgres;
+
+internal sealed partial class PostgresStateStore
+{
+    private const string ForeignKeyViolation = "23503";
+    private const string UniqueViolation = "23505";
+
+    public async Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var workflowId in changes.ReleasedLeases)
+        {
+            if (!changes.FencingTokens.ContainsKey(workflowId))
+            {
+                throw new ArgumentException($"Workflow '{workflowId}' is in ReleasedLeases but not in FencingTokens; only a holder releases a lease.", nameof(changes));
+            }
+        }
+
+        foreach (ref readonly var change in CollectionsMarshal.AsSpan(changes.TaskChanges))
+        {
+            if (change.WorkflowId is null || change.TaskId is null)
+            {
+                throw new ArgumentException($"A task change must name its workflow and task; this one names workflow '{change.WorkflowId}' and task '{change.TaskId}'.", nameof(changes));
+            }
+        }
+
+        if (changes.IsEmpty && changes.FencingTokens.Count == 0 && changes.PublishedWorkflows.Count == 0 && changes.ReleasedLeases.Count == 0)
+        {
+            return;
+        }
+
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                try
+                {
+                    await ThrowIfFencedOutAsync(connection, changes, cancellationToken).ConfigureAwait(false);
+                    var batch = new NpgsqlBatch(connection, transaction);
+                    await using (batch.ConfigureAwait(false))
+                    {
+                        var taskChanges = AddWrites(batch, changes);
+                        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                        if (taskChanges is { } changed && changed.Command.RecordsAffected != changed.Expected)
+                        {
+                            await ThrowMissingTaskAsync(connection, changes.TaskChanges, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException ex) when (ex.SqlState == ForeignKeyViolation)
+                {
+                    throw new InvalidOperationException("A task, transition, decision or event names a workflow that was never committed; nothing was stored.", ex);
+                }
+                catch (PostgresException ex) when (ex.SqlState == UniqueViolation && ex.TableName == "workflows" && changes.CreatedWorkflows.Count > 0)
+                {
+                    // Another host created the workflow between the check and the insert.
+                    throw new WorkflowExistsException(changes.CreatedWorkflows[0]);
+                }
+            }
+        }
+    }
+
+    public async Task EnqueueDecisionAsync(HumanDecisionRecord decision, CancellationToken cancellationToken)
+    {
+        StateStoreChecks.ThrowIfNotPending(decision);
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                using var command = Command(connection, database.Sql(DecisionInsert), DecisionValues(decision));
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState is ForeignKeyViolation or UniqueViolation)
+            {
+                throw new InvalidOperationException(
+                    ex.SqlState == ForeignKeyViolation
+                        ? $"Workflow '{decision.WorkflowId}' must be committed before a decision about it; nothing was stored."
+                        : $"Decision id '{decision.DecisionId}' is already stored; nothing was stored.",
+                    ex);
+            }
+        }
+    }
+
+    /// <summary>Locks the rows of the workflows the batch writes under a lease or creates, and refuses the batch when one
+    /// it creates exists or one it writes has another fencing token. The locks hold until the commit, so a lease cannot
+    /// move between this check and the writes.</summary>
+    private async Task ThrowIfFencedOutAsync(NpgsqlConnection connection, StateChanges changes, CancellationToken cancellationToken)
+    {
+        if (changes.FencingTokens.Count == 0 && changes.CreatedWorkflows.Count == 0)
+        {
+            return;
+        }
+
+        string[] ids = [.. changes.FencingTokens.Keys.Concat(changes.CreatedWorkflows).Distinct(StringComparer.Ordinal)];
+        using var command = Command(
+            connection,
+            database.Sql("SELECT workflow_id, lease_owner, fencing_token FROM {schema}.workflows WHERE workflow_id = ANY($1) ORDER BY workflow_id FOR UPDATE"),
+            (object)ids);
+        var stored = await ReadAllAsync(command, r => (Id: r.GetString(0), Owner: r.IsDBNull(1) ? null : r.GetString(1), Token: r.GetInt64(2)), cancellationToken).ConfigureAwait(false);
+        foreach (var workflowId in changes.CreatedWorkflows)
+        {
+            if (stored.Exists(s => s.Id == workflowId))
+            {
+                throw new WorkflowExistsException(workflowId);
+            }
+        }
+
+        foreach (var (workflowId, token) in changes.FencingTokens)
+        {
+            var row = stored.Find(s => s.Id == workflowId);
+            if (row.Id is not null && row.Token != token)
+            {
+                throw new LeaseLostException(workflowId, token, row.Token, row.Owner);
+            }
+        }
+    }
+
+    /// <summary>Adds the batch's writes in the order the contract gives; returns the task-change statement and how many
+    /// rows it must update.</summary>
+    private (NpgsqlBatchCommand Command, int Expected)? AddWrites(NpgsqlBatch batch, StateChanges changes)
+    {
+        if (changes.PublishedWorkflows.Count > 0)
+        {
+            batch.BatchCommands.Add(BatchCommand(
+                database.Sql("UPDATE {schema}.workflows w SET published_event_id = coalesce((SELECT max(id) FROM {schema}.events e WHERE e.workflow_id = w.workflow_id), 0) WHERE w.workflow_id = ANY($1)"),
+                (object)changes.PublishedWorkflows.ToArray()));
+        }
+
+        var created = new HashSet<string>(changes.CreatedWorkflows, StringComparer.Ordinal);
+        foreach (var workflow in changes.Workflows)
+        {
+            // A created workflow is inserted without ON CONFLICT: a concurrent creation elsewhere fails the commit.
+            var sql = created.Remove(workflow.WorkflowId) ? WorkflowInsert : WorkflowInsert + WorkflowConflict;
+            batch.BatchCommands.Add(BatchCommand(database.Sql(sql), WorkflowValues(workflow)));
+        }
+
+        if (changes.Tasks.Count > 0)
+        {
+            batch.BatchCommands.Add(TaskRows.Upsert(database, changes.Tasks));
+        }
+
+        (NpgsqlBatchCommand, int)? taskChanges = null;
+        if (changes.TaskChanges.Count > 0)
+        {
+            var (command, expected) = TaskRows.Change(database, changes.TaskChanges);
+            batch.BatchCommands.Add(command);
+            taskChanges = (command, expected);
+        }
+
+        if (changes.Transitions.Count > 0)
+        {
+            batch.BatchCommands.Add(TransitionRows(changes.Transitions));
+        }
+
+        foreach (var decision in changes.Decisions)
+        {
+            batch.BatchCommands.Add(BatchCommand(database.Sql(DecisionInsert + DecisionConflict), DecisionValues(decision)));
+        }
+
+        if (changes.Events.Count > 0)
+        {
+            // Event ids are taken under a lock held until commit, so they become visible in increasing order and a
+            // reader that resumes after an id never misses an event committed later by another host.
+            batch.BatchCommands.Add(BatchCommand("SELECT pg_advisory_xact_lock(hashtext('agentmanager.events.' || $1))", database.Schema));
+            batch.BatchCommands.Add(EventRows(changes.Events));
+        }
+
+        if (changes.ReleasedLeases.Count > 0)
+        {
+            var released = changes.ReleasedLeases.ToArray();
+            const string Clear = " SET lease_owner = NULL, lease_expires_ticks = NULL, lease_expires_offset = NULL WHERE workflow_id = ANY($1)";
+            batch.BatchCommands.Add(BatchCommand(database.Sql("UPDATE {schema}.workflows" + Clear), (object)released));
+            batch.BatchCommands.Add(BatchCommand(database.Sql("UPDATE {schema}.tasks" + Clear + " AND lease_owner IS NOT NULL"), (object)released));
+        }
+
+        return taskChanges;
+    }
+
+    private async Task ThrowMissingTaskAsync(NpgsqlConnection connection, List<TaskStateChange> changes, CancellationToken cancellationToken)
+    {
+        using var command = Command(
+            connection,
+            database.Sql("""
+                SELECT c.w, c.t FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS c(w, t, n)
+                WHERE NOT EXISTS (SELECT 1 FROM {schema}.tasks k WHERE k.workflow_id = c.w AND k.task_id = c.t) ORDER BY c.n LIMIT 1
+                """),
+            changes.Select(c => c.WorkflowId).ToArray(),
+            changes.Select(c => c.TaskId).ToArray());
+        var missing = await ReadAllAsync(command, r => (Workflow: r.GetString(0), Task: r.GetString(1)), cancellationToken).ConfigureAwait(false);
+        var (workflowId, taskId) = missing.Count > 0 ? missing[0] : (changes[0].WorkflowId, changes[0].TaskId);
+        throw new InvalidOperationException($"Task '{taskId}' of workflow '{workflowId}' must be committed before a change of it; nothing was stored.");
+    }
+
+    private NpgsqlBatchCommand TransitionRows(List<TaskTransition> transitions)
+    {
+        var n = transitions.Count;
+        var workflow = new string[n];
+        var task = new string[n];
+        var from = new string[n];
+        var to = new string[n];
+        var trigger = new string[n];
+        var reason = new string?[n];
+        var actor = new string[n];
+        var attempt = new int[n];
+        var ticks = new long[n];
+        var offset = new short[n];
+        var correlation = new string?[n];
+        for (var i = 0; i < n; i++)
+        {
+            var t = transitions[i];
+            (workflow[i], task[i], from[i], to[i], trigger[i]) = (t.WorkflowId, t.TaskId, t.From.ToWireName(), t.To.ToWireName(), t.Trigger.ToWireName());
+            (reason[i], actor[i], attempt[i], ticks[i], offset[i], correlation[i]) = (t.Reason, t.Actor, t.Attempt, t.Timestamp.UtcTicks, (short)t.Timestamp.Offset.TotalMinutes, t.CorrelationId);
+        }
+
+        return BatchCommand(
+            database.Sql("""
+                INSERT INTO {schema}.transitions (workflow_id, task_id, from_state, to_state, trigger_name, reason, actor, attempt, at_ticks, at_offset, correlation_id)
+                SELECT w, t, f, o, g, r, a, n, k, s, c FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::integer[], $9::bigint[], $10::smallint[], $11::text[])
+                    WITH ORDINALITY AS u(w, t, f, o, g, r, a, n, k, s, c, i) ORDER BY i
+                """),
+            workflow, task, from, to, trigger, reason, actor, attempt, ticks, offset, correlation);
+    }
+
+    private NpgsqlBatchCommand EventRows(List<AgentManagerEvent> events)
+    {
+        var n = events.Count;
+        var workflow = new string[n];
+        var type = new string[n];
+        var task = new string?[n];
+        var reason = new string?[n];
+        var ticks = new long[n];
+        var offset = new short[n];
+        var correlation = new string?[n];
+        var from = new string?[n];
+        var to = new string?[n];
+        var trigger = new string?[n];
+        var actor = new string?[n];
+        var attempt = new int?[n];
+        var details = new string?[n];
+        for (var i = 0; i < n; i++)
+        {
+            var e = events[i];
+            var transition = (e as TaskEvent)?.Transition;
+            (workflow[i], type[i], task[i], reason[i]) = (e.WorkflowId, e.Type, EventLog.TaskIdOf(e), EventLog.ReasonOf(e));
+            (ticks[i], offset[i], correlation[i]) = (e.Timestamp.UtcTicks, (short)e.Timestamp.Offset.TotalMinutes, e.CorrelationId);
+            (from[i], to[i], trigger[i], actor[i], attempt[i]) = (transition?.From.ToWireName(), transition?.To.ToWireName(), transition?.Trigger.ToWireName(), transition?.Actor, transition?.Attempt);
+            details[i] = EventDetails.Of(e);
+        }
+
+        return BatchCommand(
+            database.Sql("""
+                INSERT INTO {schema}.events (workflow_id, type, task_id, reason, at_ticks, at_offset, correlation_id, from_state, to_state, trigger_name, actor, attempt, details)
+                SELECT w, y, t, r, k, s, c, f, o, g, a, n, d FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::smallint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::integer[], $13::text[])
+                    WITH ORDINALITY AS u(w, y, t, r, k, s, c, f, o, g, a, n, d, i) ORDER BY i
+                """),
+            workflow, type, task, reason, ticks, offset, correlation, from, to, trigger, actor, attempt, details);
+    }
+
+    private const string WorkflowInsert = """
+        INSERT INTO {schema}.workflows (workflow_id, name, status, reason, created_ticks, created_offset, started_ticks, started_offset, finished_ticks, finished_offset,
+            work_root, metadata, input_tokens, output_tokens, cost, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18, $19)
+        """;
+
+    // The lease columns are the lease methods' and the commit's release: an upsert of the record leaves them alone.
+    private const string WorkflowConflict = """
+
+        ON CONFLICT (workflow_id) DO UPDATE SET name = excluded.name, status = excluded.status, reason = excluded.reason,
+            started_ticks = excluded.started_ticks, started_offset = excluded.started_offset,
+            finished_ticks = excluded.finished_ticks, finished_offset = excluded.finished_offset,
+            work_root = excluded.work_root, metadata = excluded.metadata,
+            input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost
+        """;
+
+    private const string DecisionInsert = """
+        INSERT INTO {schema}.human_decisions (decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset, correlation_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        """;
+
+    private const string DecisionConflict = """
+
+        ON CONFLICT (decision_id) DO UPDATE SET status = excluded.status, outcome = excluded.outcome,
+            resolved_ticks = excluded.resolved_ticks, resolved_offset = excluded.resolved_offset
+        """;
+
+    private static object?[] WorkflowValues(WorkflowRecord w) =>
+    [
+        w.WorkflowId, w.Name, w.Status.ToWireName(), w.Reason,
+        w.CreatedAt.UtcTicks, PostgresTime.Offset(w.CreatedAt), PostgresTime.Ticks(w.StartedAt), PostgresTime.Offset(w.StartedAt),
+        PostgresTime.Ticks(w.FinishedAt), PostgresTime.Offset(w.FinishedAt), w.WorkRoot, PostgresRows.Json(w.Metadata),
+        w.Usage.InputTokens, w.Usage.OutputTokens, w.Usage.Cost, w.LeaseOwner, PostgresTime.Ticks(w.LeaseExpiresAt), PostgresTime.Offset(w.LeaseExpiresAt), w.FencingToken,
+    ];
+
+    private static object?[] DecisionValues(HumanDecisionRecord d) =>
+    [
+        d.DecisionId, d.WorkflowId, d.TaskId, d.Action.ToWireName(), d.Actor, d.Reason, PostgresRows.DecisionStatusName(d.Status), d.Outcome,
+        d.RequestedAt.UtcTicks, PostgresTime.Offset(d.RequestedAt), PostgresTime.Ticks(d.ResolvedAt), PostgresTime.Offset(d.ResolvedAt), d.CorrelationId,
+    ];
+}

@@ -1,0 +1,61 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace AgentManager.Storage.Postgres;
+
+/// <summary>Settings of the PostgreSQL state store and task plan store.</summary>
+public sealed partial class PostgresStoreOptions
+{
+    /// <summary>The schema used when <see cref="Schema"/> is not set.</summary>
+    public const string DefaultSchema = "agentmanager";
+
+    /// <summary>Gets or sets the connection string (Npgsql syntax). Leave it and <see cref="DataSource"/> unset to use
+    /// the <see cref="NpgsqlDataSource"/> registered in the service provider (for example by Npgsql's
+    /// <c>AddNpgsqlDataSource</c>).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Gets or sets a data source the host already owns; the stores use it and never dispose it.</summary>
+    public NpgsqlDataSource? DataSource { get; set; }
+
+    /// <summary>Gets or sets the schema that holds AgentManager's tables; it is created when missing. Hosts that should
+    /// run one workload together use the same database and schema.</summary>
+    /// <value>The default is <c>agentmanager</c>. A lowercase SQL identifier: a letter or underscore, then letters,
+    /// digits or underscores, at most 63 characters.</value>
+    public string Schema { get; set; } = DefaultSchema;
+
+    /// <summary>Throws when the options cannot work, naming the value and the rule.</summary>
+    internal void Validate()
+    {
+        if (Schema is null || !SchemaPattern().IsMatch(Schema))
+        {
+            throw new ArgumentException(
+                $"PostgresStoreOptions.Schema '{Schema}' is not a lowercase SQL identifier: it must start with a letter or underscore, continue with letters, digits or underscores, and be at most 63 characters.",
+                nameof(Schema));
+        }
+
+        if (ConnectionString is not null && DataSource is not null)
+        {
+            throw new ArgumentException("PostgresStoreOptions sets both ConnectionString and DataSource; set one of them (or neither, to use the NpgsqlDataSource of the service provider).");
+        }
+
+        if (ConnectionString is not null)
+        {
+            if (string.IsNullOrWhiteSpace(ConnectionString))
+            {
+                throw new ArgumentException("PostgresStoreOptions.ConnectionString is blank; it must be an Npgsql connection string such as 'Host=db;Username=app;Database=app'.", nameof(ConnectionString));
+            }
+
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(ConnectionString);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"PostgresStoreOptions.ConnectionString is not a valid Npgsql connection string: {ex.Message}", nameof(ConnectionString), ex);
+            }
+        }
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SchemaPattern();
+}
