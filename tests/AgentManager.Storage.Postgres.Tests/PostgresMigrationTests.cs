@@ -1,0 +1,77 @@
+using AgentManager.Persistence;
+using Npgsql;
+
+namespace AgentManager.Storage.Postgres.Tests;
+
+[Collection(PostgresTestGroup.Name)]
+public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifetime
+{
+    private readonly List<PostgresDatabase> _databases = [];
+
+    private PostgresStateStore Open(string schema)
+    {
+        var database = new PostgresDatabase(NpgsqlDataSource.Create(server.ConnectionString), schema, ownsDataSource: true);
+        _databases.Add(database);
+        return new PostgresStateStore(database);
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>Hosts starting together on a new schema: each finds it ready, and each script ran once.</summary>
+    [Fact]
+    public async Task FirstUse_ManyHostsAtOnce_CreateTheSchemaOnce()
+    {
+        var schema = PostgresServer.NewSchema();
+
+        var lists = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => Open(schema).ListWorkflowsAsync(CancellationToken.None))));
+
+        Assert.All(lists, Assert.Empty);
+        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM \"{schema}\".schema_migrations"));
+        Assert.Equal(PostgresMigrations.CurrentVersion, await ScalarAsync($"SELECT max(version) FROM \"{schema}\".schema_migrations"));
+    }
+
+    [Fact]
+    public async Task FirstUse_SchemaFromANewerVersion_IsRefusedNamingBothVersions()
+    {
+        var schema = PostgresServer.NewSchema();
+        await ScalarAsync($"CREATE SCHEMA \"{schema}\"; CREATE TABLE \"{schema}\".schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now()); INSERT INTO \"{schema}\".schema_migrations (version) VALUES (99);");
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => Open(schema).GetWorkflowAsync("x", CancellationToken.None));
+
+        Assert.Contains($"'{schema}' has version 99, newer than {PostgresMigrations.CurrentVersion}", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(DBNull.Value, await ScalarAsync($"SELECT to_regclass('\"{schema}\".workflows')::text"));
+    }
+
+    /// <summary>Two schemas in one database are two separate stores: hosts of different workloads share a server.</summary>
+    [Fact]
+    public async Task Schemas_InOneDatabase_KeepTheirWorkflowsApart()
+    {
+        var first = Open(PostgresServer.NewSchema());
+        var second = Open(PostgresServer.NewSchema());
+        var changes = new StateChanges();
+        changes.Workflows.Add(new WorkflowRecord { WorkflowId = "wf", Status = AgentManager.Workflows.WorkflowStatus.Created, CreatedAt = DateTimeOffset.UnixEpoch });
+        changes.CreatedWorkflows.Add("wf");
+
+        await first.CommitAsync(changes, CancellationToken.None);
+        await second.CommitAsync(changes, CancellationToken.None);
+
+        Assert.Single(await first.ListWorkflowsAsync(CancellationToken.None));
+        Assert.Single(await second.ListWorkflowsAsync(CancellationToken.None));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var database in _databases)
+        {
+            await database.DisposeAsync();
+        }
+    }
+}

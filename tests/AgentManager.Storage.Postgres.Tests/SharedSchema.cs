@@ -1,0 +1,56 @@
+using AgentManager.Events;
+using AgentManager.Persistence;
+using AgentManager.Tests.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace AgentManager.Storage.Postgres.Tests;
+
+/// <summary>One schema that several engines share, each through a data source of its own, as separate hosts would.</summary>
+internal sealed class SharedSchema(PostgresServer server) : IAsyncDisposable
+{
+    private readonly List<PostgresDatabase> _databases = [];
+    private readonly List<EngineFixture> _engines = [];
+
+    public string Schema { get; } = PostgresServer.NewSchema();
+
+    /// <summary>A store on its own connection pool.</summary>
+    public IStateStore Open()
+    {
+        var database = new PostgresDatabase(NpgsqlDataSource.Create(server.ConnectionString), Schema, ownsDataSource: true);
+        _databases.Add(database);
+        return new PostgresStateStore(database);
+    }
+
+    /// <summary>An engine on its own store, with its own clock and, optionally, its own bus.</summary>
+    public EngineFixture Engine(TimeProvider time, IEventBus? bus = null)
+    {
+        var fixture = new EngineFixture(
+            time: time,
+            store: Open(),
+            agents: bus is null ? null : b => b.Services.Replace(ServiceDescriptor.Singleton<IEventBus>(bus)));
+        _engines.Add(fixture);
+        return fixture;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var engine in _engines)
+        {
+            try
+            {
+                await engine.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or LeaseLostException)
+            {
+                // An engine whose lease a test took over reports it again when it stops.
+            }
+        }
+
+        foreach (var database in _databases)
+        {
+            await database.DisposeAsync();
+        }
+    }
+}
