@@ -7,14 +7,31 @@ var builder = WebApplication.CreateBuilder(args);
 var data = builder.Configuration["AgentManager:DataDirectory"] ?? "agentmanager-data";
 var demo = DemoAgents.FromConfiguration(builder.Configuration);
 var blockForHuman = builder.Configuration.GetValue("AgentManager:Demo:BlockForHuman", true);
-builder.Services.AddAgentManager(o =>
+var agentManager = builder.Services.AddAgentManager(o =>
     {
         o.WorkRoot = Path.Combine(data, "runs");
         o.Repair.BlockForHuman = blockForHuman;
-    })
-    .UseSqliteStore(o => o.Path = Path.Combine(data, "agentmanager.db"))
+    });
+
+// With a connection string (ConnectionStrings:agentmanager, or ConnectionStrings__agentmanager in the environment),
+// the state is in PostgreSQL, and several instances of this host share the workload.
+if (builder.Configuration.GetConnectionString("agentmanager") is { Length: > 0 } postgres)
+{
+    agentManager.UsePostgres(postgres);
+}
+else
+{
+    agentManager.UseSqliteStore(o => o.Path = Path.Combine(data, "agentmanager.db"));
+}
+
+// Schedules have one runner per store: with several instances on one database, keep them on one (AgentManager:Schedules).
+if (builder.Configuration.GetValue("AgentManager:Schedules", true))
+{
+    agentManager.AddSchedules();
+}
+
+agentManager
     .UseFileCheckpoints(o => o.RootDirectory = Path.Combine(data, "checkpoints"))
-    .AddSchedules()
     .AddAgent("manager", demo)
     .AddAgent("supervisor", demo)
     .AddAgent("worker", demo)
