@@ -1,17 +1,19 @@
 using AgentManager.Persistence;
+using AgentManager.Plans;
 using AgentManager.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Selects the PostgreSQL state store.</summary>
+/// <summary>Selects the PostgreSQL state store and task plan store.</summary>
 public static class PostgresAgentManagerBuilderExtensions
 {
-    /// <summary>Keeps workflows, tasks, transitions, the event log, human decisions and schedules in PostgreSQL, so
-    /// that a restart finds them again and several hosts using the same database and schema run one workload
-    /// together (workflow leases with fencing tokens). Replaces any <see cref="IStateStore"/> registered before. The
-    /// schema is created and migrated when the store is first used.</summary>
+    /// <summary>Keeps workflows, tasks, transitions, the event log, human decisions, schedules and task plans (every
+    /// version) in PostgreSQL, so that a restart finds them again and several hosts using the same database and schema
+    /// run one workload together (workflow leases with fencing tokens; a plan version is stored by one host only).
+    /// Replaces any <see cref="IStateStore"/> and <see cref="ITaskPlanStore"/> registered before. The schema is
+    /// created and migrated when the stores are first used.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="connectionString">An Npgsql connection string, such as <c>Host=db;Username=app;Database=app</c>.</param>
     /// <returns>The builder.</returns>
@@ -22,7 +24,7 @@ public static class PostgresAgentManagerBuilderExtensions
         return builder.UsePostgres(o => o.ConnectionString = connectionString);
     }
 
-    /// <summary>Keeps workflows, tasks, transitions, the event log, human decisions and schedules in PostgreSQL, as
+    /// <summary>Keeps workflows, tasks, transitions, the event log, human decisions, schedules and task plans in PostgreSQL, as
     /// <see cref="UsePostgres(IAgentManagerBuilder, string)"/> does, with every setting of
     /// <see cref="PostgresStoreOptions"/>. With neither a connection string nor a data source, the store uses the
     /// <see cref="NpgsqlDataSource"/> of the service provider.</summary>
@@ -40,6 +42,7 @@ public static class PostgresAgentManagerBuilderExtensions
 
         builder.Services.Replace(ServiceDescriptor.Singleton(sp => Open(sp, options)));
         builder.Services.Replace(ServiceDescriptor.Singleton<IStateStore>(sp => new PostgresStateStore(sp.GetRequiredService<PostgresDatabase>())));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ITaskPlanStore>(sp => new PostgresTaskPlanStore(sp.GetRequiredService<PostgresDatabase>())));
         return builder;
     }
 

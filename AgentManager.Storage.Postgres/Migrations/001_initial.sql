@@ -138,9 +138,9 @@ CREATE TABLE {schema}.schedules (
 );
 CREATE INDEX ix_schedules_running ON {schema}.schedules (running_workflow_id) WHERE running_workflow_id IS NOT NULL;
 
+-- Plans are listed by creation time (the plan's created_at), then id.
 CREATE TABLE {schema}.task_plans (
     plan_id         text     NOT NULL PRIMARY KEY,
-    seq             bigint   GENERATED ALWAYS AS IDENTITY,
     current_version integer  NOT NULL,
     created_ticks   bigint   NOT NULL,
     created_offset  smallint NOT NULL
