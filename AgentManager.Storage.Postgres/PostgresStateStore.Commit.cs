@@ -14,6 +14,9 @@ internal sealed partial class PostgresStateStore
 {
     private const string ForeignKeyViolation = "23503";
     private const string UniqueViolation = "23505";
+    private const string WorkflowExists = "AM001";
+    private const string LeaseLost = "AM002";
+    private const string TaskMissing = "AM003";
 
     public async Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
     {
@@ -42,24 +45,16 @@ internal sealed partial class PostgresStateStore
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            // No explicit transaction: the batch's statements run as one implicit transaction that any error rolls
+            // back, in one round trip.
+            var batch = new NpgsqlBatch(connection);
+            await using (batch.ConfigureAwait(false))
             {
+                AddFencing(batch, changes);
+                AddWrites(batch, changes);
                 try
                 {
-                    await ThrowIfFencedOutAsync(connection, changes, cancellationToken).ConfigureAwait(false);
-                    var batch = new NpgsqlBatch(connection, transaction);
-                    await using (batch.ConfigureAwait(false))
-                    {
-                        var taskChanges = AddWrites(batch, changes);
-                        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                        if (taskChanges is { } changed && changed.Command.RecordsAffected != changed.Expected)
-                        {
-                            await ThrowMissingTaskAsync(connection, changes.TaskChanges, cancellationToken).ConfigureAwait(false);
-                        }
-                    }
-
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (PostgresException ex) when (ex.SqlState == ForeignKeyViolation)
                 {
@@ -69,6 +64,19 @@ internal sealed partial class PostgresStateStore
                 {
                     // Another host created the workflow between the check and the insert.
                     throw new WorkflowExistsException(changes.CreatedWorkflows[0]);
+                }
+                catch (PostgresException ex) when (ex.SqlState == WorkflowExists)
+                {
+                    throw new WorkflowExistsException(CommitGuard.Parse(ex).Workflow!);
+                }
+                catch (PostgresException ex) when (ex.SqlState == LeaseLost)
+                {
+                    var guard = CommitGuard.Parse(ex);
+                    throw new LeaseLostException(guard.Workflow!, guard.Held, guard.Current, guard.Owner);
+                }
+                catch (PostgresException ex) when (ex.SqlState == TaskMissing)
+                {
+                    await ThrowMissingTaskAsync(connection, changes.TaskChanges, ex, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -96,43 +104,25 @@ internal sealed partial class PostgresStateStore
         }
     }
 
-    /// <summary>Locks the rows of the workflows the batch writes under a lease or creates, and refuses the batch when one
-    /// it creates exists or one it writes has another fencing token. The locks hold until the commit, so a lease cannot
-    /// move between this check and the writes.</summary>
-    private async Task ThrowIfFencedOutAsync(NpgsqlConnection connection, StateChanges changes, CancellationToken cancellationToken)
+    /// <summary>Refuses the batch when a workflow it creates exists (<c>AM001</c>) or one it writes under a lease has
+    /// another fencing token (<c>AM002</c>), and locks the rows of the fenced workflows until the commit, so a lease
+    /// cannot move between this check and the writes.</summary>
+    private void AddFencing(NpgsqlBatch batch, StateChanges changes)
     {
         if (changes.FencingTokens.Count == 0 && changes.CreatedWorkflows.Count == 0)
         {
             return;
         }
 
-        string[] ids = [.. changes.FencingTokens.Keys.Concat(changes.CreatedWorkflows).Distinct(StringComparer.Ordinal)];
-        using var command = Command(
-            connection,
-            database.Sql("SELECT workflow_id, lease_owner, fencing_token FROM {schema}.workflows WHERE workflow_id = ANY($1) ORDER BY workflow_id FOR UPDATE"),
-            (object)ids);
-        var stored = await ReadAllAsync(command, r => (Id: r.GetString(0), Owner: r.IsDBNull(1) ? null : r.GetString(1), Token: r.GetInt64(2)), cancellationToken).ConfigureAwait(false);
-        foreach (var workflowId in changes.CreatedWorkflows)
-        {
-            if (stored.Exists(s => s.Id == workflowId))
-            {
-                throw new WorkflowExistsException(workflowId);
-            }
-        }
-
-        foreach (var (workflowId, token) in changes.FencingTokens)
-        {
-            var row = stored.Find(s => s.Id == workflowId);
-            if (row.Id is not null && row.Token != token)
-            {
-                throw new LeaseLostException(workflowId, token, row.Token, row.Owner);
-            }
-        }
+        batch.BatchCommands.Add(BatchCommand(
+            database.Sql("SELECT {schema}.check_fencing($1::text[], $2::text[], $3::bigint[])"),
+            changes.CreatedWorkflows.ToArray(),
+            changes.FencingTokens.Keys.ToArray(),
+            changes.FencingTokens.Values.ToArray()));
     }
 
-    /// <summary>Adds the batch's writes in the order the contract gives; returns the task-change statement and how many
-    /// rows it must update.</summary>
-    private (NpgsqlBatchCommand Command, int Expected)? AddWrites(NpgsqlBatch batch, StateChanges changes)
+    /// <summary>Adds the batch's writes in the order the contract gives.</summary>
+    private void AddWrites(NpgsqlBatch batch, StateChanges changes)
     {
         if (changes.PublishedWorkflows.Count > 0)
         {
@@ -154,12 +144,9 @@ internal sealed partial class PostgresStateStore
             batch.BatchCommands.Add(TaskRows.Upsert(database, changes.Tasks));
         }
 
-        (NpgsqlBatchCommand, int)? taskChanges = null;
         if (changes.TaskChanges.Count > 0)
         {
-            var (command, expected) = TaskRows.Change(database, changes.TaskChanges);
-            batch.BatchCommands.Add(command);
-            taskChanges = (command, expected);
+            batch.BatchCommands.Add(TaskRows.Change(database, changes.TaskChanges));
         }
 
         if (changes.Transitions.Count > 0)
@@ -187,11 +174,10 @@ internal sealed partial class PostgresStateStore
             batch.BatchCommands.Add(BatchCommand(database.Sql("UPDATE {schema}.workflows" + Clear), (object)released));
             batch.BatchCommands.Add(BatchCommand(database.Sql("UPDATE {schema}.tasks" + Clear + " AND lease_owner IS NOT NULL"), (object)released));
         }
-
-        return taskChanges;
     }
 
-    private async Task ThrowMissingTaskAsync(NpgsqlConnection connection, List<TaskStateChange> changes, CancellationToken cancellationToken)
+    /// <summary>Names the first changed task that is not stored, once the batch that missed it was rolled back.</summary>
+    private async Task ThrowMissingTaskAsync(NpgsqlConnection connection, List<TaskStateChange> changes, PostgresException refusal, CancellationToken cancellationToken)
     {
         using var command = Command(
             connection,
@@ -203,7 +189,7 @@ internal sealed partial class PostgresStateStore
             changes.Select(c => c.TaskId).ToArray());
         var missing = await ReadAllAsync(command, r => (Workflow: r.GetString(0), Task: r.GetString(1)), cancellationToken).ConfigureAwait(false);
         var (workflowId, taskId) = missing.Count > 0 ? missing[0] : (changes[0].WorkflowId, changes[0].TaskId);
-        throw new InvalidOperationException($"Task '{taskId}' of workflow '{workflowId}' must be committed before a change of it; nothing was stored.");
+        throw new InvalidOperationException($"Task '{taskId}' of workflow '{workflowId}' must be committed before a change of it; nothing was stored.", refusal);
     }
 
     private NpgsqlBatchCommand TransitionRows(List<TaskTransition> transitions)

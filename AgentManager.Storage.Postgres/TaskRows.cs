@@ -56,7 +56,8 @@ internal static class TaskRows
             [.. c.Values(), ordinal, title, priority, agent, dependencies, resources, workdir]);
     }
 
-    public static (NpgsqlBatchCommand Command, int Expected) Change(PostgresDatabase database, List<TaskStateChange> changes)
+    /// <summary>The changes as one update that fails the batch (<c>AM003</c>) unless it found every task it names.</summary>
+    public static NpgsqlBatchCommand Change(PostgresDatabase database, List<TaskStateChange> changes)
     {
         var rows = LastOfEach(changes.Count, i => (changes[i].WorkflowId, changes[i].TaskId));
         var c = new Columns(rows.Count);
@@ -68,7 +69,7 @@ internal static class TaskRows
 
         var command = PostgresCommands.BatchCommand(
             database.Sql("""
-                UPDATE {schema}.tasks k SET state = c3, attempt = c4, last_error = c5, last_output = c6, started_ticks = c7, started_offset = c8,
+                WITH changed AS (UPDATE {schema}.tasks k SET state = c3, attempt = c4, last_error = c5, last_output = c6, started_ticks = c7, started_offset = c8,
                     finished_ticks = c9, finished_offset = c10, repair_level = c11, level_attempts = c12, current_agent_id = c13,
                     deadline_ticks = c14, deadline_offset = c15, input_tokens = c16, output_tokens = c17, cost = c18,
                     lease_owner = c19, lease_expires_ticks = c20, lease_expires_offset = c21, fencing_token = c22
@@ -76,10 +77,11 @@ internal static class TaskRows
                     $11::text[], $12::integer[], $13::text[], $14::bigint[], $15::smallint[], $16::bigint[], $17::bigint[], $18::numeric[],
                     $19::text[], $20::bigint[], $21::smallint[], $22::bigint[])
                     AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22)
-                WHERE k.workflow_id = u.c1 AND k.task_id = u.c2
+                WHERE k.workflow_id = u.c1 AND k.task_id = u.c2 RETURNING 1)
+                SELECT {schema}.check_changed((SELECT count(*) FROM changed), $23)
                 """),
-            c.Values());
-        return (command, rows.Count);
+            [.. c.Values(), rows.Count]);
+        return command;
     }
 
     /// <summary>The positions of the last entry of each task, in the order of those last entries.</summary>

@@ -157,3 +157,34 @@ CREATE TABLE {schema}.task_plan_versions (
     body              jsonb    NOT NULL,
     PRIMARY KEY (plan_id, version)
 );
+
+-- Commit guards. A commit sends its checks and its writes as one batch (one round trip, one implicit transaction);
+-- these functions refuse it with an AgentManager SQLSTATE (AM0xx) and a JSON message that the store turns into the
+-- typed exception. check_fencing locks the rows of the workflows the batch writes under a lease until the commit.
+CREATE FUNCTION {schema}.check_fencing(created text[], fenced text[], tokens bigint[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    taken text;
+    r record;
+    held bigint;
+BEGIN
+    SELECT c INTO taken FROM unnest(created) WITH ORDINALITY AS u(c, n)
+    WHERE EXISTS (SELECT 1 FROM {schema}.workflows w WHERE w.workflow_id = u.c) ORDER BY n LIMIT 1;
+    IF taken IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'AM001', MESSAGE = json_build_object('workflow', taken)::text;
+    END IF;
+    FOR r IN SELECT workflow_id, lease_owner, fencing_token FROM {schema}.workflows
+             WHERE workflow_id = ANY(fenced) ORDER BY workflow_id FOR UPDATE LOOP
+        held := tokens[array_position(fenced, r.workflow_id)];
+        IF held <> r.fencing_token THEN
+            RAISE EXCEPTION USING ERRCODE = 'AM002',
+                MESSAGE = json_build_object('workflow', r.workflow_id, 'held', held, 'current', r.fencing_token, 'owner', r.lease_owner)::text;
+        END IF;
+    END LOOP;
+END $$;
+
+CREATE FUNCTION {schema}.check_changed(changed bigint, expected integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF changed <> expected THEN
+        RAISE EXCEPTION USING ERRCODE = 'AM003', MESSAGE = json_build_object('changed', changed, 'expected', expected)::text;
+    END IF;
+END $$;

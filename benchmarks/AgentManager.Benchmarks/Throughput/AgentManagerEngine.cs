@@ -6,12 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AgentManager.Benchmarks.Throughput;
 
 /// <summary>The real AgentManager engine, registered with <c>AddAgentManager()</c> (the in-memory store,
-/// or with <c>UseSqliteStore()</c> a SQLite file in a fresh temporary directory: every transition durable),
+/// with <c>UseSqliteStore()</c> a SQLite file in a fresh temporary directory, or with <c>UsePostgres()</c> a fresh
+/// schema of the PostgreSQL database <c>postgres</c> names, dropped after the run: every transition durable),
 /// running one workflow whose tasks all use a no-op delegate agent. The run is what
 /// <c>engine.RunAsync(workflow)</c> does (create, start, wait for completion), with each phase timed
 /// for the log. With <c>attempts</c> k above 1 every task fails its first k − 1 attempts and passes the k-th, each retry
 /// a plain L1 retry without backoff (<c>RetryPolicy.MaxAttempts</c> = k, <c>InitialDelay</c> zero).</summary>
-internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null, bool sqlite = false, int attempts = 1) : IThroughputEngine
+internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null, bool sqlite = false, int attempts = 1, string? postgres = null) : IThroughputEngine
 {
     private const string AgentId = "noop";
     private static readonly AgentResult Done = AgentResult.Success();
@@ -19,6 +20,7 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
 
     private ServiceProvider? _services;
     private string? _directory;
+    private string? _schema;
     private IWorkflowEngine? _engine;
     private volatile HopRecorder? _hops;
 
@@ -51,6 +53,12 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
             _directory = Directory.CreateTempSubdirectory("agentmanager-bench-").FullName;
             builder.UseSqliteStore(o => o.Path = Path.Combine(_directory, "state.db"));
             log?.WriteLine($"agentmanager: SQLite store at {_directory}/state.db (WAL, synchronous=NORMAL), deleted after the run");
+        }
+        else if (postgres is not null)
+        {
+            _schema = "bench_" + Guid.NewGuid().ToString("N");
+            builder.UsePostgres(o => (o.ConnectionString, o.Schema) = (postgres, _schema));
+            log?.WriteLine($"agentmanager: PostgreSQL store in schema {_schema}, dropped after the run");
         }
 
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -107,6 +115,14 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
         if (_services is not null)
         {
             await _services.DisposeAsync();
+        }
+
+        if (_schema is not null)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(postgres);
+            await connection.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA \"{_schema}\" CASCADE", connection);
+            await drop.ExecuteNonQueryAsync();
         }
 
         if (_directory is not null)

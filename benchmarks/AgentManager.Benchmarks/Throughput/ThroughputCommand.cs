@@ -3,7 +3,7 @@ using AgentManager.Benchmarks.Cli;
 
 namespace AgentManager.Benchmarks.Throughput;
 
-/// <summary><c>throughput --workload W --n N [--store memory|sqlite] [--concurrency C] [--engine E]
+/// <summary><c>throughput --workload W --n N [--store memory|sqlite|postgres [--postgres CONN]] [--concurrency C] [--engine E]
 /// [--timeout S] [--no-warmup | --warmup-n N] [--gc-log]</c>: runs one workload to completion and prints one result line. The warm-up
 /// (1,000 tasks of the same shape by default) leaves hundreds of methods to the tiered JIT during the timed run; a
 /// larger <c>--warmup-n</c> measures closer to a long-running process. <c>--gc-log</c> prints each collection of the timed
@@ -12,6 +12,9 @@ internal static class ThroughputCommand
 {
     public const int DefaultConcurrency = 8;
     public const int DefaultTimeoutSeconds = 170;
+
+    /// <summary>The environment variable that may hold the connection string of <c>--store postgres</c>.</summary>
+    public const string PostgresVariable = "AGENTMANAGER_BENCH_POSTGRES";
 
     public static IReadOnlyList<string> Engines { get; } = ["agentmanager", "channels", "channels-journal", "hangfire"];
 
@@ -26,20 +29,28 @@ internal static class ThroughputCommand
         var warmup = !line.Switch("no-warmup");
         var warmupCount = line.Int("warmup-n", 0);
         var store = line.Text("store", "memory");
+        var postgres = line.Text("postgres", Environment.GetEnvironmentVariable(PostgresVariable) ?? "");
         var gcLog = line.Switch("gc-log");
         line.ThrowIfUnknown();
-        if (store is not ("memory" or "sqlite"))
+        if (store is not ("memory" or "sqlite" or "postgres"))
         {
-            throw new UsageException($"Unknown store '{store}'; use memory or sqlite.");
+            throw new UsageException($"Unknown store '{store}'; use memory, sqlite or postgres.");
         }
 
-        if (store == "sqlite" && engineName != "agentmanager")
+        if (store != "memory" && engineName != "agentmanager")
         {
-            throw new UsageException($"--store sqlite applies to the agentmanager engine only, not to '{engineName}'.");
+            throw new UsageException($"--store {store} applies to the agentmanager engine only, not to '{engineName}'.");
+        }
+
+        if (store == "postgres" && postgres.Length == 0)
+        {
+            throw new UsageException($"--store postgres needs a connection string: --postgres CONN or {PostgresVariable}.");
         }
 
         var workload = Workload.Create(kind, count);
-        await using var engine = CreateEngine(engineName, concurrency, log, sqlite: store == "sqlite");
+        await using var engine = engineName == "agentmanager" && store == "postgres"
+            ? new AgentManagerEngine(concurrency, log, postgres: postgres)
+            : CreateEngine(engineName, concurrency, log, sqlite: store == "sqlite");
         var result = new RunResult(engine.Name, kind.Name(), count);
         if (engine.Unsupported(workload) is { } reason)
         {
@@ -60,7 +71,7 @@ internal static class ThroughputCommand
             }
         }
 
-        result = await MeasureAsync(engine, workload, warmup, timeout, log, beforeTimedRun, warmupCount) with { Store = store == "sqlite" ? store : null };
+        result = await MeasureAsync(engine, workload, warmup, timeout, log, beforeTimedRun, warmupCount) with { Store = store == "memory" ? null : store };
         if (collections is not null)
         {
             collections.End(log);
