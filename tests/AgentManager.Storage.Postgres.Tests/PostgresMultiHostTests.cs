@@ -1,19 +1,16 @@
-using System.Collections.Concurrent;
 using AgentManager.Events;
 using AgentManager.Execution;
 using AgentManager.Lifecycle;
 using AgentManager.Persistence;
 using AgentManager.Tests.Workflows;
 using AgentManager.Workflows;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using static AgentManager.Tests.Workflows.EngineFixture;
 
 namespace AgentManager.Storage.Postgres.Tests;
 
-/// <summary>Several engines on one PostgreSQL schema, each with its own connection pool, as several hosts run one
-/// workload: a workflow is run by the engine that holds its lease, an engine whose lease was taken over writes
-/// nothing more, and the event log reads the same from every host.</summary>
+/// <summary>What several hosts on one PostgreSQL schema need beyond the shared lease tests
+/// (<see cref="PostgresLeaseTests"/>): the event log in commit order, and creations that race in the database.</summary>
 [Collection(PostgresTestGroup.Name)]
 public sealed class PostgresMultiHostTests(PostgresServer server)
 {
@@ -25,93 +22,6 @@ public sealed class PostgresMultiHostTests(PostgresServer server)
         var workflow = Workflow(agent, tasks);
         workflow.Id = id;
         return workflow;
-    }
-
-    private static async Task<int> CompletionsAsync(IStateStore store, string workflowId, string taskId) =>
-        (await store.GetTransitionsAsync(workflowId, taskId, CancellationToken.None)).Count(t => t.To == TaskState.Completed);
-
-    [Fact]
-    public async Task ResumeAsync_TwoHostsAtOnce_ExactlyOneRunsTheWorkflowAndEveryTaskCompletesOnce()
-    {
-        await using var schema = new SharedSchema(server);
-        var time = new FakeTimeProvider(T0);
-        var creator = schema.Engine(time);
-        await creator.Engine.CreateAsync(Definition(NoOp));
-        await creator.DisposeAsync();
-        var runs = new ConcurrentQueue<string>();
-        var agent = Agent((inv, _) =>
-        {
-            runs.Enqueue(inv.TaskId);
-            return ValueTask.FromResult(AgentResult.Success());
-        });
-        var hosts = new[] { schema.Engine(time), schema.Engine(time) };
-
-        var attempts = await System.Threading.Tasks.Task.WhenAll(hosts.Select(async host =>
-        {
-            try
-            {
-                await host.Engine.ResumeAsync(Definition(agent));
-                return (Host: host, Error: (Exception?)null);
-            }
-            catch (LeaseHeldException ex)
-            {
-                return (Host: host, Error: ex);
-            }
-        }));
-
-        var winner = Assert.Single(attempts, a => a.Error is null).Host;
-        var refused = Assert.IsType<LeaseHeldException>(Assert.Single(attempts, a => a.Error is not null).Error);
-        Assert.Equal("shared", refused.Current.WorkflowId);
-        await winner.Engine.StartAsync("shared");
-        var summary = await winner.Engine.WaitForCompletionAsync("shared").WaitAsync(LadderKit.Patience);
-        Assert.Equal(WorkflowStatus.Completed, summary.Status);
-        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"t{i}"), runs);
-        var store = schema.Open();
-        foreach (var task in summary.Tasks)
-        {
-            Assert.Equal(1, await CompletionsAsync(store, "shared", task.TaskId));
-        }
-
-        Assert.Null((await store.GetWorkflowAsync("shared", CancellationToken.None))!.LeaseOwner);
-    }
-
-    [Fact]
-    public async Task LeaseTakenOverAfterExpiry_TheFirstHostsLaterWritesAreRefusedAndTheSecondFinishesTheWork()
-    {
-        await using var schema = new SharedSchema(server);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = schema.Engine(new FakeTimeProvider(T0));
-        var stalled = Agent(async (_, _) =>
-        {
-            started.TrySetResult();
-            await gate.Task;
-            return AgentResult.Success();
-        });
-        var id = await first.Engine.CreateAsync(Definition(stalled, count: 3));
-        await first.Engine.StartAsync(id);
-        await started.Task.WaitAsync(LadderKit.Patience);
-        var firstFinished = first.Engine.WaitForCompletionAsync(id);
-
-        // The first host's clock stands still, so it never renews; the second one's is past the lease.
-        var second = schema.Engine(new FakeTimeProvider(T0 + TimeSpan.FromMinutes(5)));
-        await second.Engine.ResumeAsync(Definition(NoOp, count: 3));
-        var summary = await second.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
-        gate.SetResult();
-
-        var lost = await Assert.ThrowsAsync<LeaseLostException>(() => firstFinished.WaitAsync(LadderKit.Patience));
-        Assert.Equal((id, 1L, 2L), (lost.WorkflowId, lost.HeldToken, lost.CurrentToken));
-        Assert.Equal(WorkflowStatus.Completed, summary.Status);
-        var store = schema.Open();
-        foreach (var task in summary.Tasks)
-        {
-            Assert.Equal(1, await CompletionsAsync(store, id, task.TaskId));
-        }
-
-        var reclaimed = Assert.Single(await store.GetTransitionsAsync(id, "t0", CancellationToken.None), t => t.Trigger == TaskTrigger.LeaseExpired);
-        Assert.Contains("expired", reclaimed.Reason, StringComparison.Ordinal);
-        var log = await store.ReadEventsAsync(new EventLogQuery { Filter = new EventFilter(id), Limit = 1000 }, CancellationToken.None);
-        Assert.Equal(3, log.Count(e => e.Type == EventTypes.TaskCompleted));
     }
 
     /// <summary>Hosts committing at the same time: a reader that pages through the log by sequence while they write

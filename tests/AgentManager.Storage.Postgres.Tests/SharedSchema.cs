@@ -8,7 +8,7 @@ using Npgsql;
 namespace AgentManager.Storage.Postgres.Tests;
 
 /// <summary>One schema that several engines share, each through a data source of its own, as separate hosts would.</summary>
-internal sealed class SharedSchema(PostgresServer server) : IAsyncDisposable
+internal sealed class SharedSchema(PostgresServer server) : ISharedStore
 {
     private readonly List<PostgresDatabase> _databases = [];
     private readonly List<EngineFixture> _engines = [];
@@ -23,12 +23,13 @@ internal sealed class SharedSchema(PostgresServer server) : IAsyncDisposable
         return new PostgresStateStore(database);
     }
 
-    /// <summary>An engine on its own store, with its own clock and, optionally, its own bus.</summary>
-    public EngineFixture Engine(TimeProvider time, IEventBus? bus = null)
+    /// <summary>An engine on its own store, with its own clock and, optionally, its own bus and a wrapper around its store.</summary>
+    public EngineFixture Engine(TimeProvider time, IEventBus? bus = null, Func<IStateStore, IStateStore>? wrap = null)
     {
+        var store = Open();
         var fixture = new EngineFixture(
             time: time,
-            store: Open(),
+            store: wrap is null ? store : wrap(store),
             agents: bus is null ? null : b => b.Services.Replace(ServiceDescriptor.Singleton<IEventBus>(bus)));
         _engines.Add(fixture);
         return fixture;

@@ -9,7 +9,7 @@ namespace AgentManager.Tests.Workflows;
 
 /// <summary>One SQLite file opened by one or several stores (as several processes would, each with its own engine);
 /// disposing it closes every store and engine it made and deletes the file.</summary>
-internal sealed class SharedSqliteFile : IAsyncDisposable
+internal sealed class SharedSqliteFile : ISharedStore
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "agentmanager-sqlite-tests", Guid.NewGuid().ToString("N"));
     private readonly List<SqliteStateStore> _stores = [];

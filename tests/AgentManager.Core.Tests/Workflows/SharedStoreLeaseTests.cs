@@ -1,0 +1,251 @@
+using System.Collections.Concurrent;
+using AgentManager.Execution;
+using AgentManager.Lifecycle;
+using AgentManager.Persistence;
+using AgentManager.Workflows;
+using Microsoft.Extensions.Time.Testing;
+using static AgentManager.Tests.Workflows.EngineFixture;
+using static AgentManager.Tests.Workflows.LeaseTests;
+
+namespace AgentManager.Tests.Workflows;
+
+/// <summary>Two engines (as two processes would) on one durable store, each through a store instance of its own: a
+/// workflow is run by the one that holds its lease, and an engine whose lease was taken over writes nothing more.
+/// Every store that several hosts may share gets a subclass (SQLite here, PostgreSQL in its package's tests).</summary>
+public abstract class SharedStoreLeaseTests
+{
+    /// <summary>A fresh store that the test's engines share.</summary>
+    internal abstract ISharedStore CreateShared();
+
+    [Fact]
+    public async Task ResumeAsync_TwoEnginesAtOnce_ExactlyOneRunsTheWorkflowAndEveryTaskCompletesOnce()
+    {
+        await using var file = CreateShared();
+        var time = new FakeTimeProvider(T0);
+        var creator = file.Engine(time);
+        await creator.Engine.CreateAsync(Definition(NoOp));
+        await creator.DisposeAsync();
+        var runs = new ConcurrentQueue<string>();
+        var agent = Agent((inv, _) =>
+        {
+            runs.Enqueue(inv.TaskId);
+            return ValueTask.FromResult(AgentResult.Success());
+        });
+        var engines = new[] { file.Engine(time), file.Engine(time) };
+
+        var attempts = await System.Threading.Tasks.Task.WhenAll(engines.Select(async e =>
+        {
+            try
+            {
+                await e.Engine.ResumeAsync(Definition(agent));
+                return (Engine: e, Error: (Exception?)null);
+            }
+            catch (LeaseHeldException ex)
+            {
+                return (Engine: e, Error: ex);
+            }
+        }));
+
+        var winner = Assert.Single(attempts, a => a.Error is null).Engine;
+        var refused = Assert.IsType<LeaseHeldException>(Assert.Single(attempts, a => a.Error is not null).Error);
+        Assert.Equal("shared", refused.Current.WorkflowId);
+        await winner.Engine.StartAsync("shared");
+        var summary = await winner.Engine.WaitForCompletionAsync("shared").WaitAsync(LadderKit.Patience);
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => $"t{i}"), runs);
+        var store = file.Open();
+        foreach (var task in summary.Tasks)
+        {
+            Assert.Equal(1, await CompletionsAsync(store, task.TaskId));
+        }
+
+        Assert.Null((await store.GetWorkflowAsync("shared", CancellationToken.None))!.LeaseOwner);
+    }
+
+    [Fact]
+    public async Task LeaseTakenOverAfterExpiry_TheFirstEnginesLaterWritesAreRefusedAndItStopsTheRun()
+    {
+        await using var file = CreateShared();
+        var firstTime = new FakeTimeProvider(T0);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = file.Engine(firstTime);
+        var stalled = Agent(async (inv, _) =>
+        {
+            started.TrySetResult();
+            await gate.Task;
+            return AgentResult.Success();
+        });
+        var id = await first.Engine.CreateAsync(Definition(stalled, count: 3));
+        await first.Engine.StartAsync(id);
+        await started.Task.WaitAsync(LadderKit.Patience);
+        var firstFinished = first.Engine.WaitForCompletionAsync(id);
+
+        // The first engine's clock stands still, so it never renews; the second one's is past the lease.
+        var second = file.Engine(new FakeTimeProvider(T0 + TimeSpan.FromMinutes(5)));
+        await second.Engine.ResumeAsync(Definition(NoOp, count: 3));
+        var summary = await second.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+        gate.SetResult();
+
+        var lost = await Assert.ThrowsAsync<LeaseLostException>(() => firstFinished.WaitAsync(LadderKit.Patience));
+        Assert.Equal((id, 1L, 2L), (lost.WorkflowId, lost.HeldToken, lost.CurrentToken));
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        var store = file.Open();
+        foreach (var task in summary.Tasks)
+        {
+            Assert.Equal(1, await CompletionsAsync(store, task.TaskId));
+        }
+
+        var reclaimed = Assert.Single(await store.GetTransitionsAsync(id, "t0", CancellationToken.None), t => t.Trigger == TaskTrigger.LeaseExpired);
+        Assert.Contains("expired", reclaimed.Reason, StringComparison.Ordinal);
+        Assert.Contains(first.Engine is WorkflowEngine engine ? engine.LeaseOwner : "?", reclaimed.Reason, StringComparison.Ordinal);
+        var log = await store.ReadEventsAsync(new EventLogQuery { Filter = new AgentManager.Events.EventFilter(id), Limit = 1000 }, CancellationToken.None);
+        Assert.Equal(3, log.Count(e => e.Type == "task_completed"));
+    }
+
+    /// <summary>An agent that signals <paramref name="started"/>, then runs until cancelled and signals
+    /// <paramref name="cancelled"/>.</summary>
+    private static IAgentRunner Hanging(TaskCompletionSource started, TaskCompletionSource cancelled) => Agent(async (_, ct) =>
+    {
+        started.TrySetResult();
+        try
+        {
+            await System.Threading.Tasks.Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            cancelled.TrySetResult();
+            throw;
+        }
+
+        return AgentResult.Success();
+    });
+
+    [Fact]
+    public async Task Heartbeat_FindsTheLeaseTakenOver_CancelsTheRunsAttemptsAndWritesNothingMore()
+    {
+        await using var file = CreateShared();
+        var firstTime = new FakeTimeProvider(T0);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = file.Engine(firstTime);
+        var id = await first.Engine.CreateAsync(Definition(
+            Hanging(started, cancelled),
+            count: 2));
+        await first.Engine.StartAsync(id);
+        await started.Task.WaitAsync(LadderKit.Patience);
+        var firstFinished = first.Engine.WaitForCompletionAsync(id);
+        var second = file.Engine(new FakeTimeProvider(T0 + TimeSpan.FromMinutes(5)));
+        await second.Engine.ResumeAsync(Definition(NoOp, count: 2));
+        await second.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+        var store = file.Open();
+        var written = (await store.GetTransitionsAsync(id, null, CancellationToken.None)).Count;
+
+        firstTime.Advance(TimeSpan.FromSeconds(10));
+
+        await cancelled.Task.WaitAsync(LadderKit.Patience);
+        var lost = await Assert.ThrowsAsync<LeaseLostException>(() => firstFinished.WaitAsync(LadderKit.Patience));
+        Assert.Equal((1L, 2L), (lost.HeldToken, lost.CurrentToken));
+        Assert.Contains(lost.CurrentOwner, new[] { null, ((WorkflowEngine)second.Engine).LeaseOwner }); // released once its events are marked
+        await first.DisposeAsync();
+        Assert.Equal(written, (await store.GetTransitionsAsync(id, null, CancellationToken.None)).Count);
+        Assert.Equal(WorkflowStatus.Completed, (await store.GetWorkflowAsync(id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task IdleMarkCommit_FindsTheLeaseTakenOver_CancelsTheRunsAttempts()
+    {
+        // The loop learns of the loss from its own published-mark commit, not from the heartbeat: it must cancel the
+        // run's attempts then, not wait for a next turn that no command will bring.
+        await using var file = CreateShared();
+        var firstTime = new FakeTimeProvider(T0);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = file.Engine(firstTime);
+        var engine = (WorkflowEngine)first.Engine;
+        var id = await first.Engine.CreateAsync(Definition(
+            Hanging(started, cancelled)));
+        await first.Engine.StartAsync(id);
+        await started.Task.WaitAsync(LadderKit.Patience);
+        await UntilAsync(() => System.Threading.Tasks.Task.FromResult(engine.PublishedMarksWaiting), "marks waiting for the delay");
+        var firstFinished = first.Engine.WaitForCompletionAsync(id);
+        var second = file.Engine(new FakeTimeProvider(T0 + TimeSpan.FromMinutes(5)));
+        await second.Engine.ResumeAsync(Definition(NoOp));
+        await second.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+
+        firstTime.Advance(WorkflowEngine.PublishedMarkDelay);
+
+        await cancelled.Task.WaitAsync(LadderKit.Patience);
+        var lost = await Assert.ThrowsAsync<LeaseLostException>(() => firstFinished.WaitAsync(LadderKit.Patience));
+        Assert.Equal((1L, 2L), (lost.HeldToken, lost.CurrentToken));
+        Assert.Equal(0L, engine.Renewals);
+    }
+
+    [Fact]
+    public async Task Heartbeat_RenewsTheLeaseInTime_SoAnotherEngineIsRefusedWhileTheFirstRuns()
+    {
+        await using var file = CreateShared();
+        var time = new FakeTimeProvider(T0);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = file.Engine(time);
+        var id = await first.Engine.CreateAsync(Definition(Agent(async (_, ct) =>
+        {
+            await gate.Task.WaitAsync(ct);
+            return AgentResult.Success();
+        })));
+        await first.Engine.StartAsync(id);
+        var store = file.Open();
+
+        var engine = (WorkflowEngine)first.Engine;
+        for (var i = 1; i <= 6; i++)
+        {
+            // A tick while the renewal before it is still finishing is skipped: advance only once it has finished.
+            var finished = engine.Renewals;
+            time.Advance(TimeSpan.FromSeconds(10));
+            var due = T0 + TimeSpan.FromSeconds((10 * i) + 30);
+            await UntilAsync(async () => (await store.GetWorkflowAsync(id, CancellationToken.None))!.LeaseExpiresAt == due, $"renewal {i}");
+            await UntilAsync(() => System.Threading.Tasks.Task.FromResult(engine.Renewals > finished), $"renewal {i} to finish");
+        }
+
+        var second = file.Engine(new FakeTimeProvider(T0 + TimeSpan.FromSeconds(75)));
+        var refused = await Assert.ThrowsAsync<LeaseHeldException>(() => second.Engine.ResumeAsync(Definition(NoOp)));
+        Assert.Equal(T0 + TimeSpan.FromSeconds(90), refused.Current.ExpiresAt);
+        Assert.Equal(T0 + TimeSpan.FromSeconds(90), (await store.GetTaskAsync(id, "t0", CancellationToken.None))!.LeaseExpiresAt);
+        gate.SetResult();
+        Assert.Equal(WorkflowStatus.Completed, (await first.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience)).Status);
+    }
+
+    [Fact]
+    public async Task CreateAsync_TwoEnginesCreatingOneIdAtOnce_TheLaterCommitIsRefusedAndOnlyTheFirstCreatorRunsIt()
+    {
+        await using var file = CreateShared();
+        var time = new FakeTimeProvider(T0);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var late = file.Engine(time, wrap: inner => SlowCreateStore.Create(inner, entered, gate.Task));
+        var first = file.Engine(time);
+        var lateCreate = late.Engine.CreateAsync(Definition(NoOp, count: 2));
+        await entered.Task.WaitAsync(LadderKit.Patience); // its check found no such id; its commit waits
+
+        await first.Engine.CreateAsync(Definition(NoOp, count: 2));
+        gate.SetResult();
+
+        var refused = await Assert.ThrowsAsync<WorkflowExistsException>(() => lateCreate.WaitAsync(LadderKit.Patience));
+        Assert.Equal("shared", refused.WorkflowId);
+        var store = file.Open();
+        var stored = (await store.GetWorkflowAsync("shared", CancellationToken.None))!;
+        Assert.Equal((((WorkflowEngine)first.Engine).LeaseOwner, 1L), (stored.LeaseOwner, stored.FencingToken));
+        await Assert.ThrowsAsync<WorkflowStateException>(() => late.Engine.StartAsync("shared"));
+        var other = Definition(NoOp, count: 1);
+        other.Id = "other";
+        Assert.Equal(WorkflowStatus.Completed, (await late.Engine.RunAsync(other).WaitAsync(LadderKit.Patience)).Status);
+        await first.Engine.StartAsync("shared");
+        Assert.Equal(WorkflowStatus.Completed, (await first.Engine.WaitForCompletionAsync("shared").WaitAsync(LadderKit.Patience)).Status);
+        Assert.Equal((1L, 1L), (await CompletionsAsync(store, "t0"), await CompletionsAsync(store, "t1")));
+    }
+}
+
+public sealed class SqliteLeaseTests : SharedStoreLeaseTests
+{
+    internal override ISharedStore CreateShared() => new SharedSqliteFile();
+}
