@@ -43,9 +43,9 @@ internal sealed class SharedSchema(PostgresServer server) : ISharedStore
             {
                 await engine.DisposeAsync();
             }
-            catch (Exception ex) when (ex is InvalidOperationException or LeaseLostException)
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or LeaseLostException)
             {
-                // An engine whose lease a test took over reports it again when it stops.
+                // An engine whose loop a test crashed, or whose lease it took over, reports that again when it stops.
             }
         }
 

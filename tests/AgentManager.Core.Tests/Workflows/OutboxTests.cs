@@ -7,9 +7,13 @@ using static AgentManager.Tests.Workflows.EngineFixture;
 namespace AgentManager.Tests.Workflows;
 
 /// <summary>An engine dies between committing a batch and publishing its events; a fresh engine on the same store
-/// publishes exactly those events, once, so that subscribers see the event log, no event lost or repeated.</summary>
-public sealed class OutboxTests
+/// publishes exactly those events, once, so that subscribers see the event log, no event lost or repeated. Every
+/// durable store gets a subclass (SQLite here, PostgreSQL in its package's tests).</summary>
+public abstract class OutboxTests
 {
+    /// <summary>A fresh store that the test's engines share.</summary>
+    internal abstract ISharedStore CreateShared();
+
     private static readonly DateTimeOffset T0 = new(2026, 11, 29, 9, 0, 0, TimeSpan.Zero);
 
     private static WorkflowDefinition Definition()
@@ -48,7 +52,7 @@ public sealed class OutboxTests
     [Fact]
     public async Task Resume_AfterACrashBetweenCommitAndPublish_PublishesTheUnpublishedEventsOnceBeforeItsOwn()
     {
-        await using var file = new SharedSqliteFile();
+        await using var file = CreateShared();
         var crashing = new CrashingBus();
         var first = file.Engine(new FakeTimeProvider(T0), crashing);
         CrashAfterCommitOf(first, e => e is TaskEvent { TaskId: "b", Type: EventTypes.TaskCompleted });
@@ -76,7 +80,7 @@ public sealed class OutboxTests
     [Fact]
     public async Task Start_AfterACrashBeforeTheLastEventsOfAFinishedWorkflow_RelaysThemOnce()
     {
-        await using var file = new SharedSqliteFile();
+        await using var file = CreateShared();
         var crashing = new CrashingBus();
         var first = file.Engine(new FakeTimeProvider(T0), crashing);
         CrashAfterCommitOf(first, e => e.Type == EventTypes.WorkflowCompleted);
@@ -99,8 +103,9 @@ public sealed class OutboxTests
     [Fact]
     public async Task Run_WithoutACrash_MarksEveryEventPublishedAndReleasesTheLease()
     {
-        var store = new InMemoryStateStore();
-        await using var fixture = new EngineFixture(store: store);
+        await using var file = CreateShared();
+        var fixture = file.Engine(TimeProvider.System);
+        var store = file.Open();
 
         var summary = await fixture.RunAsync(Definition());
 
@@ -108,4 +113,9 @@ public sealed class OutboxTests
         await LeaseTests.UntilAsync(async () => (await store.GetWorkflowAsync("outboxed", CancellationToken.None))!.LeaseOwner is null, "the lease release");
         Assert.Empty(await store.ReadUnpublishedEventsAsync(null, CancellationToken.None));
     }
+}
+
+public sealed class SqliteOutboxTests : OutboxTests
+{
+    internal override ISharedStore CreateShared() => new SharedSqliteFile();
 }
