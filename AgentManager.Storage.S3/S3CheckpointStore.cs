@@ -121,6 +121,7 @@ internal sealed partial class S3CheckpointStore : ICheckpointStore, IDisposable
         }
 
         var uploaded = new ConcurrentQueue<string>();
+        var publishing = false;
         try
         {
             var entries = new CheckpointEntry[sources.Count];
@@ -143,11 +144,14 @@ internal sealed partial class S3CheckpointStore : ICheckpointStore, IDisposable
             // The manifest write is the commit: once started it is not cancelled, so a cancelled save is
             // either wholly invisible (cancelled before this point) or wholly stored.
             cancellationToken.ThrowIfCancellationRequested();
+            publishing = true;
             await PublishAsync(write, manifestKey, manifest).ConfigureAwait(false);
             return record;
         }
-        catch
+        catch (Exception ex) when (!publishing || ex is InvalidOperationException)
         {
+            // Not after a manifest write that failed in transit: it may have been stored, and then this
+            // content is the checkpoint's. Refusals (already saved, no bucket) are certain.
             await DeleteQuietlyAsync([.. uploaded]).ConfigureAwait(false);
             throw;
         }
@@ -526,7 +530,7 @@ internal sealed partial class S3CheckpointStore : ICheckpointStore, IDisposable
         {
             await DeleteKeysAsync(keys, "").ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or IOException or InvalidOperationException or HttpRequestException)
+        catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or IOException or InvalidOperationException or HttpRequestException or OperationCanceledException)
         {
             // Best effort: nothing reads objects without a manifest.
         }
