@@ -164,6 +164,30 @@ public sealed class S3CheckpointStoreTests(S3ServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task Save_SameAttemptConcurrently_LeavesOnlyTheWinnersObjects()
+    {
+        var (store, bucket) = await OpenAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                return await store.SaveAsync(Write(agentOutput: "writer " + i), CancellationToken.None);
+            }
+            catch (InvalidOperationException)
+            {
+                return null;
+            }
+        })));
+
+        var winner = Assert.Single(results, r => r is not null)!;
+        var keys = await KeysAsync(bucket);
+        Assert.Equal(3, keys.Count);
+        Assert.Contains(Prefix + "wf-1/t1/attempt-1/manifest.json", keys);
+        Assert.All(winner.Entries, e => Assert.Contains(Prefix + e.Key, keys));
+    }
+
+    [Fact]
     public async Task MissingBucket_EveryOperationFailsNamingTheBucket()
     {
         var (store, _) = await OpenAsync("no-such-bucket-" + Guid.NewGuid().ToString("N")[..8]);
