@@ -82,8 +82,14 @@ public sealed class S3ServerFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Client?.Dispose();
+        string? crash = null;
         if (_process is not null)
         {
+            if (_process.HasExited)
+            {
+                crash = $"The S3 test server stopped during the tests (exit code {_process.ExitCode}); tests that failed to connect failed for that reason. Its errors:\n{Errors()}";
+            }
+
             try
             {
                 _process.StandardInput.Close();
@@ -105,6 +111,11 @@ public sealed class S3ServerFixture : IAsyncLifetime
         if (_dataDirectory is not null && Directory.Exists(_dataDirectory))
         {
             Directory.Delete(_dataDirectory, recursive: true);
+        }
+
+        if (crash is not null)
+        {
+            throw new InvalidOperationException(crash);
         }
     }
 

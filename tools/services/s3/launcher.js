@@ -12,6 +12,8 @@
 //    nothing is stored), and forwards the plain payload with its real Content-Length.
 //  - x-amz-copy-source: the SDK percent-encodes it as a whole ("bucket%2Fkey") and s3rver decodes it with
 //    decodeURI, which keeps "%2F"; the header is forwarded with only the characters decodeURI restores encoded.
+//  - A filesystem error inside s3rver's upload stream (a delete racing an upload in the same folder) would
+//    crash the process; it only fails that upload.
 //  - ListObjectsV2 continuation tokens are DES-encrypted by s3rver, which node 17+ only offers with
 //    --openssl-legacy-provider: the launcher refuses to start without it rather than fail on the second page.
 //
@@ -324,6 +326,18 @@ async function main() {
     inner.close().finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
   };
+  // s3rver writes an upload through a file stream with no error listener. A DeleteObjects in the same folder
+  // can remove that folder between s3rver's mkdir and its open (a cancelled save cleaning up its own uploads
+  // while the server still processes them), and the stream's ENOENT would end the whole process. Such a
+  // filesystem error fails that one upload only; anything else still stops the server.
+  process.on('uncaughtException', error => {
+    if (error && typeof error.syscall === 'string') {
+      process.stderr.write(`s3 launcher: an upload failed inside s3rver (${error.code} ${error.syscall}); the server goes on\n`);
+      return;
+    }
+    process.stderr.write(`s3 launcher: ${error && error.stack ? error.stack : error}\n`);
+    process.exit(1);
+  });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   if (options.exitOnStdinClose) {
