@@ -11,9 +11,16 @@ namespace AgentManager.Storage.Postgres;
 /// named twice in a batch is sent once, with its last values, which is what applying them in order gives.</summary>
 internal static class TaskRows
 {
-    public static NpgsqlBatchCommand Upsert(PostgresDatabase database, IReadOnlyList<TaskRecord> tasks)
+    public static NpgsqlBatchCommand Upsert(PostgresDatabase database, IReadOnlyList<TaskRecord> list)
     {
-        var rows = LastOfEach(tasks.Count, i => (tasks[i].WorkflowId, tasks[i].TaskId));
+        // The engine's list makes a record of a live task at each read: read each once.
+        var tasks = new TaskRecord[list.Count];
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            tasks[i] = list[i];
+        }
+
+        var rows = LastOfEach(tasks.Length, i => (tasks[i].WorkflowId, tasks[i].TaskId));
         var n = rows.Count;
         var c = new Columns(n);
         var ordinal = new int[n];
