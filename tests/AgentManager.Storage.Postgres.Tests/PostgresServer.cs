@@ -12,6 +12,8 @@ public sealed class PostgresServer : IAsyncLifetime
 {
     public const string ConnectionVariable = "AGENTMANAGER_TEST_POSTGRES";
 
+    private const string DirectoryPrefix = "agentmanager-pg-";
+
     private string? _directory;
     private string? _binaries;
 
@@ -28,7 +30,8 @@ public sealed class PostgresServer : IAsyncLifetime
 
         _binaries = FindBinaries() ?? throw new InvalidOperationException(
             $"No PostgreSQL server for the tests: set {ConnectionVariable} to a connection string, or install PostgreSQL 15 (Debian: apt-get install postgresql-15) so that initdb is found.");
-        _directory = Directory.CreateTempSubdirectory("agentmanager-pg-").FullName;
+        RemoveStaleClusters();
+        _directory = Directory.CreateTempSubdirectory(DirectoryPrefix).FullName;
         var asRoot = Environment.UserName == "root";
         if (asRoot)
         {
@@ -68,6 +71,27 @@ public sealed class PostgresServer : IAsyncLifetime
 
     /// <summary>A schema name no other test uses: each store under test gets its own.</summary>
     public static string NewSchema() => "t_" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Deletes the clusters of earlier test processes that ended before their cleanup did (a test host is
+    /// stopped soon after its last test): a cluster whose server is not running and that nothing touched for an hour.</summary>
+    private static void RemoveStaleClusters()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        {
+            try
+            {
+                if (!File.Exists(Path.Combine(directory, "data", "postmaster.pid"))
+                    && Directory.GetLastWriteTimeUtc(directory) < TimeProvider.System.GetUtcNow().UtcDateTime.AddHours(-1))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Another process may be deleting it too; it is only a temporary directory.
+            }
+        }
+    }
 
     private static string? FindBinaries()
     {

@@ -29,6 +29,7 @@ public sealed class AdhocTaskBoardSharedStoreTests
     [Theory]
     [InlineData(SharedStore.Sqlite)]
     [InlineData(SharedStore.Memory)]
+    [InlineData(SharedStore.Postgres)]
     public async Task AddAsync_FirstTasksOfTwoHostsAtOnce_BothKeepTheirExtras_InOneWorkflow(string kind)
     {
         for (var round = 0; round < Rounds; round++)
@@ -59,6 +60,7 @@ public sealed class AdhocTaskBoardSharedStoreTests
     [Theory]
     [InlineData(SharedStore.Sqlite)]
     [InlineData(SharedStore.Memory)]
+    [InlineData(SharedStore.Postgres)]
     public async Task AddAsync_ManyTasksFromTwoHostsAtOnce_KeepsEveryTasksExtras(string kind)
     {
         await using var shared = new SharedStore(kind);
@@ -82,6 +84,7 @@ public sealed class AdhocTaskBoardSharedStoreTests
     [Theory]
     [InlineData(SharedStore.Sqlite)]
     [InlineData(SharedStore.Memory)]
+    [InlineData(SharedStore.Postgres)]
     public async Task StartAsync_OneTaskFromTwoHostsAtOnce_StartsOnce_TheOtherIs409(string kind)
     {
         for (var round = 0; round < Rounds; round++)
@@ -106,6 +109,7 @@ public sealed class AdhocTaskBoardSharedStoreTests
     [Theory]
     [InlineData(SharedStore.Sqlite)]
     [InlineData(SharedStore.Memory)]
+    [InlineData(SharedStore.Postgres)]
     public async Task CompleteAndFail_OfOneTaskFromTwoHostsAtOnce_OneWins_TheOtherIs409_AndTheHistoryAgrees(string kind)
     {
         for (var round = 0; round < Rounds; round++)
@@ -133,6 +137,7 @@ public sealed class AdhocTaskBoardSharedStoreTests
     [Theory]
     [InlineData(SharedStore.Sqlite)]
     [InlineData(SharedStore.Memory)]
+    [InlineData(SharedStore.Postgres)]
     public async Task Change_WhileAnotherHostHoldsTheLeasePastTheWait_Is503_AndChangesNothing(string kind)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
@@ -165,6 +170,7 @@ public sealed class AdhocTaskBoardSharedStoreTests
     [Theory]
     [InlineData(SharedStore.Sqlite)]
     [InlineData(SharedStore.Memory)]
+    [InlineData(SharedStore.Postgres)]
     public async Task Changes_FromTwoHosts_LeaveOnlyTheLastChangesEventsUnpublished(string kind)
     {
         await using var shared = new SharedStore(kind);
@@ -185,6 +191,7 @@ public sealed class AdhocTaskBoardSharedStoreTests
     [Theory]
     [InlineData(SharedStore.Sqlite)]
     [InlineData(SharedStore.Memory)]
+    [InlineData(SharedStore.Postgres)]
     public async Task Change_WaitsForALeaseAnotherHostGivesBack_ThenIsMade(string kind)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
@@ -217,6 +224,7 @@ public sealed class AdhocTaskBoardSharedStoreTests
     [Theory]
     [InlineData(SharedStore.Sqlite)]
     [InlineData(SharedStore.Memory)]
+    [InlineData(SharedStore.Postgres)]
     public async Task Change_WaitingForAnotherHostsLease_IsCancelled_AndChangesNothing(string kind)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
@@ -239,6 +247,7 @@ public sealed class AdhocTaskBoardSharedStoreTests
     [Theory]
     [InlineData(SharedStore.Sqlite)]
     [InlineData(SharedStore.Memory)]
+    [InlineData(SharedStore.Postgres)]
     public async Task Change_WhoseLeaseIsTakenOverBeforeItCommits_IsRefusedByTheStore_AndMadeAgainOnAFreshRead(string kind)
     {
         await using var shared = new SharedStore(kind);

@@ -8,22 +8,24 @@ using Microsoft.Extensions.Options;
 
 namespace AgentManager.Tests.Adhoc;
 
-/// <summary>One state store shared by several hosts: one SQLite file that each host opens with a store of its own
-/// (as processes would), or one in-memory store that every host uses. Each host is a service provider with
+/// <summary>One state store shared by several hosts: one SQLite file or one PostgreSQL schema that each host opens
+/// with a store of its own (as processes would), or one in-memory store that every host uses. Each host is a service provider with
 /// <c>AddAgentManager()</c>; disposing closes them all and deletes the file.</summary>
 internal sealed class SharedStore : IAsyncDisposable
 {
     public const string Sqlite = "sqlite";
     public const string Memory = "memory";
+    public const string Postgres = "postgres";
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "agentmanager-hosting-tests", "shared-" + Guid.NewGuid().ToString("N"));
     private readonly List<ServiceProvider> _hosts = [];
     private readonly List<AdhocTaskBoard> _boards = [];
     private readonly string _kind;
+    private readonly string _schema = AgentManager.Storage.Postgres.Tests.PostgresServer.NewSchema();
 
     public SharedStore(string kind)
     {
-        _kind = kind is Sqlite or Memory ? kind : throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected 'sqlite' or 'memory'.");
+        _kind = kind is Sqlite or Memory or Postgres ? kind : throw new ArgumentOutOfRangeException(nameof(kind), kind, "Expected 'sqlite', 'memory' or 'postgres'.");
     }
 
     /// <summary>Gets the SQLite file's path (its directory is made by the first store that opens it).</summary>
@@ -55,6 +57,11 @@ internal sealed class SharedStore : IAsyncDisposable
         if (_kind == Sqlite)
         {
             builder.UseSqliteStore(o => o.Path = DatabasePath);
+        }
+        else if (_kind == Postgres)
+        {
+            var connectionString = SharedPostgresServer.ConnectionString();
+            builder.UsePostgres(o => (o.ConnectionString, o.Schema) = (connectionString, _schema));
         }
 
         var host = services.BuildServiceProvider();
