@@ -52,18 +52,14 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // An attempt in progress is not waited for (it cannot be cancelled and may take the connect timeout): the loop
+        // disposes what it opens after the stop.
         await _stop.CancelAsync().ConfigureAwait(false);
-        if (_connecting is not null)
-        {
-            await _connecting.ConfigureAwait(false);
-        }
-
         if (_owned && _connected.Task.IsCompletedSuccessfully)
         {
             await _connected.Task.Result.DisposeAsync().ConfigureAwait(false);
         }
 
-        _stop.Dispose();
     }
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
@@ -86,6 +82,11 @@ internal sealed class RedisConnection : IAsyncDisposable
 
                 RedisStreamsLog.Connected(_logger, _options.NodeId, _options.StreamKey);
                 _connected.SetResult(connection);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false); // stopped meanwhile; disposing twice is harmless
+                }
+
                 return;
             }
             catch (RedisConnectionException ex)

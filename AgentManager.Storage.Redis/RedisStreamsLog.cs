@@ -14,8 +14,8 @@ internal static partial class RedisStreamsLog
     internal static partial void Connected(ILogger logger, string nodeId, string streamKey);
 
     [LoggerMessage(EventId = 3002, EventName = "RedisForwardFailed", Level = LogLevel.Warning,
-        Message = "Node {NodeId} could not add event {EventType} of workflow {WorkflowId} to stream {StreamKey}; retrying in {Delay} (local publishers wait once the subscription's queue is full).")]
-    internal static partial void ForwardFailed(ILogger logger, Exception exception, string nodeId, string eventType, string workflowId, string streamKey, TimeSpan delay);
+        Message = "Node {NodeId} could not add {Count} events, from {EventType} of workflow {WorkflowId} on, to stream {StreamKey}; retrying in {Delay} (local publishers wait once the queues are full).")]
+    internal static partial void ForwardFailed(ILogger logger, Exception exception, string nodeId, int count, string eventType, string workflowId, string streamKey, TimeSpan delay);
 
     [LoggerMessage(EventId = 3003, EventName = "RedisForwardAbandoned", Level = LogLevel.Warning,
         Message = "Node {NodeId} stopped before it could add event {EventType} of workflow {WorkflowId} to stream {StreamKey}; other nodes will not receive it.")]

@@ -21,7 +21,9 @@ internal sealed class RedisStreamsService : IHostedService, IAsyncDisposable
     private RedisConnection? _connection;
     private RedisEventConsumer? _consumer;
     private IAsyncDisposable? _subscription;
+    private RedisEventForwarder? _forwarder;
     private Task _consuming = Task.CompletedTask;
+    private Task _forwarding = Task.CompletedTask;
     private bool _stopped;
 
     public RedisStreamsService(RedisStreamsOptions options, IEventBus bus, TimeProvider time, ILogger<RedisStreamsService> logger, IConnectionMultiplexer? given)
@@ -47,9 +49,10 @@ internal sealed class RedisStreamsService : IHostedService, IAsyncDisposable
         var received = new ReceivedEvents();
         _connection = new RedisConnection(_options, _given, _time, _logger);
         _connection.Start();
-        var forwarder = new RedisEventForwarder(_options, _connection, received, _time, _logger);
+        var forwarder = _forwarder = new RedisEventForwarder(_options, _connection, received, _time, _logger);
         var stopForwarding = _stopForwarding.Token;
         _subscription = _bus.Subscribe(EventFilter.All, (@event, _) => forwarder.ForwardAsync(@event, stopForwarding));
+        _forwarding = Task.Run(() => forwarder.RunAsync(stopForwarding), CancellationToken.None);
         _consumer = new RedisEventConsumer(_options, _connection, _bus, received, _time, _logger);
         _consuming = Task.Run(() => _consumer.RunAsync(_stopConsuming.Token), CancellationToken.None);
         return Task.CompletedTask;
@@ -73,6 +76,9 @@ internal sealed class RedisStreamsService : IHostedService, IAsyncDisposable
             {
                 await _subscription.DisposeAsync().ConfigureAwait(false);
             }
+
+            _forwarder?.Complete();
+            await _forwarding.ConfigureAwait(false);
         }
 
         await _connection.DisposeAsync().ConfigureAwait(false);

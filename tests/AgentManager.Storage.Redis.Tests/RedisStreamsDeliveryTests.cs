@@ -177,4 +177,40 @@ public sealed class RedisStreamsDeliveryTests(RedisServer redis)
         Assert.Contains(a.Logs.Entries, l => l.Id.Name == "RedisConnectFailed" && l.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
         Assert.Contains(a.Logs.Entries, l => l.Id.Name == "RedisConnected");
     }
+
+    [Fact]
+    public async Task StoppingANode_FirstForwardsTheEventsItHadQueued()
+    {
+        var stream = RedisServer.NewStreamKey();
+        await using var b = await RedisNode.StartAsync(Options(stream, "node-b"));
+        var a = await RedisNode.StartAsync(Options(stream, "node-a", o => o.BatchSize = 7));
+        for (var i = 0; i < 500; i++)
+        {
+            await a.Bus.PublishAsync(Event("burst-" + i));
+        }
+
+        await a.StopAsync();
+        await a.DisposeAsync();
+
+        await b.WaitForAsync(e => e.WorkflowId == "burst-499");
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => "burst-" + i), b.Seen.Select(e => e.WorkflowId));
+        Assert.Equal(500, await redis.Database.StreamLengthAsync(stream));
+    }
+
+    [Fact]
+    public async Task StoppingWhileRedisIsDown_EndsWhenTheHostsStopTimeoutEnds_AndLogsTheEventsGivenUp()
+    {
+        var configuration = $"127.0.0.1:{RedisServer.FreePort()},connectTimeout=200";
+        await using var a = await RedisNode.StartAsync(o => (o.Configuration, o.StreamKey, o.NodeId) = (configuration, RedisServer.NewStreamKey(), "node-a"), waitUntilReady: false);
+        await a.Bus.PublishAsync(Event("stranded-1"));
+        await a.Bus.PublishAsync(Event("stranded-2"));
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await a.StopAsync(timeout.Token);
+
+        var given = a.Logs.Entries.Where(l => l.Id.Name == "RedisForwardAbandoned").Select(l => l.Message).ToList();
+        Assert.Equal(2, given.Count);
+        Assert.Contains("stranded-1", given[0], StringComparison.Ordinal);
+        Assert.Contains("stranded-2", given[1], StringComparison.Ordinal);
+    }
 }
