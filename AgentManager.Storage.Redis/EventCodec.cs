@@ -75,21 +75,22 @@ internal static class EventCodec
         return kind.Length > 0;
     }
 
-    /// <summary>Rebuilds an event through its public constructor, which checks it as it checks any new event.</summary>
+    /// <summary>Rebuilds an event through its public constructor, which checks it as it checks any new event, with
+    /// <paramref name="origin"/> as its <see cref="AgentManagerEvent.Origin"/>.</summary>
     /// <exception cref="FormatException">The entry is not an event this version can rebuild; the message says why.</exception>
-    public static AgentManagerEvent Decode(string kind, string json)
+    public static AgentManagerEvent Decode(string kind, string json, string origin)
     {
         try
         {
             return kind switch
             {
-                Transition => ToTransition(Read(json, Json.TransitionWire)),
-                Workflow => ToWorkflow(Read(json, Json.WorkflowWire)),
-                Escalated => ToEscalated(Read(json, Json.EscalatedWire)),
-                Inbox => ToInbox(Read(json, Json.InboxWire)),
-                Plan => ToPlan(Read(json, Json.PlanWire)),
-                Hook => ToHook(Read(json, Json.HookWire)),
-                Schedule => ToSchedule(Read(json, Json.ScheduleWire)),
+                Transition => ToTransition(Read(json, Json.TransitionWire), origin),
+                Workflow => ToWorkflow(Read(json, Json.WorkflowWire), origin),
+                Escalated => ToEscalated(Read(json, Json.EscalatedWire), origin),
+                Inbox => ToInbox(Read(json, Json.InboxWire), origin),
+                Plan => ToPlan(Read(json, Json.PlanWire), origin),
+                Hook => ToHook(Read(json, Json.HookWire), origin),
+                Schedule => ToSchedule(Read(json, Json.ScheduleWire), origin),
                 _ => throw new FormatException($"Unknown event kind '{kind}'."),
             };
         }
@@ -103,40 +104,40 @@ internal static class EventCodec
         }
     }
 
-    private static TaskTransition ToTransition(TransitionWire t)
+    private static TaskTransition ToTransition(TransitionWire t, string origin)
     {
         var transition = new TaskTransition(t.WorkflowId, t.TaskId, t.From, t.To, t.Trigger, t.Reason, t.Actor, t.Attempt, t.Timestamp)
         {
-            CorrelationId = t.CorrelationId,
+            CorrelationId = t.CorrelationId, Origin = origin,
         };
         return string.Equals(transition.Type, t.Type, StringComparison.Ordinal)
             ? transition
             : throw new FormatException($"The task transition's type '{t.Type}' does not follow from its move to '{t.To}' by '{t.Trigger}' ('{transition.Type}').");
     }
 
-    private static WorkflowEvent ToWorkflow(WorkflowWire w) =>
-        new(w.Type, w.WorkflowId, w.Timestamp, w.Reason) { CorrelationId = w.CorrelationId };
+    private static WorkflowEvent ToWorkflow(WorkflowWire w, string origin) =>
+        new(w.Type, w.WorkflowId, w.Timestamp, w.Reason) { CorrelationId = w.CorrelationId, Origin = origin };
 
-    private static TaskEscalatedEvent ToEscalated(EscalatedWire x) =>
-        new(x.WorkflowId, x.TaskId, x.Level, x.AgentId, x.Timestamp, x.Reason) { CorrelationId = x.CorrelationId };
+    private static TaskEscalatedEvent ToEscalated(EscalatedWire x, string origin) =>
+        new(x.WorkflowId, x.TaskId, x.Level, x.AgentId, x.Timestamp, x.Reason) { CorrelationId = x.CorrelationId, Origin = origin };
 
-    private static HumanInboxEvent ToInbox(InboxWire i) =>
-        new(i.Type, i.WorkflowId, i.TaskId, i.Timestamp, i.Reason) { CorrelationId = i.CorrelationId, DecisionId = i.DecisionId, Actor = i.Actor };
+    private static HumanInboxEvent ToInbox(InboxWire i, string origin) =>
+        new(i.Type, i.WorkflowId, i.TaskId, i.Timestamp, i.Reason) { CorrelationId = i.CorrelationId, Origin = origin, DecisionId = i.DecisionId, Actor = i.Actor };
 
-    private static TaskPlanEvent ToPlan(PlanWire p) =>
-        new(p.Type, p.WorkflowId, p.Version, p.Timestamp) { CorrelationId = p.CorrelationId, Reason = p.Reason, Assignees = [.. p.Assignees] };
+    private static TaskPlanEvent ToPlan(PlanWire p, string origin) =>
+        new(p.Type, p.WorkflowId, p.Version, p.Timestamp) { CorrelationId = p.CorrelationId, Origin = origin, Reason = p.Reason, Assignees = [.. p.Assignees] };
 
-    private static HookEvent ToHook(HookWire h) =>
+    private static HookEvent ToHook(HookWire h, string origin) =>
         new(h.Type, h.WorkflowId, h.Timestamp, h.HookName, h.Point)
         {
-            CorrelationId = h.CorrelationId, ExitCode = h.ExitCode, Duration = h.Duration, OutputTail = h.OutputTail,
+            CorrelationId = h.CorrelationId, Origin = origin, ExitCode = h.ExitCode, Duration = h.Duration, OutputTail = h.OutputTail,
             Reason = h.Reason, TimedOut = h.TimedOut, AllowFailure = h.AllowFailure,
         };
 
-    private static ScheduleEvent ToSchedule(ScheduleWire s) =>
+    private static ScheduleEvent ToSchedule(ScheduleWire s, string origin) =>
         new(s.Type, s.WorkflowId, s.Timestamp)
         {
-            CorrelationId = s.CorrelationId, Occurrence = s.Occurrence, RunWorkflowId = s.RunWorkflowId, NextRun = s.NextRun,
+            CorrelationId = s.CorrelationId, Origin = origin, Occurrence = s.Occurrence, RunWorkflowId = s.RunWorkflowId, NextRun = s.NextRun,
             CatchUp = s.CatchUp, MissedOccurrences = s.MissedOccurrences, SkipReason = s.SkipReason, Reason = s.Reason,
         };
 

@@ -20,7 +20,6 @@ internal sealed class RedisEventConsumer
     private readonly RedisStreamsOptions _options;
     private readonly RedisConnection _connection;
     private readonly IEventBus _bus;
-    private readonly ReceivedEvents _received;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RedisKey _stream;
@@ -28,12 +27,11 @@ internal sealed class RedisEventConsumer
     private readonly RedisValue _group;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public RedisEventConsumer(RedisStreamsOptions options, RedisConnection connection, IEventBus bus, ReceivedEvents received, TimeProvider time, ILogger logger)
+    public RedisEventConsumer(RedisStreamsOptions options, RedisConnection connection, IEventBus bus, TimeProvider time, ILogger logger)
     {
         _options = options;
         _connection = connection;
         _bus = bus;
-        _received = received;
         _time = time;
         _logger = logger;
         _stream = options.StreamKey;
@@ -205,7 +203,7 @@ internal sealed class RedisEventConsumer
             AgentManagerEvent @event;
             try
             {
-                @event = Decode(entry);
+                @event = Decode(entry, origin);
             }
             catch (FormatException ex)
             {
@@ -213,7 +211,6 @@ internal sealed class RedisEventConsumer
                 continue;
             }
 
-            _received.Add(@event);
             await _bus.PublishAsync(@event, stopping).ConfigureAwait(false);
             handled.Add(entry.Id);
         }
@@ -224,8 +221,13 @@ internal sealed class RedisEventConsumer
         }
     }
 
-    private static AgentManagerEvent Decode(StreamEntry entry)
+    private static AgentManagerEvent Decode(StreamEntry entry, RedisValue origin)
     {
+        if (origin.IsNullOrEmpty)
+        {
+            throw new FormatException($"The entry has no '{StreamFields.Origin}' field.");
+        }
+
         var version = entry[StreamFields.Version];
         if (version != StreamFields.CurrentVersion)
         {
@@ -239,7 +241,7 @@ internal sealed class RedisEventConsumer
             throw new FormatException($"The entry has no '{(kind.IsNull ? StreamFields.Kind : StreamFields.Data)}' field.");
         }
 
-        return EventCodec.Decode(kind.ToString(), data.ToString());
+        return EventCodec.Decode(kind.ToString(), data.ToString(), origin.ToString());
     }
 
     private async Task DeadLetterAsync(IDatabase database, StreamEntry entry, long deliveries, string reason)

@@ -6,7 +6,8 @@ using StackExchange.Redis;
 
 namespace AgentManager.Storage.Redis;
 
-/// <summary>Adds each event published on the local bus by this node (not those the consumer received) to the stream,
+/// <summary>Adds each event published on the local bus by this node (not those received from other nodes, which have an
+/// <see cref="AgentManagerEvent.Origin"/>) to the stream,
 /// one entry per event, in publish order.</summary>
 /// <remarks>
 /// <para>The bus handler only encodes the event and queues it; a pump adds what is queued, up to
@@ -20,18 +21,16 @@ internal sealed class RedisEventForwarder
 {
     private readonly RedisStreamsOptions _options;
     private readonly RedisConnection _connection;
-    private readonly ReceivedEvents _received;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<Type, bool> _unknownClasses = new();
     private readonly Channel<Outgoing> _queue;
     private readonly RedisKey _stream;
 
-    public RedisEventForwarder(RedisStreamsOptions options, RedisConnection connection, ReceivedEvents received, TimeProvider time, ILogger logger)
+    public RedisEventForwarder(RedisStreamsOptions options, RedisConnection connection, TimeProvider time, ILogger logger)
     {
         _options = options;
         _connection = connection;
-        _received = received;
         _time = time;
         _logger = logger;
         _stream = options.StreamKey;
@@ -48,9 +47,9 @@ internal sealed class RedisEventForwarder
     /// <param name="stopping">The transport's stop, not the bus's token.</param>
     public ValueTask ForwardAsync(AgentManagerEvent @event, CancellationToken stopping)
     {
-        if (_received.Remove(@event))
+        if (@event.Origin is not null)
         {
-            return default;
+            return default; // received from another node (by this transport or another one): never sent back
         }
 
         if (!EventCodec.TryEncode(@event, out var kind, out var json))

@@ -46,14 +46,13 @@ internal sealed class RedisStreamsService : IHostedService, IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        var received = new ReceivedEvents();
         _connection = new RedisConnection(_options, _given, _time, _logger);
         _connection.Start();
-        var forwarder = _forwarder = new RedisEventForwarder(_options, _connection, received, _time, _logger);
+        var forwarder = _forwarder = new RedisEventForwarder(_options, _connection, _time, _logger);
         var stopForwarding = _stopForwarding.Token;
         _subscription = _bus.Subscribe(EventFilter.All, (@event, _) => forwarder.ForwardAsync(@event, stopForwarding));
         _forwarding = Task.Run(() => forwarder.RunAsync(stopForwarding), CancellationToken.None);
-        _consumer = new RedisEventConsumer(_options, _connection, _bus, received, _time, _logger);
+        _consumer = new RedisEventConsumer(_options, _connection, _bus, _time, _logger);
         _consuming = Task.Run(() => _consumer.RunAsync(_stopConsuming.Token), CancellationToken.None);
         return Task.CompletedTask;
     }

@@ -48,6 +48,8 @@ internal static class SampleEvents
         Assert.Equal(sent.Type, received.Type);
         Assert.Equal(sent.CorrelationId, received.CorrelationId);
         Assert.Equal(sent.Timestamp.Offset, received.Timestamp.Offset);
+        Assert.Null(sent.Origin);
+        Assert.Equal("node-a", received.Origin);
         switch (sent)
         {
             case TaskTransition transition:
