@@ -186,8 +186,9 @@ internal sealed class RedisEventConsumer
         var handled = new List<RedisValue>(entries.Length);
         foreach (var entry in entries)
         {
-            var origin = entry[StreamFields.Origin];
-            if (origin == _options.NodeId)
+            // A pending entry trimmed from the stream comes back without fields: there is nothing left to deliver.
+            var origin = entry.Values is { Length: > 0 } ? entry[StreamFields.Origin] : RedisValue.Null;
+            if (origin == _options.NodeId || entry.Values is not { Length: > 0 })
             {
                 handled.Add(entry.Id);
                 continue;

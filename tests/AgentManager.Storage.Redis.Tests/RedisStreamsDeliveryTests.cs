@@ -60,6 +60,23 @@ public sealed class RedisStreamsDeliveryTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task APendingEntryTrimmedFromTheStream_IsAcknowledgedWithoutAnEvent()
+    {
+        var stream = RedisServer.NewStreamKey();
+        var database = redis.Database;
+        await database.StreamCreateConsumerGroupAsync(stream, "node-b", StreamPosition.NewMessages, createStream: true);
+        await database.StreamAddAsync(stream, Entry(Event("trimmed")));
+        Assert.Single(await database.StreamReadGroupAsync(stream, "node-b", "node-b", StreamPosition.NewMessages));
+        await database.StreamTrimAsync(stream, 0);
+
+        await using var b = await RedisNode.StartAsync(Options(stream, "node-b"));
+
+        Assert.Equal(0, await StreamProbe.PendingAsync(database, stream, "node-b"));
+        Assert.DoesNotContain(b.Seen, e => e.WorkflowId == "trimmed");
+        Assert.Equal(0, await database.StreamLengthAsync(stream + ":dead"));
+    }
+
+    [Fact]
     public async Task AnEntryLeftByADeadConsumerOfTheGroup_IsTakenOverAfterClaimIdleTime()
     {
         var stream = RedisServer.NewStreamKey();
