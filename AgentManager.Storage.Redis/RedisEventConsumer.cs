@@ -168,8 +168,9 @@ internal sealed class RedisEventConsumer
     /// <summary>The delivery counts of this consumer's pending entries from the first to the last of <paramref name="entries"/>.</summary>
     private async Task<Dictionary<RedisValue, long>> DeliveriesAsync(IDatabase database, StreamEntry[] entries)
     {
+        // The range may also hold entries of this consumer outside the batch (read before, not acknowledged yet).
         var pending = await database.StreamPendingMessagesAsync(
-            _stream, _group, entries.Length, _group, minId: entries[0].Id, maxId: entries[^1].Id).ConfigureAwait(false);
+            _stream, _group, entries.Length + _options.BatchSize, _group, minId: entries[0].Id, maxId: entries[^1].Id).ConfigureAwait(false);
         var counts = new Dictionary<RedisValue, long>(pending.Length);
         foreach (var info in pending)
         {
