@@ -195,6 +195,35 @@ public sealed class RedisStreamsDeliveryTests(RedisServer redis)
         Assert.Contains(a.Logs.Entries, l => l.Id.Name == "RedisConnected");
     }
 
+    /// <summary>The server goes away while both nodes run and comes back empty (no persistence): the nodes log the
+    /// failures, reconnect, create their groups again, and events flow again.</summary>
+    [Fact]
+    public async Task RedisRestartedEmptyWhileNodesRun_IsLoggedAndRetried_AndEventsFlowAgain()
+    {
+        var port = RedisServer.FreePort();
+        var stream = RedisServer.NewStreamKey();
+        var configuration = $"127.0.0.1:{port},connectTimeout=500,asyncTimeout=1000";
+        var server = await RedisProcess.StartAsync(port);
+        await using var a = await RedisNode.StartAsync(o => (o.Configuration, o.StreamKey, o.NodeId, o.PollInterval) = (configuration, stream, "node-a", TimeSpan.FromMilliseconds(10)));
+        await using var b = await RedisNode.StartAsync(o => (o.Configuration, o.StreamKey, o.NodeId, o.PollInterval) = (configuration, stream, "node-b", TimeSpan.FromMilliseconds(10)));
+        await a.Bus.PublishAsync(Event("before"));
+        await b.WaitForAsync(e => e.WorkflowId == "before");
+
+        await server.DisposeAsync();
+        await a.Bus.PublishAsync(Event("during")); // may be lost with the empty server, or arrive
+        await using var restarted = await RedisProcess.StartAsync(port);
+        await using var direct = await ConnectionMultiplexer.ConnectAsync(configuration);
+        await StreamProbe.WaitUntilAsync(
+            async () => await direct.GetDatabase().KeyExistsAsync(stream)
+                && (await direct.GetDatabase().StreamGroupInfoAsync(stream)).Any(g => g.Name == "node-b"),
+            "B created its group again");
+        await a.Bus.PublishAsync(Event("after"));
+
+        await b.WaitForAsync(e => e.WorkflowId == "after");
+        // At least the lost group (NOGROUP) was seen and logged.
+        Assert.Contains(b.Logs.Entries, l => l.Id.Name == "RedisConsumeFailed");
+    }
+
     [Fact]
     public async Task StoppingANode_FirstForwardsTheEventsItHadQueued()
     {
