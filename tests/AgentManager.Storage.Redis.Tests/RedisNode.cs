@@ -102,7 +102,9 @@ internal sealed class RedisNode : IAsyncDisposable
 
     public Task StopAsync() => StopAsync(CancellationToken.None);
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Stops the hosted services in reverse order, as a host does; <paramref name="transportStop"/> is the
+    /// shutdown timeout given to the transport (the others get none, so that a slow engine stop fails nothing).</summary>
+    public async Task StopAsync(CancellationToken transportStop)
     {
         if (_stopped)
         {
@@ -112,7 +114,7 @@ internal sealed class RedisNode : IAsyncDisposable
         _stopped = true;
         for (var i = _hosted.Count - 1; i >= 0; i--)
         {
-            await _hosted[i].StopAsync(cancellationToken);
+            await _hosted[i].StopAsync(_hosted[i] is RedisStreamsService ? transportStop : CancellationToken.None);
         }
     }
 
