@@ -43,6 +43,10 @@ public abstract record AgentManagerEvent
         WorkflowId = original.WorkflowId;
         Timestamp = original.Timestamp;
         CorrelationId = original.CorrelationId;
+        if (original.Origin is { } origin)
+        {
+            Origins.AddOrUpdate(this, origin);
+        }
     }
 
     /// <summary>Gets the snake_case event type, for example <c>task_completed</c>; see <see cref="EventTypes"/>.</summary>
@@ -62,6 +66,33 @@ public abstract record AgentManagerEvent
     public string? CorrelationId { get => _correlationId; init => _correlationId = value; }
 
     private string? _correlationId;
+
+    /// <summary>Gets the node that published the event, when it was received from another node (set by an event transport
+    /// such as <c>UseRedisStreams()</c>); <see langword="null"/> for an event published in this process. Not compared by
+    /// equality.</summary>
+    /// <remarks>A handler with side effects that must happen once across nodes (running hooks, sending mail) skips
+    /// events that have an origin: the node that published them does it. The engine's workflow hooks do so. Left out of
+    /// JSON when null, so a local event serializes as before.</remarks>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Origin
+    {
+        get => Origins.TryGetValue(this, out var origin) ? origin : null;
+        init
+        {
+            if (value is null)
+            {
+                Origins.Remove(this);
+            }
+            else
+            {
+                Origins.AddOrUpdate(this, value);
+            }
+        }
+    }
+
+    // Kept beside the events rather than in a field: received events are few next to the engine's own, and every
+    // event (a task transition is 88 bytes) would otherwise carry one more reference.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AgentManagerEvent, string> Origins = [];
 
     /// <summary>Sets the correlation id of an event its maker has not handed out yet (the engine, before it commits
     /// and publishes the events of a batch), instead of copying the event with <c>with</c>.</summary>

@@ -182,6 +182,11 @@ internal sealed partial class WorkflowHooks : IAsyncDisposable, IDisposable
 
     private ValueTask Enqueue(AgentManagerEvent @event, CancellationToken cancellationToken)
     {
+        if (@event.Origin is not null)
+        {
+            return ValueTask.CompletedTask; // another node's move: that node runs its hooks
+        }
+
         var job = @event switch
         {
             WorkflowEvent finished => (HookPoint.AfterWorkflowRun, finished.WorkflowId, new Dictionary<string, string>(StringComparer.Ordinal)

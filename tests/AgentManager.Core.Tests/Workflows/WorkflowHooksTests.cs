@@ -159,6 +159,31 @@ public sealed class WorkflowHooksTests : IDisposable
         Assert.Equal(expected, File.ReadAllText(output).Trim());
     }
 
+    /// <summary>An event received from another node (an event transport sets its origin) runs no hook here: the node
+    /// whose engine made the move runs them.</summary>
+    [Fact]
+    public async Task AnotherNodesEvent_RunsNoHookOnThisNode()
+    {
+        var services = new IServiceProvider[1];
+        await using var fixture = new EngineFixture(
+            agents: b => b.Services.Configure<HookOptions>(o =>
+            {
+                o.Enabled = true;
+                o.MaxConcurrentRuns = 1; // one queue, in order: a hook of the remote event would run before local-2's
+                o.Hooks.Add(Sh("report", HookPoint.AfterWorkflowRun, "exit 0"));
+            }),
+            capture: sp => services[0] = sp);
+        var hooks = Record(fixture);
+        await fixture.RunAsync(TwoTasks("local-1"));
+        await hooks.WaitForAsync(e => e.WorkflowId == "local-1");
+
+        await fixture.Bus.PublishAsync(new WorkflowEvent(EventTypes.WorkflowCompleted, "remote-wf", DateTimeOffset.UnixEpoch) { Origin = "node-b" });
+        await fixture.RunAsync(TwoTasks("local-2"));
+
+        await hooks.WaitForAsync(e => e.WorkflowId == "local-2");
+        Assert.DoesNotContain(hooks.All, e => e.WorkflowId == "remote-wf");
+    }
+
     [Fact]
     public async Task TaskFailed_RunsOncePerFailedTaskWithItsContext()
     {
