@@ -17,6 +17,7 @@ internal sealed partial class PostgresStateStore
     private const string WorkflowExists = "AM001";
     private const string LeaseLost = "AM002";
     private const string TaskMissing = "AM003";
+    private const string WorkflowMissing = "AM004";
 
     public async Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
     {
@@ -56,7 +57,7 @@ internal sealed partial class PostgresStateStore
                 {
                     await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (PostgresException ex) when (ex.SqlState == ForeignKeyViolation)
+                catch (PostgresException ex) when (ex.SqlState is ForeignKeyViolation or WorkflowMissing)
                 {
                     throw new InvalidOperationException("A task, transition, decision or event names a workflow that was never committed; nothing was stored.", ex);
                 }
@@ -147,6 +148,22 @@ internal sealed partial class PostgresStateStore
         if (changes.TaskChanges.Count > 0)
         {
             batch.BatchCommands.Add(TaskRows.Change(database, changes.TaskChanges));
+        }
+
+        if (changes.Transitions.Count > 0 || changes.Events.Count > 0)
+        {
+            var workflows = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var transition in changes.Transitions)
+            {
+                workflows.Add(transition.WorkflowId);
+            }
+
+            foreach (var @event in changes.Events)
+            {
+                workflows.Add(@event.WorkflowId);
+            }
+
+            batch.BatchCommands.Add(BatchCommand(database.Sql("SELECT {schema}.check_workflows($1::text[])"), (object)workflows.ToArray()));
         }
 
         if (changes.Transitions.Count > 0)

@@ -39,8 +39,15 @@ internal sealed partial class PostgresStateStore
                     throw StateStoreDeletes.ScheduledRun(workflowId, status, scheduleId);
                 }
 
-                // Tasks, transitions, events and decisions go with it (ON DELETE CASCADE).
-                using var delete = Command(connection, database.Sql("DELETE FROM {schema}.workflows WHERE workflow_id = $1"), workflowId);
+                // Tasks and decisions go with it (ON DELETE CASCADE); transitions and events have no foreign key.
+                using var delete = Command(
+                    connection,
+                    database.Sql("""
+                        WITH transitions AS (DELETE FROM {schema}.transitions WHERE workflow_id = $1),
+                            events AS (DELETE FROM {schema}.events WHERE workflow_id = $1)
+                        DELETE FROM {schema}.workflows WHERE workflow_id = $1
+                        """),
+                    workflowId);
                 await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return true;

@@ -75,7 +75,9 @@ internal sealed partial class PostgresStateStore(PostgresDatabase database) : IS
                     SELECT workflow_id, seq FROM {schema}.workflows
                     WHERE status IN ('completed', 'failed', 'cancelled') AND finished_ticks < $1
                       AND workflow_id NOT IN (SELECT running_workflow_id FROM {schema}.schedules WHERE running_workflow_id IS NOT NULL)
-                    FOR UPDATE)
+                    FOR UPDATE),
+                transitions AS (DELETE FROM {schema}.transitions WHERE workflow_id IN (SELECT workflow_id FROM doomed)),
+                events AS (DELETE FROM {schema}.events WHERE workflow_id IN (SELECT workflow_id FROM doomed))
                 DELETE FROM {schema}.workflows w USING doomed d WHERE w.workflow_id = d.workflow_id RETURNING w.workflow_id, d.seq
                 """),
             r => (Id: r.GetString(0), Seq: r.GetInt64(1)),

@@ -63,9 +63,11 @@ CREATE TABLE {schema}.tasks (
 );
 CREATE INDEX ix_tasks_ordinal ON {schema}.tasks (workflow_id, ordinal);
 
+-- Transitions and events have no foreign key: a key check per row cost more than the insert of the row did. A commit
+-- checks their workflows once (check_workflows), and deleting a workflow deletes them.
 CREATE TABLE {schema}.transitions (
     id             bigint   GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    workflow_id    text     NOT NULL REFERENCES {schema}.workflows (workflow_id) ON DELETE CASCADE,
+    workflow_id    text     NOT NULL,
     task_id        text     NOT NULL,
     from_state     text     NOT NULL,
     to_state       text     NOT NULL,
@@ -83,7 +85,7 @@ CREATE INDEX ix_transitions_task ON {schema}.transitions (workflow_id, task_id, 
 -- Ids are assigned under a transaction-level advisory lock held until commit, so they become visible in order.
 CREATE TABLE {schema}.events (
     id             bigint   GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    workflow_id    text     NOT NULL REFERENCES {schema}.workflows (workflow_id) ON DELETE CASCADE,
+    workflow_id    text     NOT NULL,
     type           text     NOT NULL,
     task_id        text,
     reason         text,
@@ -186,5 +188,19 @@ CREATE FUNCTION {schema}.check_changed(changed bigint, expected integer) RETURNS
 BEGIN
     IF changed <> expected THEN
         RAISE EXCEPTION USING ERRCODE = 'AM003', MESSAGE = json_build_object('changed', changed, 'expected', expected)::text;
+    END IF;
+END $$;
+
+-- The foreign key check of a batch's transitions and events, once per workflow: locks the workflows' rows against a
+-- concurrent delete (as a key check would) and refuses the batch (AM004) when one was never committed.
+CREATE FUNCTION {schema}.check_workflows(ids text[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    missing text;
+BEGIN
+    PERFORM 1 FROM {schema}.workflows WHERE workflow_id = ANY(ids) FOR KEY SHARE;
+    SELECT i INTO missing FROM unnest(ids) AS u(i)
+    WHERE NOT EXISTS (SELECT 1 FROM {schema}.workflows w WHERE w.workflow_id = u.i) LIMIT 1;
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'AM004', MESSAGE = json_build_object('workflow', missing)::text;
     END IF;
 END $$;
