@@ -48,18 +48,17 @@ public static class PostgresAgentManagerBuilderExtensions
 
     private static PostgresDatabase Open(IServiceProvider services, PostgresStoreOptions options)
     {
-        if (options.DataSource is { } given)
+        var (dataSource, owned) = options switch
         {
-            return new PostgresDatabase(given, options.Schema, ownsDataSource: false);
-        }
-
-        if (options.ConnectionString is { } connectionString)
+            { DataSource: { } given } => (given, false),
+            { ConnectionString: { } connectionString } => (NpgsqlDataSource.Create(connectionString), true),
+            _ => (services.GetService<NpgsqlDataSource>() ?? throw new InvalidOperationException(
+                "UsePostgres() was given no connection string or data source, and the service provider has no NpgsqlDataSource; set PostgresStoreOptions.ConnectionString, or register a data source (for example with AddNpgsqlDataSource)."), false),
+        };
+        return new PostgresDatabase(dataSource, options.Schema, owned)
         {
-            return new PostgresDatabase(NpgsqlDataSource.Create(connectionString), options.Schema, ownsDataSource: true);
-        }
-
-        var registered = services.GetService<NpgsqlDataSource>() ?? throw new InvalidOperationException(
-            "UsePostgres() was given no connection string or data source, and the service provider has no NpgsqlDataSource; set PostgresStoreOptions.ConnectionString, or register a data source (for example with AddNpgsqlDataSource).");
-        return new PostgresDatabase(registered, options.Schema, ownsDataSource: false);
+            CommitRetryTime = options.CommitRetryTime,
+            Time = services.GetService<TimeProvider>() ?? TimeProvider.System,
+        };
     }
 }

@@ -23,6 +23,12 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     public string Schema { get; }
 
+    /// <summary>Gets how long a commit is tried again after a transient failure (<see cref="PostgresStoreOptions.CommitRetryTime"/>).</summary>
+    public TimeSpan CommitRetryTime { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets the clock of the retries' waits.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Replaces <c>{schema}</c> in SQL text with the quoted schema name.</summary>
     public string Sql(string text) => text.Replace("{schema}", "\"" + Schema + "\"", StringComparison.Ordinal);
 

@@ -18,6 +18,13 @@ internal sealed partial class PostgresStateStore
     private const string LeaseLost = "AM002";
     private const string TaskMissing = "AM003";
     private const string WorkflowMissing = "AM004";
+    private const int PruneEveryCommits = 1024;
+
+    private static readonly TimeSpan FirstRetryWait = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LastRetryWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CommitIdsKept = TimeSpan.FromDays(1);
+
+    private int _commits;
 
     public async Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
     {
@@ -43,6 +50,29 @@ internal sealed partial class PostgresStateStore
             return;
         }
 
+        // One id for every try of this commit: a try that finds it stored knows an earlier one was applied.
+        var commitId = Guid.NewGuid();
+        var giveUpAt = database.Time.GetUtcNow() + database.CommitRetryTime;
+        var wait = FirstRetryWait;
+        while (true)
+        {
+            try
+            {
+                await CommitOnceAsync(changes, commitId, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && !cancellationToken.IsCancellationRequested && database.Time.GetUtcNow() + wait < giveUpAt)
+            {
+                await Task.Delay(wait, database.Time, cancellationToken).ConfigureAwait(false);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LastRetryWait.Ticks));
+            }
+        }
+    }
+
+    /// <summary>Sends the batch once, under <paramref name="commitId"/>; returns quietly when that id was already
+    /// stored (an earlier try was applied, though its answer was lost).</summary>
+    internal async Task CommitOnceAsync(StateChanges changes, Guid commitId, CancellationToken cancellationToken)
+    {
         var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -51,11 +81,16 @@ internal sealed partial class PostgresStateStore
             var batch = new NpgsqlBatch(connection);
             await using (batch.ConfigureAwait(false))
             {
+                AddCommitId(batch, commitId);
                 AddFencing(batch, changes);
                 AddWrites(batch, changes);
                 try
                 {
                     await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException ex) when (ex.SqlState == UniqueViolation && ex.TableName == "commits")
+                {
+                    // Applied by an earlier try of this commit; nothing of this one was stored.
                 }
                 catch (PostgresException ex) when (ex.SqlState is ForeignKeyViolation or WorkflowMissing)
                 {
@@ -102,6 +137,18 @@ internal sealed partial class PostgresStateStore
                         : $"Decision id '{decision.DecisionId}' is already stored; nothing was stored.",
                     ex);
             }
+        }
+    }
+
+    /// <summary>Records the commit's id first, so a second try of an applied commit fails before it writes anything;
+    /// now and then also deletes the ids of old commits.</summary>
+    private void AddCommitId(NpgsqlBatch batch, Guid commitId)
+    {
+        var now = database.Time.GetUtcNow();
+        batch.BatchCommands.Add(BatchCommand(database.Sql("INSERT INTO {schema}.commits (id, at_ticks) VALUES ($1, $2)"), commitId, now.UtcTicks));
+        if (Interlocked.Increment(ref _commits) % PruneEveryCommits == 0)
+        {
+            batch.BatchCommands.Add(BatchCommand(database.Sql("DELETE FROM {schema}.commits WHERE at_ticks < $1"), (now - CommitIdsKept).UtcTicks));
         }
     }
 

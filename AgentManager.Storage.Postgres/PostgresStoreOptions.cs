@@ -23,6 +23,12 @@ public sealed partial class PostgresStoreOptions
     /// digits or underscores, at most 63 characters.</value>
     public string Schema { get; set; } = DefaultSchema;
 
+    /// <summary>Gets or sets how long a commit of the engine is tried again after a transient failure (the connection
+    /// broke, the server restarts or is failing over) before the failure reaches the engine. A commit sent again
+    /// carries the same id, so one that was stored before its connection broke is not stored twice.</summary>
+    /// <value>The default is 30 seconds; <see cref="TimeSpan.Zero"/> tries each commit once.</value>
+    public TimeSpan CommitRetryTime { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Throws when the options cannot work, naming the value and the rule.</summary>
     internal void Validate()
     {
@@ -31,6 +37,11 @@ public sealed partial class PostgresStoreOptions
             throw new ArgumentException(
                 $"PostgresStoreOptions.Schema '{Schema}' is not a lowercase SQL identifier: it must start with a letter or underscore, continue with letters, digits or underscores, and be at most 63 characters.",
                 nameof(Schema));
+        }
+
+        if (CommitRetryTime < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"PostgresStoreOptions.CommitRetryTime is {CommitRetryTime}; it must be zero (no retry) or positive.", nameof(CommitRetryTime));
         }
 
         if (ConnectionString is not null && DataSource is not null)

@@ -204,3 +204,11 @@ BEGIN
         RAISE EXCEPTION USING ERRCODE = 'AM004', MESSAGE = json_build_object('workflow', missing)::text;
     END IF;
 END $$;
+
+-- The ids of recent commits. A commit whose outcome its client could not learn (the connection broke) is sent again
+-- with the same id: if the first one was stored, this insert fails and nothing is stored twice. Rows older than a
+-- day are deleted now and then.
+CREATE TABLE {schema}.commits (
+    id       uuid   NOT NULL PRIMARY KEY,
+    at_ticks bigint NOT NULL
+);
