@@ -38,3 +38,41 @@ public sealed class WebSampleTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
     }
 }
+
+/// <summary>The web sample with a connection string keeps its state in PostgreSQL: a plan confirmed and run through one
+/// instance is read, with its workflow, through a second instance on the same schema.</summary>
+public sealed class WebSamplePostgresTests : IDisposable
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("agentmanager-web-sample").FullName;
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+
+    private WebApplicationFactory<Program> Instance(string connectionString, bool schedules) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:agentmanager", connectionString);
+            web.UseSetting("AgentManager:Schedules", schedules ? "true" : "false");
+            web.UseSetting("AgentManager:DataDirectory", _data);
+            web.UseSetting("AgentManager:Demo:StepSeconds", "0");
+        });
+
+    [Fact]
+    public async Task Sample_WithAConnectionString_RunsOnPostgreSqlAndASecondInstanceSeesTheRun()
+    {
+        // The sample uses the default schema; a plan id of its own keeps a reused server's earlier runs apart.
+        var connectionString = Adhoc.SharedPostgresServer.ConnectionString();
+        var plan = "shared-" + Guid.NewGuid().ToString("N")[..8];
+        await using var first = Instance(connectionString, schedules: true);
+        await using var second = Instance(connectionString, schedules: false);
+        using var client = first.CreateClient();
+        using var other = second.CreateClient();
+        var item = new { id = "step", title = "Step", assignee = "worker", verification = "true" };
+
+        (await client.PostAsJsonAsync("/task-plans", new { plan_id = plan, items = new[] { item } })).EnsureSuccessStatusCode();
+        (await other.PostAsync($"/task-plans/{plan}/confirm", null)).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync("/workflows", new { plan_id = plan, start = true })).EnsureSuccessStatusCode();
+
+        await Poll.UntilAsync(async () => (string?)JsonNode.Parse(await other.GetStringAsync($"/workflows/{plan}"))!["status"] == "completed", "the run, read through the other instance");
+        Assert.False(File.Exists(Path.Combine(_data, "agentmanager.db")));
+    }
+}
