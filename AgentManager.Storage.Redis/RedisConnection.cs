@@ -59,7 +59,6 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             await _connected.Task.Result.DisposeAsync().ConfigureAwait(false);
         }
-
     }
 
     private async Task ConnectAsync(CancellationToken cancellationToken)

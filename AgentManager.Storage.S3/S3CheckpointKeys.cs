@@ -92,27 +92,6 @@ internal sealed class S3CheckpointKeys
             && parts[1][0] != '.';
     }
 
-    /// <summary>Gets the file name of an entry's content.</summary>
-    public static string FileNameOf(CheckpointSource source, int artifactNumber)
-    {
-        if (source.Kind == CheckpointEntryKind.AgentOutput)
-        {
-            return "agent-output.txt";
-        }
-
-        if (source.Kind == CheckpointEntryKind.VerificationOutput)
-        {
-            return "verification-output.txt";
-        }
-
-        var lastSegment = source.Name[(source.Name.LastIndexOf('/') + 1)..];
-        var dot = lastSegment.LastIndexOf('.');
-        var extension = dot > 0 && lastSegment.Length - dot - 1 is >= 1 and <= 16 && lastSegment[(dot + 1)..].All(char.IsAsciiLetterOrDigit)
-            ? lastSegment[dot..].ToLowerInvariant()
-            : "";
-        return "artifact-" + artifactNumber.ToString("D3", CultureInfo.InvariantCulture) + extension;
-    }
-
     /// <summary>Gets the key segment of an id (see the remarks of <see cref="S3CheckpointKeys"/>).</summary>
     public static string Segment(string id)
     {

@@ -117,7 +117,7 @@ internal sealed partial class S3CheckpointStore : ICheckpointStore, IDisposable
         for (var i = 0; i < sources.Count; i++)
         {
             var number = sources[i].Kind == CheckpointEntryKind.Artifact ? ++artifactNumber : 0;
-            keys[i] = saveFolder + "/" + S3CheckpointKeys.FileNameOf(sources[i], number);
+            keys[i] = saveFolder + "/" + sources[i].ContentFileName(number);
         }
 
         var uploaded = new ConcurrentQueue<string>();

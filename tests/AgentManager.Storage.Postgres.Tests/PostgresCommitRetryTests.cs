@@ -61,63 +61,28 @@ public sealed class PostgresCommitRetryTests(PostgresServer server) : IAsyncLife
     [Fact]
     public async Task Commit_ConnectionEndedByTheServer_IsSentAgainAndStoredOnce()
     {
-        var schema = PostgresServer.NewSchema();
-        var store = Open(schema, TimeSpan.FromMinutes(1));
-        await store.CommitAsync(Created(), CancellationToken.None);
-        await using var other = new NpgsqlConnection(server.ConnectionString);
-        await other.OpenAsync();
-        var transaction = await other.BeginTransactionAsync();
-        await using (var hold = new NpgsqlCommand($"SELECT 1 FROM \"{schema}\".workflows WHERE workflow_id = 'wf' FOR UPDATE", other, transaction))
-        {
-            await hold.ExecuteNonQueryAsync();
-        }
+        await using var blocked = await BlockedCommitAsync(TimeSpan.FromMinutes(1));
 
-        // pg_stat_activity is read once per transaction: watch it from a connection outside the one holding the lock.
-        await using var monitor = new NpgsqlConnection(server.ConnectionString);
-        await monitor.OpenAsync();
-        var commit = Task.Run(() => store.CommitAsync(Started(), CancellationToken.None));
-        var waiting = await WaitForLockWaiterAsync(monitor, exclude: monitor.ProcessID);
-        await using (var kill = new NpgsqlCommand("SELECT pg_terminate_backend($1)", monitor) { Parameters = { new() { Value = waiting } } })
-        {
-            await kill.ExecuteNonQueryAsync();
-        }
-
-        var retried = await WaitForLockWaiterAsync(monitor, exclude: waiting);
-        await transaction.CommitAsync();
-        await commit.WaitAsync(TimeSpan.FromSeconds(30));
+        var waiting = await blocked.EndCommitConnectionAsync();
+        var retried = await blocked.WaitForLockWaiterAsync(exclude: waiting);
+        await blocked.ReleaseAsync();
+        await blocked.Commit.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.NotEqual(waiting, retried);
-        Assert.Single(await store.GetTransitionsAsync("wf", "t0", CancellationToken.None));
+        Assert.Single(await blocked.Store.GetTransitionsAsync("wf", "t0", CancellationToken.None));
     }
 
     [Fact]
     public async Task Commit_ConnectionEndedWithRetriesOff_FailsAndStoresNothing()
     {
-        var schema = PostgresServer.NewSchema();
-        var store = Open(schema, TimeSpan.Zero);
-        await store.CommitAsync(Created(), CancellationToken.None);
-        await using var other = new NpgsqlConnection(server.ConnectionString);
-        await other.OpenAsync();
-        var transaction = await other.BeginTransactionAsync();
-        await using (var hold = new NpgsqlCommand($"SELECT 1 FROM \"{schema}\".workflows WHERE workflow_id = 'wf' FOR UPDATE", other, transaction))
-        {
-            await hold.ExecuteNonQueryAsync();
-        }
+        await using var blocked = await BlockedCommitAsync(TimeSpan.Zero);
 
-        // pg_stat_activity is read once per transaction: watch it from a connection outside the one holding the lock.
-        await using var monitor = new NpgsqlConnection(server.ConnectionString);
-        await monitor.OpenAsync();
-        var commit = Task.Run(() => store.CommitAsync(Started(), CancellationToken.None));
-        var waiting = await WaitForLockWaiterAsync(monitor, exclude: monitor.ProcessID);
-        await using (var kill = new NpgsqlCommand("SELECT pg_terminate_backend($1)", monitor) { Parameters = { new() { Value = waiting } } })
-        {
-            await kill.ExecuteNonQueryAsync();
-        }
+        await blocked.EndCommitConnectionAsync();
+        var failure = await Assert.ThrowsAnyAsync<NpgsqlException>(() => blocked.Commit.WaitAsync(TimeSpan.FromSeconds(30)));
+        await blocked.ReleaseAsync();
 
-        var failure = await Assert.ThrowsAnyAsync<NpgsqlException>(() => commit.WaitAsync(TimeSpan.FromSeconds(30)));
-        await transaction.CommitAsync();
         Assert.True(failure.IsTransient);
-        Assert.Empty(await store.GetTransitionsAsync("wf", "t0", CancellationToken.None));
+        Assert.Empty(await blocked.Store.GetTransitionsAsync("wf", "t0", CancellationToken.None));
     }
 
     [Fact]
@@ -129,23 +94,68 @@ public sealed class PostgresCommitRetryTests(PostgresServer server) : IAsyncLife
         Assert.Contains("CommitRetryTime is -00:00:01", ex.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>The process id of a backend of this database waiting for a lock, other than <paramref name="exclude"/>.</summary>
-    private static async Task<int> WaitForLockWaiterAsync(NpgsqlConnection connection, int exclude)
+    /// <summary>A stored workflow whose row another connection holds locked, and a commit of it that waits for the lock.</summary>
+    private async Task<BlockedCommit> BlockedCommitAsync(TimeSpan retryTime)
     {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
+        var schema = PostgresServer.NewSchema();
+        var store = Open(schema, retryTime);
+        await store.CommitAsync(Created(), CancellationToken.None);
+        var holder = new NpgsqlConnection(server.ConnectionString);
+        await holder.OpenAsync();
+        var transaction = await holder.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand($"SELECT 1 FROM \"{schema}\".workflows WHERE workflow_id = 'wf' FOR UPDATE", holder, transaction))
         {
-            await using var find = new NpgsqlCommand(
-                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> $1 AND datname = current_database() LIMIT 1", connection)
-            {
-                Parameters = { new() { Value = exclude } },
-            };
-            if (await find.ExecuteScalarAsync(patience.Token) is int pid)
-            {
-                return pid;
-            }
+            await hold.ExecuteNonQueryAsync();
+        }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, patience.Token);
+        // pg_stat_activity is read once per transaction: watch it from a connection outside the one holding the lock.
+        var monitor = new NpgsqlConnection(server.ConnectionString);
+        await monitor.OpenAsync();
+        return new BlockedCommit(store, holder, transaction, monitor, Task.Run(() => store.CommitAsync(Started(), CancellationToken.None)));
+    }
+
+    private sealed class BlockedCommit(PostgresStateStore store, NpgsqlConnection holder, NpgsqlTransaction transaction, NpgsqlConnection monitor, Task commit) : IAsyncDisposable
+    {
+        public PostgresStateStore Store => store;
+
+        public Task Commit => commit;
+
+        /// <summary>Ends the connection of the waiting commit, as a server restart or a network failure would; returns its process id.</summary>
+        public async Task<int> EndCommitConnectionAsync()
+        {
+            var waiting = await WaitForLockWaiterAsync(exclude: monitor.ProcessID);
+            await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend($1)", monitor) { Parameters = { new() { Value = waiting } } };
+            await kill.ExecuteNonQueryAsync();
+            return waiting;
+        }
+
+        /// <summary>The process id of a backend of this database waiting for a lock, other than <paramref name="exclude"/>.</summary>
+        public async Task<int> WaitForLockWaiterAsync(int exclude)
+        {
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (true)
+            {
+                await using var find = new NpgsqlCommand(
+                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> $1 AND datname = current_database() LIMIT 1", monitor)
+                {
+                    Parameters = { new() { Value = exclude } },
+                };
+                if (await find.ExecuteScalarAsync(patience.Token) is int pid)
+                {
+                    return pid;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System, patience.Token);
+            }
+        }
+
+        public Task ReleaseAsync() => transaction.CommitAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await holder.DisposeAsync();
+            await monitor.DisposeAsync();
         }
     }
 

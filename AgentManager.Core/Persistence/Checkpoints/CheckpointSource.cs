@@ -78,6 +78,28 @@ internal sealed class CheckpointSource
         }
     }
 
+    /// <summary>Gets the file name of this entry's content in a checkpoint: the outputs by their kind, an artifact by its
+    /// number (from 1, in declaration order) with the extension of its declared name when that is short and plain.</summary>
+    public string ContentFileName(int artifactNumber)
+    {
+        if (Kind == CheckpointEntryKind.AgentOutput)
+        {
+            return "agent-output.txt";
+        }
+
+        if (Kind == CheckpointEntryKind.VerificationOutput)
+        {
+            return "verification-output.txt";
+        }
+
+        var lastSegment = Name[(Name.LastIndexOf('/') + 1)..];
+        var dot = lastSegment.LastIndexOf('.');
+        var extension = dot > 0 && lastSegment.Length - dot - 1 is >= 1 and <= 16 && lastSegment[(dot + 1)..].All(char.IsAsciiLetterOrDigit)
+            ? lastSegment[dot..].ToLowerInvariant()
+            : "";
+        return "artifact-" + artifactNumber.ToString("D3", System.Globalization.CultureInfo.InvariantCulture) + extension;
+    }
+
     /// <summary>Lists the entries of a validated write in manifest order: agent output, verification
     /// output, then each distinct artifact in declaration order, with the working-directory policy applied.</summary>
     public static List<CheckpointSource> Plan(CheckpointWrite write)

@@ -77,7 +77,7 @@ internal sealed class FileCheckpointStore : ICheckpointStore
             foreach (var source in sources)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var fileName = FileNameOf(source, source.Kind == CheckpointEntryKind.Artifact ? ++artifactNumber : 0);
+                var fileName = source.ContentFileName(source.Kind == CheckpointEntryKind.Artifact ? ++artifactNumber : 0);
                 entries.Add(await WriteEntryAsync(source, Path.Join(staging, fileName), location.Key + "/" + fileName, cancellationToken).ConfigureAwait(false));
             }
 
@@ -237,26 +237,6 @@ internal sealed class FileCheckpointStore : ICheckpointStore
     private static bool IsPlain(char c) => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '-';
 
     private static string AttemptName(int attempt) => AttemptPrefix + attempt.ToString(CultureInfo.InvariantCulture);
-
-    private static string FileNameOf(CheckpointSource source, int artifactNumber)
-    {
-        if (source.Kind == CheckpointEntryKind.AgentOutput)
-        {
-            return "agent-output.txt";
-        }
-
-        if (source.Kind == CheckpointEntryKind.VerificationOutput)
-        {
-            return "verification-output.txt";
-        }
-
-        var lastSegment = source.Name[(source.Name.LastIndexOf('/') + 1)..];
-        var dot = lastSegment.LastIndexOf('.');
-        var extension = dot > 0 && lastSegment.Length - dot - 1 is >= 1 and <= 16 && lastSegment[(dot + 1)..].All(char.IsAsciiLetterOrDigit)
-            ? lastSegment[dot..].ToLowerInvariant()
-            : "";
-        return "artifact-" + artifactNumber.ToString("D3", CultureInfo.InvariantCulture) + extension;
-    }
 
     private static FileStream Create(string path) =>
         new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
