@@ -35,20 +35,18 @@ public sealed class PostgresMemoryRegistrationTests(PostgresServer server)
             Assert.IsType<PostgresWorkingMemory>(host.GetRequiredService<IWorkingMemory>());
             Assert.Equal(WorkflowStatus.Completed, (await host.GetRequiredService<IWorkflowEngine>().RunAsync(workflow, CancellationToken.None)).Status);
             await host.GetRequiredService<IWorkingMemory>().SetAsync("remembered", "note", "kept for the next host", null, CancellationToken.None);
-        }
 
-        await using var other = Build(Configure);
-        var history = other.GetRequiredService<ITaskHistory>();
-        IReadOnlyList<TaskOutcome> outcomes = [];
-        for (var i = 0; i < 3000 && outcomes.Count == 0; i++)
-        {
-            outcomes = await history.QueryAsync(new TaskHistoryQuery { WorkflowId = "remembered" }, CancellationToken.None);
-            if (outcomes.Count == 0)
+            // Outcomes are recorded off the engine loop (history first, then the memory record): wait for the
+            // record before this host stops.
+            var memory = host.GetRequiredService<SemanticMemory>();
+            for (var i = 0; i < 3000 && await memory.CountAsync() == 0; i++)
             {
                 await System.Threading.Tasks.Task.Delay(10);
             }
         }
 
+        await using var other = Build(Configure);
+        var outcomes = await other.GetRequiredService<ITaskHistory>().QueryAsync(new TaskHistoryQuery { WorkflowId = "remembered" }, CancellationToken.None);
         Assert.Equal("migrate", Assert.Single(outcomes).TaskId);
         var recalled = await other.GetRequiredService<SemanticMemory>().RecallAsync("database migration", 1, null, CancellationToken.None);
         Assert.Contains("migrate", Assert.Single(recalled).Record.Text, StringComparison.Ordinal);
