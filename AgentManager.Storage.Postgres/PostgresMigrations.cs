@@ -9,7 +9,7 @@ namespace AgentManager.Storage.Postgres;
 /// misread.</summary>
 internal static class PostgresMigrations
 {
-    private static readonly string[] Scripts = ["001_initial"];
+    private static readonly string[] Scripts = ["001_initial", "002_memory"];
 
     public static int CurrentVersion => Scripts.Length;
 
