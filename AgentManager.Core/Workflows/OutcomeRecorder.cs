@@ -5,22 +5,26 @@ using Microsoft.Extensions.Logging;
 namespace AgentManager.Workflows;
 
 /// <summary>Writes each finished task's outcome to agent memory off the engine loop, in order; a memory
-/// failure is logged and never touches the task.</summary>
+/// failure is logged and never touches the task. A stop lets it write what was queued (<see cref="Complete"/>).</summary>
 internal sealed class OutcomeRecorder(TaskOutcomeMemory memory, ILogger logger)
 {
     private readonly Channel<TaskOutcome> _queue = Channel.CreateUnbounded<TaskOutcome>(new UnboundedChannelOptions { SingleReader = true });
 
     public void Enqueue(TaskOutcome outcome) => _queue.Writer.TryWrite(outcome);
 
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>Takes no more outcomes: <see cref="RunAsync"/> ends once it has written the queued ones.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+
+    /// <summary>Writes outcomes until <see cref="Complete"/> and the queue is empty, or until <paramref name="abort"/>.</summary>
+    public async Task RunAsync(CancellationToken abort)
     {
         try
         {
-            await foreach (var outcome in _queue.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
+            await foreach (var outcome in _queue.Reader.ReadAllAsync(abort).ConfigureAwait(false))
             {
                 try
                 {
-                    await memory.RecordAsync(outcome, stopping).ConfigureAwait(false);
+                    await memory.RecordAsync(outcome, abort).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
                 {
@@ -28,7 +32,7 @@ internal sealed class OutcomeRecorder(TaskOutcomeMemory memory, ILogger logger)
                 }
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
         }
     }

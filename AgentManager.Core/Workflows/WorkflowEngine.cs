@@ -32,6 +32,8 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     private readonly AttemptPreparer? _preparer;
     private readonly AttemptDeadlines _deadlines;
     private readonly OutcomeRecorder? _outcomes;
+    private readonly CancellationTokenSource _outcomesAbort = new();
+    private Task _outcomesWritten = Task.CompletedTask;
     private readonly WorkflowHooks? _hooks;
     private Task? _loop;
     private bool _stopped;
@@ -85,6 +87,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         }
 
         AbandonPending();
+        await WriteQueuedOutcomesAsync(cancellationToken).ConfigureAwait(false);
         if (_hooks is not null)
         {
             await _hooks.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -96,6 +99,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     /// <summary>Stops without waiting for the loop, for containers disposed synchronously.</summary>
     public void Dispose()
     {
+        _outcomesAbort.Cancel();
         SignalStop();
         _heartbeat?.Dispose();
         AbandonPending();
@@ -343,6 +347,20 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     private void PostFinal(IEngineCommand command) =>
         _inbox.TryWrite(command, _worker.HasQueuedAttempts ? InboxWake.AfterQueuedWork : InboxWake.Here);
 
+    /// <summary>Lets the outcomes of the tasks that finished before the stop reach agent memory; the caller's token
+    /// (the host's shutdown timeout) bounds the wait.</summary>
+    private async Task WriteQueuedOutcomesAsync(CancellationToken cancellationToken)
+    {
+        if (_outcomes is null)
+        {
+            return;
+        }
+
+        _outcomes.Complete();
+        using var abort = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _outcomesAbort);
+        await _outcomesWritten.ConfigureAwait(false);
+    }
+
     private void EnsureStarted()
     {
         if (_loop is not null)
@@ -358,7 +376,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             using var uncorrelated = Diagnostics.CorrelationScope.Begin(null);
             if (_loop is null && _outcomes is not null)
             {
-                _ = Task.Run(() => _outcomes.RunAsync(_stopping.Token));
+                _outcomesWritten = Task.Run(() => _outcomes.RunAsync(_outcomesAbort.Token));
             }
 
             if (_loop is null)
