@@ -7,6 +7,12 @@ namespace AgentManager.Plans;
 /// <summary>Turns a task plan into a workflow definition: one task per item, with the item's dependencies.</summary>
 public static class PlanWorkflowBuilder
 {
+    /// <summary>The workflow metadata key that names the plan a workflow was made from.</summary>
+    public const string PlanIdKey = "plan_id";
+
+    /// <summary>The workflow metadata key that holds the version of that plan.</summary>
+    public const string PlanVersionKey = "plan_version";
+
     /// <summary>Builds the workflow of a plan, normally the confirmed one <see cref="TaskPlanService.ConfirmAsync"/>
     /// returns.</summary>
     /// <param name="plan">The plan.</param>
@@ -42,8 +48,8 @@ public static class PlanWorkflowBuilder
             definition.Metadata[key] = value;
         }
 
-        definition.Metadata["plan_id"] = plan.PlanId;
-        definition.Metadata["plan_version"] = plan.Version.ToString(CultureInfo.InvariantCulture);
+        definition.Metadata[PlanIdKey] = plan.PlanId;
+        definition.Metadata[PlanVersionKey] = plan.Version.ToString(CultureInfo.InvariantCulture);
         foreach (var item in plan.Items)
         {
             definition.Tasks.Add(ToTask(item));

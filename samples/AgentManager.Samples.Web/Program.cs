@@ -14,10 +14,11 @@ var agentManager = builder.Services.AddAgentManager(o =>
     });
 
 // With a connection string (ConnectionStrings:agentmanager, or ConnectionStrings__agentmanager in the environment),
-// the state is in PostgreSQL, and several instances of this host share the workload.
+// the state is in PostgreSQL, and several instances of this host share the workload: one finishes the plan runs of
+// another that died.
 if (builder.Configuration.GetConnectionString("agentmanager") is { Length: > 0 } postgres)
 {
-    agentManager.UsePostgres(postgres);
+    agentManager.UsePostgres(postgres).AddPlanWorkflowTakeover();
 }
 else
 {

@@ -1,0 +1,123 @@
+using System.Globalization;
+using AgentManager.Agents;
+using AgentManager.Execution;
+using AgentManager.Persistence;
+using AgentManager.Workflows;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace AgentManager.Plans;
+
+/// <summary>Resumes, on this host, the running workflows made from a confirmed task plan that no engine holds any more:
+/// their lease expired (the host that ran them died or lost the store) or was given up (it stopped). The definition is
+/// built again from the plan version the workflow was made from, so no caller has to supply it. Of hosts scanning at
+/// once, the lease lets one resume each workflow.</summary>
+internal sealed partial class PlanWorkflowTakeover(
+    IStateStore store,
+    TaskPlanService plans,
+    AgentCatalog catalog,
+    IWorkflowEngine engine,
+    TimeProvider time,
+    IOptions<PlanWorkflowTakeoverOptions> options,
+    ILogger<PlanWorkflowTakeover>? logger = null) : IHostedService, IDisposable
+{
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _scans = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _scans = Task.Run(() => ScanPeriodicallyAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _scans.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    /// <summary>Resumes every abandoned plan-based workflow found now; returns the ids this host took over.</summary>
+    internal async Task<IReadOnlyList<string>> ScanAsync(CancellationToken cancellationToken)
+    {
+        var taken = new List<string>();
+        var now = time.GetUtcNow();
+        foreach (var workflow in await store.ListWorkflowsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (workflow.Status != WorkflowStatus.Running
+                || (workflow.LeaseOwner is not null && workflow.LeaseExpiresAt > now)
+                || !workflow.Metadata.TryGetValue(PlanWorkflowBuilder.PlanIdKey, out var planId)
+                || !workflow.Metadata.TryGetValue(PlanWorkflowBuilder.PlanVersionKey, out var versionText)
+                || !int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                continue;
+            }
+
+            try
+            {
+                var definition = PlanWorkflowBuilder.Build(await plans.GetAsync(planId, version, cancellationToken).ConfigureAwait(false), RunnerOf);
+                definition.Id = workflow.WorkflowId;
+                definition.Name = workflow.Name;
+                definition.WorkRoot = workflow.WorkRoot;
+                foreach (var (key, value) in workflow.Metadata)
+                {
+                    definition.Metadata[key] = value;
+                }
+
+                await engine.ResumeAsync(definition, cancellationToken).ConfigureAwait(false);
+                taken.Add(workflow.WorkflowId);
+                TookOver(_logger, workflow.WorkflowId, planId, version, workflow.LeaseOwner ?? "(none)");
+            }
+            catch (Exception ex) when (ex is LeaseHeldException or WorkflowStateException)
+            {
+                // Another host resumed it first, or it finished or is run here meanwhile.
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                TakeoverFailed(_logger, workflow.WorkflowId, planId, ex);
+            }
+        }
+
+        return taken;
+    }
+
+    private async Task ScanPeriodicallyAsync(CancellationToken stopping)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(options.Value.Interval, time, stopping).ConfigureAwait(false);
+                try
+                {
+                    await ScanAsync(stopping).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    ScanFailed(_logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>An assignee whose catalog profile names a process runner runs it, as when the workflow was made over
+    /// HTTP; any other is looked up among the agents registered with DI.</summary>
+    private ProcessAgentRunner? RunnerOf(string agentId) =>
+        catalog.TryGetProfile(agentId, out var profile) && profile.Runner is { } runner ? new ProcessAgentRunner(runner) : null;
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Took over workflow {WorkflowId} (plan {PlanId} version {PlanVersion}), whose lease {PreviousOwner} no longer held")]
+    private static partial void TookOver(ILogger logger, string workflowId, string planId, int planVersion, string previousOwner);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Warning, Message = "Workflow {WorkflowId} of plan {PlanId} could not be taken over; the next scan tries again")]
+    private static partial void TakeoverFailed(ILogger logger, string workflowId, string planId, Exception exception);
+
+    [LoggerMessage(EventId = 1022, Level = LogLevel.Warning, Message = "Scanning the store for workflows to take over failed; the next scan tries again")]
+    private static partial void ScanFailed(ILogger logger, Exception exception);
+}
