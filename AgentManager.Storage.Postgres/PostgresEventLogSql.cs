@@ -1,21 +1,17 @@
 using System.Globalization;
 using System.Text;
-using AgentManager.Lifecycle;
 using AgentManager.Persistence;
-using Npgsql;
 
 namespace AgentManager.Storage.Postgres;
 
-/// <summary>An <see cref="EventLogQuery"/> as a parameterized SELECT on the events table, and the reading of its
-/// rows.</summary>
+/// <summary>An <see cref="EventLogQuery"/> as a parameterized SELECT on the events table (its rows are read by
+/// <see cref="EventLogRows"/>).</summary>
 internal static class PostgresEventLogSql
 {
-    public const string Columns = "id, workflow_id, type, task_id, reason, at_ticks, at_offset, correlation_id, from_state, to_state, trigger_name, actor, attempt";
-
     public static (string Sql, object?[] Parameters) Select(EventLogQuery query)
     {
         var parameters = new List<object?> { query.After };
-        var sql = new StringBuilder("SELECT ").Append(Columns).Append(" FROM {schema}.events WHERE id > $1");
+        var sql = new StringBuilder("SELECT ").Append(EventLogRows.Columns).Append(" FROM {schema}.events WHERE id > $1");
         if (query.Before is { } before)
         {
             parameters.Add(before);
@@ -32,34 +28,6 @@ internal static class PostgresEventLogSql
         parameters.Add(query.Limit);
         sql.Append(query.NewestFirst ? " ORDER BY id DESC" : " ORDER BY id").Append(" LIMIT $").Append(parameters.Count);
         return (sql.ToString(), parameters.ToArray());
-    }
-
-    public static EventLogEntry Read(NpgsqlDataReader r)
-    {
-        var workflowId = r.GetString(1);
-        var taskId = r.IsDBNull(3) ? null : r.GetString(3);
-        var reason = r.IsDBNull(4) ? null : r.GetString(4);
-        var timestamp = PostgresTime.Read(r, 5)!.Value;
-        TaskTransition? transition = null;
-        if (taskId is not null && !r.IsDBNull(8)
-            && TaskStateNames.TryParseState(r.GetString(8), out var from)
-            && TaskStateNames.TryParseState(r.GetString(9), out var to)
-            && TaskStateNames.TryParseTrigger(r.GetString(10), out var trigger))
-        {
-            transition = new TaskTransition(workflowId, taskId, from, to, trigger, reason, r.GetString(11), r.GetInt32(12), timestamp);
-        }
-
-        return new EventLogEntry
-        {
-            Sequence = r.GetInt64(0),
-            WorkflowId = workflowId,
-            Type = r.GetString(2),
-            TaskId = taskId,
-            Reason = reason,
-            Timestamp = timestamp,
-            CorrelationId = r.IsDBNull(7) ? null : r.GetString(7),
-            Transition = transition,
-        };
     }
 
     /// <summary>Type patterns become <c>type = $n</c> for exact names and <c>type LIKE $n</c> for prefixes, with

@@ -92,7 +92,7 @@ internal sealed partial class PostgresStateStore
     public async Task<IReadOnlyList<AgentManagerEvent>> ReadUnpublishedEventsAsync(string? workflowId, CancellationToken cancellationToken)
     {
         var select = database.Sql($$"""
-            SELECT e.{{PostgresEventLogSql.Columns.Replace(", ", ", e.", StringComparison.Ordinal)}}, e.details
+            SELECT e.{{EventLogRows.Columns.Replace(", ", ", e.", StringComparison.Ordinal)}}, e.details
             FROM {schema}.workflows w JOIN {schema}.events e ON e.workflow_id = w.workflow_id AND e.id > w.published_event_id
             """);
         var rows = workflowId is null
@@ -102,5 +102,5 @@ internal sealed partial class PostgresStateStore
     }
 
     private static AgentManagerEvent? ReadLogged(NpgsqlDataReader reader) =>
-        EventDetails.ToEvent(PostgresEventLogSql.Read(reader), reader.IsDBNull(13) ? null : reader.GetString(13));
+        EventDetails.ToEvent(EventLogRows.Read(reader), reader.IsDBNull(13) ? null : reader.GetString(13));
 }

@@ -64,7 +64,7 @@ internal sealed partial class PostgresStateStore(PostgresDatabase database) : IS
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
         var (sql, parameters) = PostgresEventLogSql.Select(query);
-        return await QueryAsync(database.Sql(sql), PostgresEventLogSql.Read, cancellationToken, parameters).ConfigureAwait(false);
+        return await QueryAsync(database.Sql(sql), EventLogRows.Read, cancellationToken, parameters).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> PurgeAsync(DateTimeOffset finishedBefore, CancellationToken cancellationToken)

@@ -84,7 +84,7 @@ internal sealed partial class SqliteStateStore
     }
 
     private static AgentManagerEvent? ReadLogged(SqliteDataReader reader) =>
-        EventDetails.ToEvent(EventLogSql.Read(reader), reader.IsDBNull(13) ? null : reader.GetString(13));
+        EventDetails.ToEvent(EventLogRows.Read(reader), reader.IsDBNull(13) ? null : reader.GetString(13));
 
     /// <summary>Refuses a batch written without the lease of a workflow it writes: a stale token, or the creation
     /// of a workflow that someone else created first (whose lease the writer never held).</summary>

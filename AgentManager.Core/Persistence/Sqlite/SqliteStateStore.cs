@@ -221,7 +221,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
         var (sql, parameters) = EventLogSql.Select(query);
-        return await QueryAsync(sql, EventLogSql.Read, cancellationToken, parameters).ConfigureAwait(false);
+        return await QueryAsync(sql, EventLogRows.Read, cancellationToken, parameters).ConfigureAwait(false);
     }
 
     /// <summary>How many WAL frames the background checkpoints have copied (see <see cref="SqliteCheckpointer"/>).</summary>
