@@ -89,7 +89,7 @@ internal static class PostgresRows
         Action = HumanActionNames.TryParse(r.GetString(3), out var action) ? action : throw Unknown("human action", r.GetString(3)),
         Actor = r.GetString(4),
         Reason = r.GetString(5),
-        Status = DecisionStatus(r.GetString(6)),
+        Status = DecisionStatusNames.TryParse(r.GetString(6), out var status) ? status : throw Unknown("decision status", r.GetString(6)),
         Outcome = Text(r, 7),
         RequestedAt = PostgresTime.Read(r, 8)!.Value,
         ResolvedAt = PostgresTime.Read(r, 10),
@@ -114,14 +114,6 @@ internal static class PostgresRows
         Revision = r.GetInt64(16),
     };
 
-    public static string DecisionStatusName(HumanDecisionStatus status) => status switch
-    {
-        HumanDecisionStatus.Pending => "pending",
-        HumanDecisionStatus.Applied => "applied",
-        HumanDecisionStatus.Rejected => "rejected",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a defined HumanDecisionStatus."),
-    };
-
     public static string Json(IReadOnlyList<string> values) =>
         values.Count == 0 ? "[]" : JsonSerializer.Serialize(values.ToArray(), SqliteJson.Default.StringArray);
 
@@ -130,14 +122,6 @@ internal static class PostgresRows
 
     public static InvalidOperationException Unknown(string what, string? value) =>
         new($"The database holds the {what} '{value}', which this version of AgentManager does not know.");
-
-    private static HumanDecisionStatus DecisionStatus(string value) => value switch
-    {
-        "pending" => HumanDecisionStatus.Pending,
-        "applied" => HumanDecisionStatus.Applied,
-        "rejected" => HumanDecisionStatus.Rejected,
-        _ => throw Unknown("decision status", value),
-    };
 
     private static TaskState State(string value) =>
         TaskStateNames.TryParseState(value, out var state) ? state : throw Unknown("task state", value);

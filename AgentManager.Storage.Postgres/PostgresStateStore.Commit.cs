@@ -29,23 +29,13 @@ internal sealed partial class PostgresStateStore
     public async Task CommitAsync(StateChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        foreach (var workflowId in changes.ReleasedLeases)
-        {
-            if (!changes.FencingTokens.ContainsKey(workflowId))
-            {
-                throw new ArgumentException($"Workflow '{workflowId}' is in ReleasedLeases but not in FencingTokens; only a holder releases a lease.", nameof(changes));
-            }
-        }
-
+        StateStoreChecks.ThrowIfReleasedWithoutToken(changes);
         foreach (ref readonly var change in CollectionsMarshal.AsSpan(changes.TaskChanges))
         {
-            if (change.WorkflowId is null || change.TaskId is null)
-            {
-                throw new ArgumentException($"A task change must name its workflow and task; this one names workflow '{change.WorkflowId}' and task '{change.TaskId}'.", nameof(changes));
-            }
+            StateStoreChecks.ThrowIfUnnamed(change, nameof(changes));
         }
 
-        if (changes.IsEmpty && changes.FencingTokens.Count == 0 && changes.PublishedWorkflows.Count == 0 && changes.ReleasedLeases.Count == 0)
+        if (changes.IsEmpty && changes.FencingTokens.Count == 0)
         {
             return;
         }
@@ -358,7 +348,7 @@ internal sealed partial class PostgresStateStore
 
     private static object?[] DecisionValues(HumanDecisionRecord d) =>
     [
-        d.DecisionId, d.WorkflowId, d.TaskId, d.Action.ToWireName(), d.Actor, d.Reason, PostgresRows.DecisionStatusName(d.Status), d.Outcome,
+        d.DecisionId, d.WorkflowId, d.TaskId, d.Action.ToWireName(), d.Actor, d.Reason, DecisionStatusNames.ToName(d.Status), d.Outcome,
         d.RequestedAt.UtcTicks, PostgresTime.Offset(d.RequestedAt), PostgresTime.Ticks(d.ResolvedAt), PostgresTime.Offset(d.ResolvedAt), d.CorrelationId,
     ];
 }

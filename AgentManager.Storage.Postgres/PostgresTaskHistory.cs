@@ -55,40 +55,10 @@ internal sealed class PostgresTaskHistory(PostgresDatabase database) : ITaskHist
         ArgumentNullException.ThrowIfNull(query);
         var sql = new StringBuilder($"SELECT {Columns} FROM {{schema}}.task_history");
         var parameters = new List<object?>();
-        void Condition(string column, string op, object value)
+        foreach (var (column, op, value) in TaskHistoryConditions.Of(query))
         {
             parameters.Add(value);
             sql.Append(parameters.Count == 1 ? " WHERE " : " AND ").Append(column).Append(op).Append('$').Append(parameters.Count);
-        }
-
-        if (query.WorkflowId is not null)
-        {
-            Condition("workflow_id", " = ", query.WorkflowId);
-        }
-
-        if (query.TaskId is not null)
-        {
-            Condition("task_id", " = ", query.TaskId);
-        }
-
-        if (query.AgentId is not null)
-        {
-            Condition("agent_id", " = ", query.AgentId);
-        }
-
-        if (query.Status is { } status)
-        {
-            Condition("status", " = ", status.ToWireName());
-        }
-
-        if (query.From is { } from)
-        {
-            Condition("finished_ticks", " >= ", from.UtcTicks);
-        }
-
-        if (query.To is { } to)
-        {
-            Condition("finished_ticks", " < ", to.UtcTicks);
         }
 
         parameters.Add(query.Limit);

@@ -110,13 +110,7 @@ internal sealed partial class InMemoryStateStore
             }
         }
 
-        foreach (var workflowId in changes.ReleasedLeases)
-        {
-            if (!changes.FencingTokens.ContainsKey(workflowId))
-            {
-                throw new ArgumentException($"Workflow '{workflowId}' is in ReleasedLeases but not in FencingTokens; only a holder releases a lease.", nameof(changes));
-            }
-        }
+        StateStoreChecks.ThrowIfReleasedWithoutToken(changes);
     }
 
     private void MarkPublished(List<string> workflowIds)

@@ -11,4 +11,25 @@ internal static class StateStoreChecks
             throw new ArgumentException($"Decision '{decision.DecisionId}' is {decision.Status}; only a pending decision is queued.", nameof(decision));
         }
     }
+
+    /// <summary>Throws when the batch releases a lease it does not hold a token of.</summary>
+    public static void ThrowIfReleasedWithoutToken(StateChanges changes)
+    {
+        foreach (var workflowId in changes.ReleasedLeases)
+        {
+            if (!changes.FencingTokens.ContainsKey(workflowId))
+            {
+                throw new ArgumentException($"Workflow '{workflowId}' is in ReleasedLeases but not in FencingTokens; only a holder releases a lease.", nameof(changes));
+            }
+        }
+    }
+
+    /// <summary>Throws when a task change names no task, as <c>default(TaskStateChange)</c> does.</summary>
+    public static void ThrowIfUnnamed(in TaskStateChange change, string paramName)
+    {
+        if (change.WorkflowId is null || change.TaskId is null)
+        {
+            throw new ArgumentException($"A task change must name its workflow and task; this one names workflow '{change.WorkflowId}' and task '{change.TaskId}'.", paramName);
+        }
+    }
 }

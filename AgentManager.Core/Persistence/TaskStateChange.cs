@@ -132,11 +132,5 @@ public readonly record struct TaskStateChange
     }
 
     /// <summary>Throws when the change names no task, as <c>default(TaskStateChange)</c> does.</summary>
-    internal void ThrowIfUnnamed(string paramName)
-    {
-        if (WorkflowId is null || TaskId is null)
-        {
-            throw new ArgumentException($"A task change must name its workflow and task; this one names workflow '{WorkflowId}' and task '{TaskId}'.", paramName);
-        }
-    }
+    internal void ThrowIfUnnamed(string paramName) => StateStoreChecks.ThrowIfUnnamed(this, paramName);
 }

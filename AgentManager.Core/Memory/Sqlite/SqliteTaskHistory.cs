@@ -45,40 +45,11 @@ internal sealed class SqliteTaskHistory(SqliteMemoryDatabase database) : ITaskHi
         ArgumentNullException.ThrowIfNull(query);
         var sql = new StringBuilder("SELECT workflow_id, task_id, agent_id, title, prompt, status, attempts, repaired, output, error, started_ticks, started_offset, finished_ticks, finished_offset FROM task_history");
         var parameters = new List<(string Name, object? Value)>();
-        void Condition(string condition, string name, object value)
+        foreach (var (column, op, value) in TaskHistoryConditions.Of(query))
         {
-            sql.Append(parameters.Count == 0 ? " WHERE " : " AND ").Append(condition);
+            var name = "$p" + parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            sql.Append(parameters.Count == 0 ? " WHERE " : " AND ").Append(column).Append(op).Append(name);
             parameters.Add((name, value));
-        }
-
-        if (query.WorkflowId is not null)
-        {
-            Condition("workflow_id = $workflow_id", "$workflow_id", query.WorkflowId);
-        }
-
-        if (query.TaskId is not null)
-        {
-            Condition("task_id = $task_id", "$task_id", query.TaskId);
-        }
-
-        if (query.AgentId is not null)
-        {
-            Condition("agent_id = $agent_id", "$agent_id", query.AgentId);
-        }
-
-        if (query.Status is { } status)
-        {
-            Condition("status = $status", "$status", status.ToWireName());
-        }
-
-        if (query.From is { } from)
-        {
-            Condition("finished_ticks >= $from", "$from", from.UtcTicks);
-        }
-
-        if (query.To is { } to)
-        {
-            Condition("finished_ticks < $to", "$to", to.UtcTicks);
         }
 
         sql.Append(" ORDER BY finished_ticks DESC, seq DESC LIMIT $limit");

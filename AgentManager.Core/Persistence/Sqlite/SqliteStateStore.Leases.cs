@@ -106,13 +106,7 @@ internal sealed partial class SqliteStateStore
             }
         }
 
-        foreach (var workflowId in changes.ReleasedLeases)
-        {
-            if (!changes.FencingTokens.ContainsKey(workflowId))
-            {
-                throw new ArgumentException($"Workflow '{workflowId}' is in ReleasedLeases but not in FencingTokens; only a holder releases a lease.", nameof(changes));
-            }
-        }
+        StateStoreChecks.ThrowIfReleasedWithoutToken(changes);
     }
 
     private int Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)

@@ -310,7 +310,7 @@ internal sealed partial class SqliteStateStore
             .Text(4, d.Action.ToWireName())
             .Text(5, d.Actor)
             .Text(6, d.Reason)
-            .Text(7, StatusName(d.Status))
+            .Text(7, DecisionStatusNames.ToName(d.Status))
             .Text(8, d.Outcome)
             .Time(9, d.RequestedAt)
             .Time(11, d.ResolvedAt)

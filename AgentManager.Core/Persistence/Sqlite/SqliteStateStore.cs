@@ -395,27 +395,11 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         Action = HumanActionNames.TryParse(r.GetString(3), out var action) ? action : throw Unknown("human action", r.GetString(3)),
         Actor = r.GetString(4),
         Reason = r.GetString(5),
-        Status = ParseDecisionStatus(r.GetString(6)),
+        Status = DecisionStatusNames.TryParse(r.GetString(6), out var status) ? status : throw Unknown("decision status", r.GetString(6)),
         Outcome = r.IsDBNull(7) ? null : r.GetString(7),
         RequestedAt = SqliteTime.Read(r, 8)!.Value,
         ResolvedAt = SqliteTime.Read(r, 10),
         CorrelationId = r.IsDBNull(12) ? null : r.GetString(12),
-    };
-
-    private static string StatusName(HumanDecisionStatus status) => status switch
-    {
-        HumanDecisionStatus.Pending => "pending",
-        HumanDecisionStatus.Applied => "applied",
-        HumanDecisionStatus.Rejected => "rejected",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a defined HumanDecisionStatus."),
-    };
-
-    private static HumanDecisionStatus ParseDecisionStatus(string value) => value switch
-    {
-        "pending" => HumanDecisionStatus.Pending,
-        "applied" => HumanDecisionStatus.Applied,
-        "rejected" => HumanDecisionStatus.Rejected,
-        _ => throw Unknown("decision status", value),
     };
 
     private static WorkflowRecord ReadWorkflow(SqliteDataReader r) => new()
