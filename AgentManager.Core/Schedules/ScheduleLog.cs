@@ -20,6 +20,9 @@ internal static partial class ScheduleLog
     [LoggerMessage(EventId = 1304, Level = LogLevel.Error, Message = "The schedule records could not be read; trying again at the next refresh")]
     public static partial void TickFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 1305, Level = LogLevel.Information, Message = "Schedule {ScheduleId} resumed its unfinished workflow {WorkflowId} after a restart")]
-    public static partial void RunResumed(ILogger logger, string scheduleId, string workflowId);
+    [LoggerMessage(EventId = 1305, Level = LogLevel.Information, Message = "Schedule {ScheduleId} resumed its unfinished workflow {WorkflowId}, whose lease {PreviousOwner} no longer held")]
+    public static partial void RunResumed(ILogger logger, string scheduleId, string workflowId, string previousOwner);
+
+    [LoggerMessage(EventId = 1306, Level = LogLevel.Warning, Message = "Schedule {ScheduleId} is due at {Due:O}, but this process has no plan or workflow factory for it; it is left to a process that defined it")]
+    public static partial void NotBuildableHere(ILogger logger, string scheduleId, DateTimeOffset due);
 }

@@ -106,7 +106,11 @@ internal sealed partial class ScheduleRunner
             correlationId = definition.Metadata[WorkflowEngine.CorrelationMetadataKey];
             using (CorrelationScope.Begin(correlationId))
             {
-                await _engine.CreateAsync(definition, cancellationToken).ConfigureAwait(false);
+                if (!await TryCreateAsync(definition, cancellationToken).ConfigureAwait(false))
+                {
+                    return record; // another host's runner created it; it starts it, or a runner takes it over
+                }
+
                 await _engine.StartAsync(firing.WorkflowId, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -134,6 +138,26 @@ internal sealed partial class ScheduleRunner
             CorrelationId = correlationId,
         }).ConfigureAwait(false);
         return record;
+    }
+
+    /// <summary>Creates a run's workflow; <see langword="false"/> when the create failed because another runner
+    /// created the workflow of this occurrence first.</summary>
+    private async Task<bool> TryCreateAsync(WorkflowDefinition definition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _engine.CreateAsync(definition, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (exception is WorkflowExistsException or WorkflowValidationException)
+        {
+            if (await _store.GetWorkflowAsync(definition.Id!, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw;
+            }
+
+            return false;
+        }
     }
 
     private Task<ScheduleRecord?> ClearRunningAsync(string scheduleId, string workflowId, CancellationToken cancellationToken) =>

@@ -7,8 +7,9 @@ namespace AgentManager.Schedules;
 
 internal sealed partial class ScheduleRunner
 {
-    /// <summary>Completes what a previous process left: resumes the unfinished runs of schedules, and creates
-    /// the run of a firing that was recorded but whose workflow was never created.</summary>
+    /// <summary>Completes what a previous process left: resumes the unfinished runs of schedules that no engine holds
+    /// (a run another host is running is left to it), and creates the run of a firing that was recorded but whose
+    /// workflow was never created.</summary>
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
         var records = await _store.ListSchedulesAsync(cancellationToken).ConfigureAwait(false);
@@ -18,15 +19,15 @@ internal sealed partial class ScheduleRunner
             _pausedSeen[record.ScheduleId] = record.Paused;
         }
 
+        var now = _time.GetUtcNow();
         foreach (var workflow in await _store.ListWorkflowsAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!workflow.Status.IsFinished()
-                && workflow.Metadata.TryGetValue(ScheduleIdKey, out var scheduleId)
-                && byId.TryGetValue(scheduleId, out var record)
-                && workflow.Metadata.TryGetValue(OccurrenceKey, out var occurrenceText)
-                && DateTimeOffset.TryParse(occurrenceText, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var occurrence))
+                && IsUnheld(workflow, now)
+                && RunFiring(workflow) is { } firing
+                && byId.TryGetValue(firing.ScheduleId, out var record)
+                && CanBuild(record))
             {
-                var firing = new ScheduleFiring(scheduleId, workflow.WorkflowId, occurrence, workflow.Metadata.ContainsKey(CatchUpKey));
                 await ResumeRunAsync(record, workflow, firing, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -34,6 +35,7 @@ internal sealed partial class ScheduleRunner
         foreach (var record in records)
         {
             if (record is { RunningWorkflowId: { } workflowId, LastOccurrence: { } occurrence }
+                && CanBuild(record)
                 && await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) is null)
             {
                 await StartRunAsync(record, new ScheduleFiring(record.ScheduleId, workflowId, occurrence, catchUp: false), 0, cancellationToken).ConfigureAwait(false);
@@ -41,6 +43,17 @@ internal sealed partial class ScheduleRunner
         }
     }
 
+    /// <summary>The firing a scheduled run's workflow was made for, from its metadata; <see langword="null"/> for a
+    /// workflow no schedule made.</summary>
+    private static ScheduleFiring? RunFiring(WorkflowRecord workflow) =>
+        workflow.Metadata.TryGetValue(ScheduleIdKey, out var scheduleId)
+        && workflow.Metadata.TryGetValue(OccurrenceKey, out var occurrenceText)
+        && DateTimeOffset.TryParse(occurrenceText, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var occurrence)
+            ? new ScheduleFiring(scheduleId, workflow.WorkflowId, occurrence, workflow.Metadata.ContainsKey(CatchUpKey))
+            : null;
+
+    /// <summary>Resumes, on this host, an unfinished run that no engine holds, and starts it when it was created but
+    /// never started. A run another engine resumed first is left to it.</summary>
     private async Task ResumeRunAsync(ScheduleRecord record, WorkflowRecord workflow, ScheduleFiring firing, CancellationToken cancellationToken)
     {
         try
@@ -53,7 +66,11 @@ internal sealed partial class ScheduleRunner
                 await _engine.StartAsync(workflow.WorkflowId, cancellationToken).ConfigureAwait(false);
             }
 
-            ScheduleLog.RunResumed(_logger, record.ScheduleId, workflow.WorkflowId);
+            ScheduleLog.RunResumed(_logger, record.ScheduleId, workflow.WorkflowId, workflow.LeaseOwner ?? "(none)");
+        }
+        catch (Exception exception) when (exception is LeaseHeldException or WorkflowStateException)
+        {
+            // Another host's runner resumed it first, or it finished or is already run here.
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -62,7 +79,7 @@ internal sealed partial class ScheduleRunner
                 Occurrence = firing.Occurrence,
                 RunWorkflowId = workflow.WorkflowId,
                 NextRun = record.NextRun,
-                Reason = "the unfinished run could not be resumed after a restart: " + exception.Message,
+                Reason = "the unfinished run could not be resumed: " + exception.Message,
             }).ConfigureAwait(false);
 
             // The run stays unfinished in the store; the schedule must not wait for it forever.

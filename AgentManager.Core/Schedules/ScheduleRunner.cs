@@ -14,7 +14,10 @@ namespace AgentManager.Schedules;
 /// comes first.</summary>
 /// <remarks>Exactly once: a firing first records its occurrence and deterministic workflow id in the
 /// schedule record (optimistically, so two writers never both win), then creates the workflow. A restart
-/// that finds the record but no workflow creates it; one that finds both does not.</remarks>
+/// that finds the record but no workflow creates it; one that finds both does not. Several hosts sharing a
+/// store may each run a runner: a record is fired by the one whose write wins, a run is created once (its id
+/// is the occurrence's), and a run that no engine holds any more is taken over by the first runner that sees
+/// it.</remarks>
 internal sealed partial class ScheduleRunner : BackgroundService
 {
     private readonly IStateStore _store;
@@ -23,10 +26,12 @@ internal sealed partial class ScheduleRunner : BackgroundService
     private readonly TimeProvider _time;
     private readonly ScheduleOptions _options;
     private readonly string _workRoot;
+    private readonly TimeSpan _firingGrace;
     private readonly ScheduleFactories _factories;
     private readonly ScheduleWake _wake;
     private readonly ILogger _logger;
     private readonly Dictionary<string, bool> _pausedSeen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _unbuildableSeen = new(StringComparer.Ordinal);
     private long _passesStarted;
     private long _lastPassCompleted;
 
@@ -49,6 +54,7 @@ internal sealed partial class ScheduleRunner : BackgroundService
         _time = time;
         _options = options.Value;
         _workRoot = Path.GetFullPath(engineOptions.Value.WorkRoot);
+        _firingGrace = engineOptions.Value.LeaseDuration;
         _factories = factories;
         _wake = wake;
         _logger = logger ?? (ILogger)NullLogger.Instance;
@@ -120,7 +126,7 @@ internal sealed partial class ScheduleRunner : BackgroundService
             try
             {
                 var current = await ProcessAsync(record, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                var next = current is null ? _time.GetUtcNow() : current is { Paused: false, NextRun: { } at } ? at : (DateTimeOffset?)null;
+                var next = current is null ? _time.GetUtcNow() : current is { Paused: false, NextRun: { } at } && CanBuild(current) ? at : (DateTimeOffset?)null;
                 if (next is { } n && (earliest is null || n < earliest))
                 {
                     earliest = n;
@@ -136,13 +142,14 @@ internal sealed partial class ScheduleRunner : BackgroundService
         foreach (var gone in _pausedSeen.Keys.Except(records.Select(r => r.ScheduleId), StringComparer.Ordinal).ToList())
         {
             _pausedSeen.Remove(gone);
+            _unbuildableSeen.Remove(gone);
         }
 
         Interlocked.Exchange(ref _lastPassCompleted, pass);
         return earliest;
     }
 
-    /// <summary>Handles one schedule: reports a pause or resume, notices its run finished, fires it when due.</summary>
+    /// <summary>Handles one schedule: reports a pause or resume, follows its current run, fires it when due.</summary>
     /// <returns>The record afterwards, or <see langword="null"/> when another writer changed it first (it is
     /// read again right away).</returns>
     private async Task<ScheduleRecord?> ProcessAsync(ScheduleRecord record, DateTimeOffset now, CancellationToken cancellationToken)
@@ -153,20 +160,80 @@ internal sealed partial class ScheduleRunner : BackgroundService
             return record;
         }
 
-        if (record.RunningWorkflowId is { } running && await IsFinishedAsync(running, cancellationToken).ConfigureAwait(false))
+        if (record.RunningWorkflowId is { } running)
         {
-            if (await _store.TrySaveScheduleAsync(record with { RunningWorkflowId = null }, cancellationToken).ConfigureAwait(false) is not { } cleared)
+            if (await FollowRunAsync(record, running, now, cancellationToken).ConfigureAwait(false) is not { } followed)
             {
                 return null;
             }
 
-            record = cleared;
+            record = followed;
         }
 
-        return record.NextRun is { } due && due <= now
-            ? await FireDueAsync(record, due, now, cancellationToken).ConfigureAwait(false)
-            : record;
+        if (record.NextRun is not { } due || due > now)
+        {
+            return record;
+        }
+
+        if (!CanBuild(record))
+        {
+            // Left to a process that defined it (another host, or this one once it is defined again).
+            if (!_unbuildableSeen.TryGetValue(record.ScheduleId, out var seen) || seen != due)
+            {
+                _unbuildableSeen[record.ScheduleId] = due;
+                ScheduleLog.NotBuildableHere(_logger, record.ScheduleId, due);
+            }
+
+            return record;
+        }
+
+        return await FireDueAsync(record, due, now, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Follows a schedule's current run: frees the schedule once the run finished, creates the run of a
+    /// firing whose runner died before creating it, and takes over a run that no engine holds any more.</summary>
+    /// <returns>The record afterwards, or <see langword="null"/> when another writer changed it first.</returns>
+    private async Task<ScheduleRecord?> FollowRunAsync(ScheduleRecord record, string running, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var workflow = await _store.GetWorkflowAsync(running, cancellationToken).ConfigureAwait(false);
+        if (workflow is { } finished && finished.Status.IsFinished())
+        {
+            return await _store.TrySaveScheduleAsync(record with { RunningWorkflowId = null }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!CanBuild(record))
+        {
+            return record;
+        }
+
+        if (workflow is null)
+        {
+            // A runner (here before a restart, or on another host) recorded the firing; one that is alive creates the
+            // run right after, so only a firing older than a lease is taken for one whose runner died.
+            if (record.LastOccurrence is { } occurrence && string.Equals(record.LastWorkflowId, running, StringComparison.Ordinal)
+                && record.UpdatedAt + _firingGrace <= now)
+            {
+                return await StartRunAsync(record, new ScheduleFiring(record.ScheduleId, running, occurrence, catchUp: false), 0, cancellationToken).ConfigureAwait(false);
+            }
+
+            return record;
+        }
+
+        if (IsUnheld(workflow, now) && RunFiring(workflow) is { } firing)
+        {
+            await ResumeRunAsync(record, workflow, firing, cancellationToken).ConfigureAwait(false);
+        }
+
+        return record;
+    }
+
+    /// <summary>Whether this process can build the schedule's runs: it has a plan file, or its factory is registered here.</summary>
+    private bool CanBuild(ScheduleRecord record) => record.PlanPath is not null || _factories.Find(record.ScheduleId) is not null;
+
+    /// <summary>Whether no engine holds the workflow: its lease was given up, expired, or belongs to a process of this
+    /// host that is gone.</summary>
+    private static bool IsUnheld(WorkflowRecord workflow, DateTimeOffset now) =>
+        workflow.LeaseOwner is not { } owner || workflow.LeaseExpiresAt is not { } expiry || expiry <= now || EngineIdentity.IsGone(owner);
 
     private async Task ObservePauseAsync(ScheduleRecord record)
     {
@@ -181,9 +248,6 @@ internal sealed partial class ScheduleRunner : BackgroundService
 
         _pausedSeen[record.ScheduleId] = record.Paused;
     }
-
-    private async Task<bool> IsFinishedAsync(string workflowId, CancellationToken cancellationToken) =>
-        await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) is { } workflow && workflow.Status.IsFinished();
 
     /// <summary>Sleeps until <paramref name="wakeAt"/>, the next refresh, or a change made in this process.</summary>
     private async Task SleepAsync(DateTimeOffset? wakeAt, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ else
     agentManager.UseSqliteStore(o => o.Path = Path.Combine(data, "agentmanager.db"));
 }
 
-// Schedules have one runner per store: with several instances on one database, keep them on one (AgentManager:Schedules).
+// Every instance on one database may run schedules: each occurrence fires once, and a run whose instance died is taken over.
 if (builder.Configuration.GetValue("AgentManager:Schedules", true))
 {
     agentManager.AddSchedules();

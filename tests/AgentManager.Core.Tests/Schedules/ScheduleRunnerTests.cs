@@ -287,7 +287,7 @@ public sealed class ScheduleRunnerTests
     }
 
     [Fact]
-    public async Task StoredScheduleWithoutPlanOrRegisteredFactory_PublishesFailed()
+    public async Task StoredScheduleWithoutPlanOrRegisteredFactory_StaysDueWithoutFailing_UntilDefinedAgain()
     {
         var store = new InMemoryStateStore();
         await store.TrySaveScheduleAsync(new ScheduleRecord { ScheduleId = "orphan", Interval = TimeSpan.FromHours(1), NextRun = T0.AddHours(1), UpdatedAt = T0 }, CancellationToken.None);
@@ -295,10 +295,15 @@ public sealed class ScheduleRunnerTests
         await h.StartAsync();
 
         await h.AdvanceToAsync(T0.AddHours(1));
+        await h.SettleAsync();
+        Assert.Empty(h.ScheduleEvents);
+        Assert.Equal(T0.AddHours(1), (await h.Service.GetAsync("orphan")).NextRun);
+        Assert.Empty(await store.ListWorkflowsAsync(CancellationToken.None));
 
-        var failed = await h.WaitForAsync(EventTypes.ScheduleFailed);
-        Assert.Contains("no workflow factory is registered", failed.Reason, StringComparison.Ordinal);
-        Assert.Equal(T0.AddHours(2), (await h.Service.GetAsync("orphan")).NextRun);
+        await h.Service.AddOrUpdateAsync(Hourly("orphan"));
+        var fired = await h.WaitForAsync(EventTypes.ScheduleFired);
+
+        Assert.Equal((RunId("orphan", T0.AddHours(1)), T0.AddHours(1), T0.AddHours(2)), (fired.RunWorkflowId, fired.Occurrence!.Value, fired.NextRun!.Value));
     }
 
     [Fact]
