@@ -89,6 +89,14 @@ internal sealed partial class PostgresStateStore
         }
     }
 
+    // 'running' is written out, not bound: only then can the planner use the partial index ix_workflows_running.
+    public async Task<IReadOnlyList<WorkflowRecord>> ListUnheldRunningWorkflowsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        await QueryAsync(
+            _workflowSelect + " WHERE status = 'running' AND (lease_owner IS NULL OR lease_expires_ticks IS NULL OR lease_expires_ticks <= $1) ORDER BY seq",
+            PostgresRows.Workflow,
+            cancellationToken,
+            now.UtcTicks).ConfigureAwait(false);
+
     public async Task<IReadOnlyList<AgentManagerEvent>> ReadUnpublishedEventsAsync(string? workflowId, CancellationToken cancellationToken)
     {
         var select = database.Sql($$"""

@@ -1,4 +1,5 @@
 using AgentManager.Events;
+using AgentManager.Workflows;
 
 namespace AgentManager.Persistence;
 
@@ -26,6 +27,21 @@ public partial interface IStateStore
     /// <returns>The ids of the workflows whose lease was not renewed: taken over, released, purged, or never
     /// committed.</returns>
     Task<IReadOnlyList<string>> RenewLeasesAsync(IReadOnlyCollection<WorkflowLease> leases, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>Lists the running workflows that no engine holds at <paramref name="now"/>, the candidates for a
+    /// takeover: those with status <see cref="WorkflowStatus.Running"/> whose lease was released (no
+    /// <see cref="WorkflowRecord.LeaseOwner"/> or no <see cref="WorkflowRecord.LeaseExpiresAt"/>) or expired
+    /// (<see cref="WorkflowRecord.LeaseExpiresAt"/> at or before <paramref name="now"/>), that is whose lease
+    /// <see cref="AcquireLeaseAsync"/> would give any claimant at <paramref name="now"/>. Workflows of any other status,
+    /// <see cref="WorkflowStatus.Created"/> included, are never listed.</summary>
+    /// <remarks>The SQLite and PostgreSQL stores answer through an index of their running workflows, so the cost does
+    /// not grow with the finished workflows they keep; the in-memory store filters its records without copying the
+    /// others. The default implementation, for other stores, filters <see cref="ListWorkflowsAsync"/>.</remarks>
+    /// <param name="now">The instant at which a lease counts as expired.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The records, in the order of <see cref="ListWorkflowsAsync"/> (oldest first).</returns>
+    async Task<IReadOnlyList<WorkflowRecord>> ListUnheldRunningWorkflowsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        [.. (await ListWorkflowsAsync(cancellationToken).ConfigureAwait(false)).Where(w => w.Status == WorkflowStatus.Running && LeaseRules.IsUnheld(w.LeaseOwner, w.LeaseExpiresAt, now))];
 
     /// <summary>Reads events that were committed but not yet marked published (see
     /// <see cref="StateChanges.PublishedWorkflows"/>), in commit order, as new, unpublished instances.</summary>

@@ -1,4 +1,5 @@
 using AgentManager.Events;
+using AgentManager.Workflows;
 
 namespace AgentManager.Persistence;
 
@@ -56,6 +57,19 @@ internal sealed partial class InMemoryStateStore
         }
 
         return Task.FromResult<IReadOnlyList<string>>(lost);
+    }
+
+    public Task<IReadOnlyList<WorkflowRecord>> ListUnheldRunningWorkflowsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_sync)
+        {
+            IReadOnlyList<WorkflowRecord> result = _order
+                .Select(id => _workflows[id].Record)
+                .Where(r => r.Status == WorkflowStatus.Running && LeaseRules.IsUnheld(r.LeaseOwner, r.LeaseExpiresAt, now))
+                .ToArray();
+            return Task.FromResult(result);
+        }
     }
 
     public Task<IReadOnlyList<AgentManagerEvent>> ReadUnpublishedEventsAsync(string? workflowId, CancellationToken cancellationToken)

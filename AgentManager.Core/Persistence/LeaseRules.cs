@@ -4,9 +4,12 @@ namespace AgentManager.Persistence;
 internal static class LeaseRules
 {
     public static bool IsFree(string? owner, DateTimeOffset? expiresAt, long token, LeaseClaim claim) =>
-        owner is null
-        || expiresAt is not { } expiry
-        || expiry <= claim.Now
+        IsUnheld(owner, expiresAt, claim.Now)
         || string.Equals(owner, claim.Owner, StringComparison.Ordinal)
         || claim.TakeOverToken == token;
+
+    /// <summary>Whether nobody holds a stored lease at <paramref name="now"/>: it was released or never taken, or it
+    /// expired at or before <paramref name="now"/>.</summary>
+    public static bool IsUnheld(string? owner, DateTimeOffset? expiresAt, DateTimeOffset now) =>
+        owner is null || expiresAt is not { } expiry || expiry <= now;
 }

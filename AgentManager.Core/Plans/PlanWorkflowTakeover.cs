@@ -45,12 +45,9 @@ internal sealed partial class PlanWorkflowTakeover(
     internal async Task<IReadOnlyList<string>> ScanAsync(CancellationToken cancellationToken)
     {
         var taken = new List<string>();
-        var now = time.GetUtcNow();
-        foreach (var workflow in await store.ListWorkflowsAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var workflow in await store.ListUnheldRunningWorkflowsAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
-            if (workflow.Status != WorkflowStatus.Running
-                || (workflow.LeaseOwner is not null && workflow.LeaseExpiresAt > now)
-                || !workflow.Metadata.TryGetValue(PlanWorkflowBuilder.PlanIdKey, out var planId)
+            if (!workflow.Metadata.TryGetValue(PlanWorkflowBuilder.PlanIdKey, out var planId)
                 || !workflow.Metadata.TryGetValue(PlanWorkflowBuilder.PlanVersionKey, out var versionText)
                 || !int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
             {

@@ -48,6 +48,35 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         Assert.Equal(DBNull.Value, await ScalarAsync($"SELECT to_regclass('\"{schema}\".workflows')::text"));
     }
 
+    /// <summary>A schema at version 2 gets the index of running workflows, and its workflows are found by the takeover query.</summary>
+    [Fact]
+    public async Task FirstUse_Version2Schema_IndexesItsRunningWorkflowsAndListsTheUnheldOnes()
+    {
+        var schema = PostgresServer.NewSchema();
+        var quoted = $"\"{schema}\"";
+        var scripts = new[] { "001_initial", "002_memory" }.Select(name =>
+        {
+            using var reader = new StreamReader(typeof(PostgresStateStore).Assembly.GetManifestResourceStream($"AgentManager.Postgres.{name}.sql")!);
+            return reader.ReadToEnd().Replace("{schema}", quoted, StringComparison.Ordinal);
+        });
+        await ScalarAsync($$"""
+            CREATE SCHEMA {{quoted}};
+            CREATE TABLE {{quoted}}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+            {{string.Join("\n", scripts)}}
+            INSERT INTO {{quoted}}.schema_migrations (version) VALUES (1), (2);
+            INSERT INTO {{quoted}}.workflows (workflow_id, status, created_ticks, created_offset, metadata, input_tokens, output_tokens, cost, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token)
+            VALUES ('abandoned', 'running', 0, 0, '{}', 0, 0, 0, 'dead-host', 10, 0, 3),
+                   ('held', 'running', 0, 0, '{}', 0, 0, 0, 'live-host', 1000, 0, 1),
+                   ('done', 'completed', 0, 0, '{}', 0, 0, 0, NULL, NULL, NULL, 2);
+            """);
+
+        var unheld = Assert.Single(await Open(schema).ListUnheldRunningWorkflowsAsync(new DateTimeOffset(500, TimeSpan.Zero), CancellationToken.None));
+
+        Assert.Equal(("abandoned", "dead-host", 3L), (unheld.WorkflowId, unheld.LeaseOwner, unheld.FencingToken));
+        Assert.Equal($"{schema}.ix_workflows_running", await ScalarAsync($"SELECT to_regclass('{quoted}.ix_workflows_running')::text"));
+        Assert.Equal(PostgresMigrations.CurrentVersion, await ScalarAsync($"SELECT max(version) FROM {quoted}.schema_migrations"));
+    }
+
     /// <summary>Two schemas in one database are two separate stores: hosts of different workloads share a server.</summary>
     [Fact]
     public async Task Schemas_InOneDatabase_KeepTheirWorkflowsApart()

@@ -73,6 +73,14 @@ internal sealed partial class SqliteStateStore
             cancellationToken).ConfigureAwait(false);
     }
 
+    // 'running' is written out, not bound: only then does SQLite see that the partial index ix_workflows_running covers the query.
+    public async Task<IReadOnlyList<WorkflowRecord>> ListUnheldRunningWorkflowsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        await QueryAsync(
+            WorkflowSelect + " WHERE status = 'running' AND (lease_owner IS NULL OR lease_expires_ticks IS NULL OR lease_expires_ticks <= $now) ORDER BY rowid",
+            ReadWorkflow,
+            cancellationToken,
+            ("$now", now.UtcTicks)).ConfigureAwait(false);
+
     public async Task<IReadOnlyList<AgentManagerEvent>> ReadUnpublishedEventsAsync(string? workflowId, CancellationToken cancellationToken)
     {
         const string Select = "SELECT e.id, e.workflow_id, e.type, e.task_id, e.reason, e.at_ticks, e.at_offset, e.correlation_id, e.from_state, e.to_state, e.trigger_name, e.actor, e.attempt, e.details"

@@ -217,6 +217,42 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
         Assert.Equal(1L, lease.Token);
     }
 
+    /// <summary>A version 7 file gets the index of running workflows, and its workflows are found by the takeover query.</summary>
+    [Fact]
+    public async Task Open_Version7Database_IndexesItsRunningWorkflowsAndListsTheUnheldOnes()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            var scripts = Enumerable.Range(1, 7)
+                .Select(version => Directory.GetFiles(RepositoryFiles.PathOf("AgentManager.Core/Persistence/Sqlite/Migrations"), $"{version:000}_*.sql").Single())
+                .Select(File.ReadAllText);
+            command.CommandText = string.Join("\n", scripts) + """
+
+                PRAGMA user_version = 7;
+                INSERT INTO workflows (workflow_id, status, created_ticks, created_offset, metadata, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token)
+                VALUES ('abandoned', 'running', 0, 0, '{}', 'dead-host', 10, 0, 3),
+                       ('held', 'running', 0, 0, '{}', 'live-host', 1000, 0, 1),
+                       ('done', 'completed', 0, 0, '{}', NULL, NULL, NULL, 2);
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var store = Open();
+
+        var unheld = Assert.Single(await store.ListUnheldRunningWorkflowsAsync(new DateTimeOffset(500, TimeSpan.Zero), CancellationToken.None));
+        Assert.Equal(("abandoned", "dead-host", 3L), (unheld.WorkflowId, unheld.LeaseOwner, unheld.FencingToken));
+        await using var check = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await check.OpenAsync();
+        using var query = check.CreateCommand();
+        query.CommandText = "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_workflows_running'), (SELECT user_version FROM pragma_user_version)";
+        using var reader = await query.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal((1L, (long)SqliteMigrations.CurrentVersion), (reader.GetInt64(0), reader.GetInt64(1)));
+    }
+
     [Fact]
     public async Task Open_VersionOneDatabase_MigratesAndKeepsItsEventsReadable()
     {
