@@ -233,7 +233,7 @@ internal sealed partial class ScheduleRunner : BackgroundService
     /// <summary>Whether no engine holds the workflow: its lease was given up, expired, or belongs to a process of this
     /// host that is gone.</summary>
     private static bool IsUnheld(WorkflowRecord workflow, DateTimeOffset now) =>
-        workflow.LeaseOwner is not { } owner || workflow.LeaseExpiresAt is not { } expiry || expiry <= now || EngineIdentity.IsGone(owner);
+        LeaseRules.IsUnheld(workflow.LeaseOwner, workflow.LeaseExpiresAt, now) || EngineIdentity.IsGone(workflow.LeaseOwner!);
 
     private async Task ObservePauseAsync(ScheduleRecord record)
     {
