@@ -9,9 +9,12 @@ namespace AgentManager.Storage.Postgres;
 /// misread.</summary>
 internal static class PostgresMigrations
 {
-    private static readonly string[] Scripts = ["001_initial", "002_memory", "003_running_workflows"];
+    private static readonly string[] Scripts = ["001_initial", "002_memory", "003_running_workflows", "004_schedule_plans"];
 
     public static int CurrentVersion => Scripts.Length;
+
+    /// <summary>Gets the scripts' names, version 1 first.</summary>
+    public static IReadOnlyList<string> ScriptNames => Scripts;
 
     public static async Task ApplyAsync(NpgsqlConnection connection, PostgresDatabase database, CancellationToken cancellationToken)
     {

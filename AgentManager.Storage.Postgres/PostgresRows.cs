@@ -21,7 +21,7 @@ internal static class PostgresRows
 
     public const string DecisionColumns = "decision_id, workflow_id, task_id, action, actor, reason, status, outcome, requested_ticks, requested_offset, resolved_ticks, resolved_offset, correlation_id";
 
-    public const string ScheduleColumns = "schedule_id, cron, time_zone, interval_ticks, plan_path, missed_run_policy, allow_overlap, paused, next_ticks, next_offset, last_ticks, last_offset, last_workflow_id, running_workflow_id, updated_ticks, updated_offset, revision";
+    public const string ScheduleColumns = "schedule_id, cron, time_zone, interval_ticks, plan_path, missed_run_policy, allow_overlap, paused, next_ticks, next_offset, last_ticks, last_offset, last_workflow_id, running_workflow_id, updated_ticks, updated_offset, revision, plan_id, plan_version";
 
     public static WorkflowRecord Workflow(NpgsqlDataReader r) => new()
     {
@@ -112,6 +112,8 @@ internal static class PostgresRows
         RunningWorkflowId = Text(r, 13),
         UpdatedAt = PostgresTime.Read(r, 14)!.Value,
         Revision = r.GetInt64(16),
+        PlanId = Text(r, 17),
+        PlanVersion = r.IsDBNull(18) ? null : r.GetInt32(18),
     };
 
     public static string Json(IReadOnlyList<string> values) =>

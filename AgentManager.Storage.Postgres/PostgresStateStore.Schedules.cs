@@ -8,15 +8,15 @@ internal sealed partial class PostgresStateStore
 {
     private const string ScheduleInsert = """
         INSERT INTO {schema}.schedules (schedule_id, cron, time_zone, interval_ticks, plan_path, missed_run_policy, allow_overlap, paused, next_ticks, next_offset,
-            last_ticks, last_offset, last_workflow_id, running_workflow_id, updated_ticks, updated_offset, revision)
-        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1 WHERE $17::bigint = 0
+            last_ticks, last_offset, last_workflow_id, running_workflow_id, updated_ticks, updated_offset, revision, plan_id, plan_version)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $18, $19 WHERE $17::bigint = 0
         ON CONFLICT (schedule_id) DO NOTHING
         """;
 
     private const string ScheduleUpdate = """
         UPDATE {schema}.schedules SET cron = $2, time_zone = $3, interval_ticks = $4, plan_path = $5, missed_run_policy = $6, allow_overlap = $7, paused = $8,
             next_ticks = $9, next_offset = $10, last_ticks = $11, last_offset = $12, last_workflow_id = $13, running_workflow_id = $14,
-            updated_ticks = $15, updated_offset = $16, revision = revision + 1
+            updated_ticks = $15, updated_offset = $16, revision = revision + 1, plan_id = $18, plan_version = $19
         WHERE schedule_id = $1 AND revision = $17
         """;
 
@@ -55,7 +55,9 @@ internal sealed partial class PostgresStateStore
                 record.RunningWorkflowId,
                 record.UpdatedAt.UtcTicks,
                 PostgresTime.Offset(record.UpdatedAt),
-                record.Revision);
+                record.Revision,
+                record.PlanId,
+                record.PlanVersion);
             var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return changed == 1 ? record with { Revision = record.Revision + 1 } : null;
         }

@@ -22,9 +22,16 @@ public sealed record ScheduleRecord
     /// <summary>Gets the fixed interval between runs, or <see langword="null"/> for a cron schedule.</summary>
     public TimeSpan? Interval { get; init; }
 
-    /// <summary>Gets the plan file each run is built from, as a full path; <see langword="null"/> when the
-    /// host supplies a workflow factory in code.</summary>
+    /// <summary>Gets the plan file each run is built from, as a full path; <see langword="null"/> when the runs
+    /// come from a stored task plan (<see cref="PlanId"/>) or a workflow factory in code.</summary>
     public string? PlanPath { get; init; }
+
+    /// <summary>Gets the task plan of the plan store each run is built from (the version <see cref="PlanVersion"/>);
+    /// <see langword="null"/> when the runs come from a plan file or a workflow factory.</summary>
+    public string? PlanId { get; init; }
+
+    /// <summary>Gets the confirmed version of <see cref="PlanId"/> each run is built from.</summary>
+    public int? PlanVersion { get; init; }
 
     /// <summary>Gets what happens to occurrences that passed while no runner was running.</summary>
     public MissedRunPolicy MissedRunPolicy { get; init; }

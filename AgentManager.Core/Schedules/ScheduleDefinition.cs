@@ -3,11 +3,13 @@ using AgentManager.Workflows;
 namespace AgentManager.Schedules;
 
 /// <summary>A schedule: when it fires (a cron expression in a time zone, or a fixed interval) and the workflow
-/// each firing starts (a plan file, or a factory in code).</summary>
+/// each firing starts (a confirmed task plan of the plan store, a plan file, or a factory in code).</summary>
 /// <remarks>Set exactly one of <see cref="Cron"/> and <see cref="Interval"/>, and exactly one of
-/// <see cref="PlanPath"/> and <see cref="WorkflowFactory"/>; <see cref="IScheduleService.AddOrUpdateAsync"/> and
-/// the host's start check every rule and report each broken one in a
-/// <see cref="ScheduleConfigurationException"/>.</remarks>
+/// <see cref="PlanId"/> (with <see cref="PlanVersion"/>), <see cref="PlanPath"/> and <see cref="WorkflowFactory"/>;
+/// <see cref="IScheduleService.AddOrUpdateAsync"/> and the host's start check every rule and report each broken one
+/// in a <see cref="ScheduleConfigurationException"/>. With several hosts on one store, a host fires only the
+/// schedules whose runs it can build: a stored plan, every host sharing the plan store; a plan file, the hosts that
+/// have it at that path; a factory, the processes that registered it.</remarks>
 public sealed class ScheduleDefinition
 {
     /// <summary>The longest schedule id: the run's workflow id adds the occurrence to it and must stay a
@@ -32,6 +34,16 @@ public sealed class ScheduleDefinition
     /// <summary>Gets or sets the fixed interval between runs, at least 1 second. The first run is one
     /// interval after the schedule is first stored.</summary>
     public TimeSpan? Interval { get; set; }
+
+    /// <summary>Gets or sets the id of the task plan in the plan store (<see cref="Plans.TaskPlanService"/>) each run
+    /// is built from, as <see cref="Plans.PlanWorkflowBuilder"/> builds it (an assignee whose catalog profile has a
+    /// runner runs it; any other is an agent registered with DI). Every host sharing the plan store can build the runs.</summary>
+    public string? PlanId { get; set; }
+
+    /// <summary>Gets or sets the version of <see cref="PlanId"/> each run is built from; it must be confirmed when
+    /// the schedule is stored. A confirmed version never changes, so every run is what was reviewed.</summary>
+    /// <value>Required with <see cref="PlanId"/>; at least 1.</value>
+    public int? PlanVersion { get; set; }
 
     /// <summary>Gets or sets the plan file (see <see cref="Plans.PlanFile"/>) each run is built from; it is
     /// read again at every firing, so edits apply to the next run. A relative path is made absolute

@@ -8,5 +8,7 @@ internal enum ScheduleField
     TimeZone,
     Interval,
     Plan,
+    PlanId,
+    PlanVersion,
     MissedRunPolicy,
 }

@@ -24,6 +24,8 @@ internal static class ScheduleRecords
             TimeZone = definition.TimeZone,
             Interval = definition.Interval,
             PlanPath = definition.PlanPath is null ? null : Path.GetFullPath(definition.PlanPath),
+            PlanId = definition.PlanId,
+            PlanVersion = definition.PlanId is null ? null : definition.PlanVersion,
             MissedRunPolicy = definition.MissedRunPolicy,
             AllowOverlap = definition.AllowOverlap,
             NextRun = sameTiming ? stored!.NextRun : timing.First(now),

@@ -167,11 +167,30 @@ internal sealed partial class ScheduleRunner
             stored => stored?.RunningWorkflowId == workflowId ? stored with { RunningWorkflowId = null } : null,
             cancellationToken);
 
-    /// <summary>Builds the workflow of a firing from the schedule's plan file or its registered factory.</summary>
+    /// <summary>Builds a run from a confirmed version of a stored plan; the plan's assignees are resolved by the engine
+    /// (catalog profiles with a runner, else agents registered with DI).</summary>
+    private async Task<WorkflowDefinition> BuildFromStoredPlanAsync(string scheduleId, string planId, int? version, CancellationToken cancellationToken)
+    {
+        var plan = await _plans.GetAsync(planId, version ?? throw new ScheduleConfigurationException([$"Schedule '{scheduleId}' names task plan '{planId}' without a version."], scheduleId), cancellationToken).ConfigureAwait(false);
+        if (plan.Status != PlanStatus.Confirmed)
+        {
+            throw new ScheduleConfigurationException([$"Schedule '{scheduleId}': version {version} of task plan '{planId}' is {plan.Status.ToWireName()}; a schedule runs a confirmed version."], scheduleId);
+        }
+
+        return PlanWorkflowBuilder.Build(plan);
+    }
+
+    /// <summary>Builds the workflow of a firing from the schedule's stored plan, plan file or registered factory.</summary>
     private async Task<WorkflowDefinition> BuildAsync(ScheduleRecord record, ScheduleFiring firing, CancellationToken cancellationToken)
     {
         WorkflowDefinition definition;
-        if (record.PlanPath is { } planPath)
+        if (record.PlanId is { } planId)
+        {
+            definition = await BuildFromStoredPlanAsync(record.ScheduleId, planId, record.PlanVersion, cancellationToken).ConfigureAwait(false);
+            definition.Id = firing.WorkflowId;
+            definition.Name = record.ScheduleId;
+        }
+        else if (record.PlanPath is { } planPath)
         {
             var plan = await PlanFile.LoadAsync(planPath, cancellationToken).ConfigureAwait(false);
             definition = plan.ToWorkflow(Path.Combine(_workRoot, firing.WorkflowId), firing.WorkflowId);

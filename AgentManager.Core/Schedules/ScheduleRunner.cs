@@ -1,5 +1,6 @@
 using AgentManager.Events;
 using AgentManager.Persistence;
+using AgentManager.Plans;
 using AgentManager.Workflows;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,7 @@ internal sealed partial class ScheduleRunner : BackgroundService
     private readonly string _workRoot;
     private readonly TimeSpan _firingGrace;
     private readonly ScheduleFactories _factories;
+    private readonly TaskPlanService _plans;
     private readonly ScheduleWake _wake;
     private readonly ILogger _logger;
     private readonly Dictionary<string, bool> _pausedSeen = new(StringComparer.Ordinal);
@@ -43,6 +45,7 @@ internal sealed partial class ScheduleRunner : BackgroundService
         IOptions<ScheduleOptions> options,
         IOptions<AgentManagerOptions> engineOptions,
         ScheduleFactories factories,
+        TaskPlanService plans,
         ScheduleWake wake,
         ILogger<ScheduleRunner>? logger = null)
     {
@@ -56,6 +59,7 @@ internal sealed partial class ScheduleRunner : BackgroundService
         _workRoot = Path.GetFullPath(engineOptions.Value.WorkRoot);
         _firingGrace = engineOptions.Value.LeaseDuration;
         _factories = factories;
+        _plans = plans;
         _wake = wake;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
@@ -69,6 +73,11 @@ internal sealed partial class ScheduleRunner : BackgroundService
         }
 
         var errors = ScheduleValidator.Check(definitions, out var valid);
+        foreach (var (definition, _) in valid)
+        {
+            await ScheduleValidator.CheckStoredPlanExistsAsync(definition, _plans, errors, cancellationToken).ConfigureAwait(false);
+        }
+
         if (errors.Count > 0)
         {
             throw new ScheduleConfigurationException(errors);
@@ -227,8 +236,10 @@ internal sealed partial class ScheduleRunner : BackgroundService
         return record;
     }
 
-    /// <summary>Whether this process can build the schedule's runs: it has a plan file, or its factory is registered here.</summary>
-    private bool CanBuild(ScheduleRecord record) => record.PlanPath is not null || _factories.Find(record.ScheduleId) is not null;
+    /// <summary>Whether this process can build the schedule's runs: they come from a stored plan or a plan file, or
+    /// the schedule's factory is registered here.</summary>
+    private bool CanBuild(ScheduleRecord record) =>
+        record.PlanId is not null || record.PlanPath is not null || _factories.Find(record.ScheduleId) is not null;
 
     /// <summary>Whether no engine holds the workflow: its lease was given up, expired, or belongs to a process of this
     /// host that is gone.</summary>

@@ -1,9 +1,10 @@
 using AgentManager.Persistence;
+using AgentManager.Plans;
 
 namespace AgentManager.Schedules;
 
 /// <summary>The <see cref="IScheduleService"/> over the state store.</summary>
-internal sealed class ScheduleService(IStateStore store, ScheduleFactories factories, ScheduleWake wake, TimeProvider time) : IScheduleService
+internal sealed class ScheduleService(IStateStore store, ScheduleFactories factories, ScheduleWake wake, TimeProvider time, TaskPlanService plans) : IScheduleService
 {
     public Task<IReadOnlyList<ScheduleRecord>> ListAsync(CancellationToken cancellationToken = default) =>
         store.ListSchedulesAsync(cancellationToken);
@@ -19,6 +20,13 @@ internal sealed class ScheduleService(IStateStore store, ScheduleFactories facto
     {
         ArgumentNullException.ThrowIfNull(definition);
         var timing = ScheduleValidator.ThrowIfInvalid(definition);
+        var errors = new List<string>();
+        await ScheduleValidator.CheckStoredPlanExistsAsync(definition, plans, errors, cancellationToken).ConfigureAwait(false);
+        if (errors.Count > 0)
+        {
+            throw new ScheduleConfigurationException(errors, definition.Id);
+        }
+
         var now = time.GetUtcNow();
 
         // The factory is in place before the record, so the runner never finds the one without the other.

@@ -1,3 +1,5 @@
+using AgentManager.Plans;
+
 namespace AgentManager.Schedules;
 
 /// <summary>The rules of a <see cref="ScheduleDefinition"/>, shared by code definitions (fields named by
@@ -19,14 +21,19 @@ internal static class ScheduleValidator
         }
 
         var timing = ScheduleTiming.Parse(definition.Id ?? "", definition.Cron, definition.TimeZone, definition.Interval, problems);
+        var sources = (definition.PlanId is null ? 0 : 1) + (definition.PlanPath is null ? 0 : 1) + (definition.WorkflowFactory is null ? 0 : 1);
+        if (sources == 0)
+        {
+            problems.Add((ScheduleField.Plan, "a schedule needs a stored plan (PlanId), a plan file or a workflow factory to start its runs; none is set"));
+        }
+        else if (sources > 1)
+        {
+            problems.Add((ScheduleField.Plan, "a schedule has one of a stored plan (PlanId), a plan file and a workflow factory, not several"));
+        }
+
+        CheckStoredPlan(definition, problems);
         switch (definition.PlanPath, definition.WorkflowFactory)
         {
-            case (null, null):
-                problems.Add((ScheduleField.Plan, "a schedule needs a plan file or a workflow factory to start its runs; neither is set"));
-                break;
-            case (not null, not null):
-                problems.Add((ScheduleField.Plan, "a schedule has either a plan file or a workflow factory, not both"));
-                break;
             case ({ } path, null) when string.IsNullOrWhiteSpace(path):
                 problems.Add((ScheduleField.Plan, "is blank; it must name a plan file"));
                 break;
@@ -43,6 +50,52 @@ internal static class ScheduleValidator
         }
 
         return problems.Count > before ? null : timing;
+    }
+
+    private static void CheckStoredPlan(ScheduleDefinition definition, ICollection<(ScheduleField Field, string Message)> problems)
+    {
+        if (definition.PlanId is { } planId && !Ids.IsValid(planId))
+        {
+            problems.Add((ScheduleField.PlanId, Ids.Describe(planId)));
+        }
+
+        switch (definition.PlanId, definition.PlanVersion)
+        {
+            case (not null, null):
+                problems.Add((ScheduleField.PlanVersion, "is required with a stored plan: it names the confirmed version each run is built from"));
+                break;
+            case (null, not null):
+                problems.Add((ScheduleField.PlanVersion, $"{definition.PlanVersion} is set without a PlanId; it is the version of a stored plan"));
+                break;
+            case (not null, < 1):
+                problems.Add((ScheduleField.PlanVersion, $"{definition.PlanVersion} is not a plan version; versions start at 1"));
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>Checks that the stored plan of a definition that names one exists in the plan store and that its
+    /// version is confirmed, recording a problem otherwise.</summary>
+    public static async Task CheckStoredPlanExistsAsync(ScheduleDefinition definition, TaskPlanService plans, ICollection<string> errors, CancellationToken cancellationToken)
+    {
+        if (definition is not { PlanId: { } planId, PlanVersion: { } version and >= 1 } || !Ids.IsValid(planId))
+        {
+            return;
+        }
+
+        try
+        {
+            var plan = await plans.GetAsync(planId, version, cancellationToken).ConfigureAwait(false);
+            if (plan.Status != PlanStatus.Confirmed)
+            {
+                errors.Add(Describe(definition.Id, (ScheduleField.PlanVersion, $"version {version} of task plan '{planId}' is {plan.Status.ToWireName()}; a schedule runs a confirmed version")));
+            }
+        }
+        catch (PlanNotFoundException exception)
+        {
+            errors.Add(Describe(definition.Id, (exception.Version is null ? ScheduleField.PlanId : ScheduleField.PlanVersion, exception.Message.TrimEnd('.'))));
+        }
     }
 
     /// <summary>Checks definitions from code, each and together (ids must be unique).</summary>
@@ -94,6 +147,8 @@ internal static class ScheduleValidator
         ScheduleField.TimeZone => nameof(ScheduleDefinition.TimeZone),
         ScheduleField.Interval => nameof(ScheduleDefinition.Interval),
         ScheduleField.Plan => nameof(ScheduleDefinition.PlanPath),
+        ScheduleField.PlanId => nameof(ScheduleDefinition.PlanId),
+        ScheduleField.PlanVersion => nameof(ScheduleDefinition.PlanVersion),
         _ => nameof(ScheduleDefinition.MissedRunPolicy),
     };
 
@@ -104,6 +159,8 @@ internal static class ScheduleValidator
         ScheduleField.TimeZone => "time_zone",
         ScheduleField.Interval => "interval_seconds",
         ScheduleField.Plan => "plan",
+        ScheduleField.PlanId => "plan_id",
+        ScheduleField.PlanVersion => "plan_version",
         _ => "missed_run_policy",
     };
 }

@@ -54,16 +54,8 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
     {
         var schema = PostgresServer.NewSchema();
         var quoted = $"\"{schema}\"";
-        var scripts = new[] { "001_initial", "002_memory" }.Select(name =>
-        {
-            using var reader = new StreamReader(typeof(PostgresStateStore).Assembly.GetManifestResourceStream($"AgentManager.Postgres.{name}.sql")!);
-            return reader.ReadToEnd().Replace("{schema}", quoted, StringComparison.Ordinal);
-        });
         await ScalarAsync($$"""
-            CREATE SCHEMA {{quoted}};
-            CREATE TABLE {{quoted}}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
-            {{string.Join("\n", scripts)}}
-            INSERT INTO {{quoted}}.schema_migrations (version) VALUES (1), (2);
+            {{EarlierSchema.Sql(schema, 2)}}
             INSERT INTO {{quoted}}.workflows (workflow_id, status, created_ticks, created_offset, metadata, input_tokens, output_tokens, cost, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token)
             VALUES ('abandoned', 'running', 0, 0, '{}', 0, 0, 0, 'dead-host', 10, 0, 3),
                    ('held', 'running', 0, 0, '{}', 0, 0, 0, 'live-host', 1000, 0, 1),
@@ -75,6 +67,26 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         Assert.Equal(("abandoned", "dead-host", 3L), (unheld.WorkflowId, unheld.LeaseOwner, unheld.FencingToken));
         Assert.Equal($"{schema}.ix_workflows_running", await ScalarAsync($"SELECT to_regclass('{quoted}.ix_workflows_running')::text"));
         Assert.Equal(PostgresMigrations.CurrentVersion, await ScalarAsync($"SELECT max(version) FROM {quoted}.schema_migrations"));
+    }
+
+    /// <summary>A schema at version 3 gets the stored-plan columns of schedules; its schedules read as before.</summary>
+    [Fact]
+    public async Task FirstUse_Version3Schema_KeepsItsSchedulesAndStoresTheirPlan()
+    {
+        var schema = PostgresServer.NewSchema();
+        await ScalarAsync($$"""
+            {{EarlierSchema.Sql(schema, 3)}}
+            INSERT INTO "{{schema}}".schedules (schedule_id, interval_ticks, plan_path, missed_run_policy, allow_overlap, paused, updated_ticks, updated_offset, revision)
+            VALUES ('hourly', {{TimeSpan.TicksPerHour}}, '/plans/a.json', 'skip', false, false, 0, 0, 1);
+            """);
+        var store = Open(schema);
+
+        var before = (await store.GetScheduleAsync("hourly", CancellationToken.None))!;
+        var moved = await store.TrySaveScheduleAsync(before with { PlanPath = null, PlanId = "release", PlanVersion = 2 }, CancellationToken.None);
+
+        Assert.Equal(("/plans/a.json", (string?)null, (int?)null), (before.PlanPath, before.PlanId, before.PlanVersion));
+        Assert.Equal(moved, await store.GetScheduleAsync("hourly", CancellationToken.None));
+        Assert.Equal(("release", 2), (moved!.PlanId, moved.PlanVersion!.Value));
     }
 
     /// <summary>Two schemas in one database are two separate stores: hosts of different workloads share a server.</summary>

@@ -1,5 +1,6 @@
 using AgentManager.Events;
 using AgentManager.Persistence;
+using AgentManager.Plans;
 using AgentManager.Tests.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,14 @@ internal sealed class SharedSchema(PostgresServer server) : ISharedStore
         var database = new PostgresDatabase(NpgsqlDataSource.Create(server.ConnectionString), Schema, ownsDataSource: true);
         _databases.Add(database);
         return new PostgresStateStore(database);
+    }
+
+    /// <summary>A plan store on its own connection pool.</summary>
+    public ITaskPlanStore OpenPlans()
+    {
+        var database = new PostgresDatabase(NpgsqlDataSource.Create(server.ConnectionString), Schema, ownsDataSource: true);
+        _databases.Add(database);
+        return new PostgresTaskPlanStore(database);
     }
 
     /// <summary>An engine on its own store, with its own clock and, optionally, its own bus and a wrapper around its store.</summary>

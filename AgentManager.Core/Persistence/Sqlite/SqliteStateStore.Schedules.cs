@@ -5,16 +5,16 @@ namespace AgentManager.Persistence.Sqlite;
 
 internal sealed partial class SqliteStateStore
 {
-    private const string ScheduleSelect = "SELECT schedule_id, cron, time_zone, interval_ticks, plan_path, missed_run_policy, allow_overlap, paused, next_ticks, next_offset, last_ticks, last_offset, last_workflow_id, running_workflow_id, updated_ticks, updated_offset, revision FROM schedules";
+    private const string ScheduleSelect = "SELECT schedule_id, cron, time_zone, interval_ticks, plan_path, missed_run_policy, allow_overlap, paused, next_ticks, next_offset, last_ticks, last_offset, last_workflow_id, running_workflow_id, updated_ticks, updated_offset, revision, plan_id, plan_version FROM schedules";
 
     private const string ScheduleInsert = """
-        INSERT INTO schedules (schedule_id, cron, time_zone, interval_ticks, plan_path, missed_run_policy, allow_overlap, paused, next_ticks, next_offset, last_ticks, last_offset, last_workflow_id, running_workflow_id, updated_ticks, updated_offset, revision)
-        VALUES ($schedule_id, $cron, $time_zone, $interval_ticks, $plan_path, $missed_run_policy, $allow_overlap, $paused, $next_ticks, $next_offset, $last_ticks, $last_offset, $last_workflow_id, $running_workflow_id, $updated_ticks, $updated_offset, 1)
+        INSERT INTO schedules (schedule_id, cron, time_zone, interval_ticks, plan_path, missed_run_policy, allow_overlap, paused, next_ticks, next_offset, last_ticks, last_offset, last_workflow_id, running_workflow_id, updated_ticks, updated_offset, revision, plan_id, plan_version)
+        VALUES ($schedule_id, $cron, $time_zone, $interval_ticks, $plan_path, $missed_run_policy, $allow_overlap, $paused, $next_ticks, $next_offset, $last_ticks, $last_offset, $last_workflow_id, $running_workflow_id, $updated_ticks, $updated_offset, 1, $plan_id, $plan_version)
         ON CONFLICT (schedule_id) DO NOTHING
         """;
 
     private const string ScheduleUpdate = """
-        UPDATE schedules SET cron = $cron, time_zone = $time_zone, interval_ticks = $interval_ticks, plan_path = $plan_path,
+        UPDATE schedules SET cron = $cron, time_zone = $time_zone, interval_ticks = $interval_ticks, plan_path = $plan_path, plan_id = $plan_id, plan_version = $plan_version,
             missed_run_policy = $missed_run_policy, allow_overlap = $allow_overlap, paused = $paused,
             next_ticks = $next_ticks, next_offset = $next_offset, last_ticks = $last_ticks, last_offset = $last_offset,
             last_workflow_id = $last_workflow_id, running_workflow_id = $running_workflow_id,
@@ -76,6 +76,8 @@ internal sealed partial class SqliteStateStore
         p.AddWithValue("$time_zone", (object?)r.TimeZone ?? DBNull.Value);
         p.AddWithValue("$interval_ticks", r.Interval is { } interval ? interval.Ticks : DBNull.Value);
         p.AddWithValue("$plan_path", (object?)r.PlanPath ?? DBNull.Value);
+        p.AddWithValue("$plan_id", (object?)r.PlanId ?? DBNull.Value);
+        p.AddWithValue("$plan_version", r.PlanVersion is { } version ? version : DBNull.Value);
         p.AddWithValue("$missed_run_policy", r.MissedRunPolicy.ToWireName());
         p.AddWithValue("$allow_overlap", r.AllowOverlap ? 1 : 0);
         p.AddWithValue("$paused", r.Paused ? 1 : 0);
@@ -106,5 +108,7 @@ internal sealed partial class SqliteStateStore
         RunningWorkflowId = r.IsDBNull(13) ? null : r.GetString(13),
         UpdatedAt = SqliteTime.Read(r, 14)!.Value,
         Revision = r.GetInt64(16),
+        PlanId = r.IsDBNull(17) ? null : r.GetString(17),
+        PlanVersion = r.IsDBNull(18) ? null : r.GetInt32(18),
     };
 }

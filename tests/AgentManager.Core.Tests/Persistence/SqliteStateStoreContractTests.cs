@@ -253,6 +253,36 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
         Assert.Equal((1L, (long)SqliteMigrations.CurrentVersion), (reader.GetInt64(0), reader.GetInt64(1)));
     }
 
+    /// <summary>A version 8 file gets the stored-plan columns of schedules; its schedules read as before.</summary>
+    [Fact]
+    public async Task Open_Version8Database_KeepsItsSchedulesAndStoresTheirPlan()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            var scripts = Enumerable.Range(1, 8)
+                .Select(version => Directory.GetFiles(RepositoryFiles.PathOf("AgentManager.Core/Persistence/Sqlite/Migrations"), $"{version:000}_*.sql").Single())
+                .Select(File.ReadAllText);
+            command.CommandText = string.Join("\n", scripts) + $"""
+
+                PRAGMA user_version = 8;
+                INSERT INTO schedules (schedule_id, interval_ticks, plan_path, missed_run_policy, allow_overlap, paused, updated_ticks, updated_offset, revision)
+                VALUES ('hourly', {TimeSpan.TicksPerHour}, '/plans/a.json', 'skip', 0, 0, 0, 0, 1);
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var store = Open();
+
+        var before = (await store.GetScheduleAsync("hourly", CancellationToken.None))!;
+        var moved = await store.TrySaveScheduleAsync(before with { PlanPath = null, PlanId = "release", PlanVersion = 2 }, CancellationToken.None);
+        Assert.Equal(("/plans/a.json", (string?)null, (int?)null), (before.PlanPath, before.PlanId, before.PlanVersion));
+        Assert.Equal(moved, await store.GetScheduleAsync("hourly", CancellationToken.None));
+        Assert.Equal(("release", 2), (moved!.PlanId, moved.PlanVersion!.Value));
+    }
+
     [Fact]
     public async Task Open_VersionOneDatabase_MigratesAndKeepsItsEventsReadable()
     {

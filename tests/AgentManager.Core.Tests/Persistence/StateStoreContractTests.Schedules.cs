@@ -42,6 +42,11 @@ public abstract partial class StateStoreContractTests
         var interval = Schedule("every") with { Cron = null, TimeZone = null, Interval = TimeSpan.FromMilliseconds(1500), PlanPath = null, MissedRunPolicy = MissedRunPolicy.Skip, AllowOverlap = false, NextRun = null };
         Assert.Equal(interval with { Revision = 1 }, await store.TrySaveScheduleAsync(interval, CancellationToken.None));
         Assert.Equal(interval with { Revision = 1 }, await store.GetScheduleAsync("every", CancellationToken.None));
+        var stored = Schedule("stored-plan") with { PlanPath = null, PlanId = "release-notes", PlanVersion = 3 };
+        Assert.Equal(stored with { Revision = 1 }, await store.TrySaveScheduleAsync(stored, CancellationToken.None));
+        Assert.Equal(stored with { Revision = 1 }, await store.GetScheduleAsync("stored-plan", CancellationToken.None));
+        var moved = await store.TrySaveScheduleAsync(stored with { Revision = 1, PlanVersion = 4 }, CancellationToken.None);
+        Assert.Equal((4, 2L), (moved!.PlanVersion, (await store.GetScheduleAsync("stored-plan", CancellationToken.None))!.Revision));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using AgentManager.Events;
 using AgentManager.Execution;
 using AgentManager.Persistence;
+using AgentManager.Plans;
 using AgentManager.Schedules;
 using AgentManager.Tests.Events;
 using AgentManager.Tests.Execution;
@@ -24,7 +25,14 @@ internal sealed class ScheduleHarness : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _started;
 
-    public ScheduleHarness(FakeTimeProvider time, IStateStore? store = null, Action<ScheduleOptions>? configure = null, string? workRoot = null, Action<AgentManagerOptions>? engine = null)
+    /// <param name="time">The clock.</param>
+    /// <param name="store">The state store, else an in-memory one.</param>
+    /// <param name="configure">The schedule options.</param>
+    /// <param name="workRoot">The engine's work root, else a fresh temporary directory.</param>
+    /// <param name="engine">The engine options.</param>
+    /// <param name="plans">The plan store, else an in-memory one.</param>
+    /// <param name="worker">An agent registered as <c>worker</c>, the assignee of <see cref="Plans.PlanTestKit.Item"/>.</param>
+    public ScheduleHarness(FakeTimeProvider time, IStateStore? store = null, Action<ScheduleOptions>? configure = null, string? workRoot = null, Action<AgentManagerOptions>? engine = null, ITaskPlanStore? plans = null, IAgentRunner? worker = null)
     {
         Time = time;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -42,12 +50,23 @@ internal sealed class ScheduleHarness : IAsyncDisposable
             builder.Services.AddSingleton(store);
         }
 
+        if (plans is not null)
+        {
+            builder.Services.AddSingleton(plans);
+        }
+
+        if (worker is not null)
+        {
+            agentManager.AddAgent("worker", worker);
+        }
+
         agentManager.AddSchedules(configure);
         _host = builder.Build();
         Store = _host.Services.GetRequiredService<IStateStore>();
         Engine = _host.Services.GetRequiredService<IWorkflowEngine>();
         Service = _host.Services.GetRequiredService<IScheduleService>();
         Bus = _host.Services.GetRequiredService<IEventBus>();
+        Plans = _host.Services.GetRequiredService<TaskPlanService>();
         _subscription = Bus.Subscribe(EventFilter.All, Record);
     }
 
@@ -60,6 +79,8 @@ internal sealed class ScheduleHarness : IAsyncDisposable
     public IScheduleService Service { get; }
 
     public IEventBus Bus { get; }
+
+    public TaskPlanService Plans { get; }
 
     public IReadOnlyList<ScheduleEvent> ScheduleEvents
     {

@@ -116,8 +116,8 @@ public sealed class ScheduleServiceTests : IDisposable
     {
         { "bad id", "Schedule 'bad id': Id: 'bad id' is not a valid id" },
         { "long", "Id: 'xxxxxxxxxxxxxxxxxxxx...' has 171 characters; a schedule id has at most 170" },
-        { "no-plan", "Schedule 'no-plan': PlanPath: a schedule needs a plan file or a workflow factory" },
-        { "both", "Schedule 'both': PlanPath: a schedule has either a plan file or a workflow factory, not both" },
+        { "no-plan", "Schedule 'no-plan': PlanPath: a schedule needs a stored plan (PlanId), a plan file or a workflow factory to start its runs; none is set" },
+        { "both", "Schedule 'both': PlanPath: a schedule has one of a stored plan (PlanId), a plan file and a workflow factory, not several" },
         { "missing-plan", "PlanPath: the plan file '" },
         { "blank-plan", "Schedule 'blank-plan': PlanPath: is blank" },
         { "policy", "Schedule 'policy': MissedRunPolicy: 7 is not a defined MissedRunPolicy" },

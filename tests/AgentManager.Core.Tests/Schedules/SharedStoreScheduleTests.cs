@@ -3,6 +3,8 @@ using AgentManager.Events;
 using AgentManager.Execution;
 using AgentManager.Lifecycle;
 using AgentManager.Persistence;
+using AgentManager.Plans;
+using AgentManager.Tests.Plans;
 using AgentManager.Schedules;
 using AgentManager.Tests.Events;
 using AgentManager.Tests.Execution;
@@ -177,6 +179,28 @@ public abstract class SharedStoreScheduleTests
 
         Assert.Equal(T0.AddHours(1), fired.Occurrence);
         Assert.Empty(bare.ScheduleEvents);
+    }
+
+    [Fact]
+    public async Task StoredPlanSchedule_DefinedOnOneHost_IsFiredByAnotherThatHasOnlyTheSharedStores()
+    {
+        await using var shared = CreateShared();
+        await using var defining = new ScheduleHarness(new FakeTimeProvider(T0), shared.Open(), plans: shared.OpenPlans());
+        await defining.StartAsync();
+        await defining.Plans.CreateAsync(new NewTaskPlan { PlanId = "release", Items = [PlanTestKit.Item("build"), PlanTestKit.Item("ship", "build")] });
+        var confirmed = await defining.Plans.ConfirmAsync("release");
+        await defining.Service.AddOrUpdateAsync(new ScheduleDefinition { Id = "hourly", Interval = TimeSpan.FromHours(1), PlanId = "release", PlanVersion = confirmed.Version });
+
+        // The defining host's clock stands still: only the other host, which defined nothing, finds the schedule due.
+        await using var other = new ScheduleHarness(new FakeTimeProvider(T0), shared.Open(), plans: shared.OpenPlans(), worker: EngineFixture.NoOp);
+        await other.StartAsync();
+        await other.AdvanceToAsync(T0.AddHours(1));
+        var fired = await other.WaitForAsync(EventTypes.ScheduleFired);
+        await other.WaitForWorkflowAsync(EventTypes.WorkflowCompleted, RunId(T0.AddHours(1)));
+
+        Assert.Equal(RunId(T0.AddHours(1)), fired.RunWorkflowId);
+        Assert.Equal(["build", "ship"], (await other.Store.GetTasksAsync(fired.RunWorkflowId!, CancellationToken.None)).Select(t => t.TaskId).Order(StringComparer.Ordinal));
+        Assert.Empty(defining.ScheduleEvents);
     }
 
     private static async Task StopQuietlyAsync(ScheduleHarness harness)

@@ -1,5 +1,6 @@
 using AgentManager.Events;
 using AgentManager.Persistence;
+using AgentManager.Plans;
 
 namespace AgentManager.Tests.Workflows;
 
@@ -8,6 +9,9 @@ internal interface ISharedStore : IAsyncDisposable
 {
     /// <summary>A store instance of its own.</summary>
     IStateStore Open();
+
+    /// <summary>A plan store of its own over the same database.</summary>
+    ITaskPlanStore OpenPlans();
 
     /// <summary>An engine on a store instance of its own, with its own clock and, optionally, its own bus and a
     /// wrapper around its store.</summary>

@@ -1,6 +1,7 @@
 using AgentManager.Events;
 using AgentManager.Persistence;
 using AgentManager.Persistence.Sqlite;
+using AgentManager.Plans;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,12 +14,20 @@ internal sealed class SharedSqliteFile : ISharedStore
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "agentmanager-sqlite-tests", Guid.NewGuid().ToString("N"));
     private readonly List<SqliteStateStore> _stores = [];
+    private readonly List<SqliteTaskPlanStore> _planStores = [];
     private readonly List<EngineFixture> _engines = [];
 
     /// <summary>Gets the database file's path (its directory is made by the first store that opens it).</summary>
     public string DatabasePath => Path.Combine(_directory, "state.db");
 
     public IStateStore Open() => OpenSqlite();
+
+    public ITaskPlanStore OpenPlans()
+    {
+        var plans = new SqliteTaskPlanStore(new SqliteStoreOptions { Path = DatabasePath });
+        _planStores.Add(plans);
+        return plans;
+    }
 
     /// <summary>A store of the file, for tests of the SQLite store's own members.</summary>
     public SqliteStateStore OpenSqlite()
@@ -58,6 +67,11 @@ internal sealed class SharedSqliteFile : ISharedStore
         foreach (var store in _stores)
         {
             await store.DisposeAsync();
+        }
+
+        foreach (var plans in _planStores)
+        {
+            await plans.DisposeAsync();
         }
 
         SqliteConnection.ClearAllPools();
