@@ -1,7 +1,8 @@
 namespace AgentManager.Hosting.Contracts;
 
 /// <summary><c>POST /schedules</c>: when (a cron expression in a time zone, or an interval) and what each
-/// firing runs (a confirmed task plan by <c>plan_id</c>, or a <c>plan</c> given in the body).</summary>
+/// firing runs (a confirmed version of a task plan by <c>plan_id</c> and optional <c>plan_version</c>, or a
+/// <c>plan</c> given in the body).</summary>
 internal sealed class NewScheduleRequest
 {
     public string? ScheduleId { get; set; }
@@ -20,6 +21,8 @@ internal sealed class NewScheduleRequest
 
     public string? PlanId { get; set; }
 
+    public int? PlanVersion { get; set; }
+
     public NewPlanRequest? Plan { get; set; }
 }
 
@@ -30,6 +33,8 @@ internal sealed record ScheduleView(
     string? TimeZone,
     double? IntervalSeconds,
     string? PlanPath,
+    string? PlanId,
+    int? PlanVersion,
     string MissedRunPolicy,
     bool AllowOverlap,
     bool Paused,

@@ -24,7 +24,7 @@ internal static class ScheduleEndpoints
         schedules.MapGet("", ListAsync).WithSummary("Lists the schedules by id, a page at a time.").Produces<PageView<ScheduleView>>().Problems(404, 422);
         schedules.MapGet("/{id}", GetAsync).WithSummary("Reads a schedule: its timing, whether it is paused, its next and last run.").Produces<ScheduleView>().Problems(404, 422);
         schedules.MapPost("", CreateAsync)
-            .WithSummary("Defines a schedule: cron (with time_zone) or interval_seconds, and plan_id (a confirmed task plan) or plan (a plan body); 409 when the id is taken.")
+            .WithSummary("Defines a schedule: cron (with time_zone) or interval_seconds, and plan_id (a confirmed task plan, optionally plan_version) or plan (a plan body); 409 when the id is taken.")
             .JsonRequest<NewScheduleRequest>().Produces<ScheduleView>(StatusCodes.Status201Created).Problems(400, 404, 409, 413, 422);
         schedules.MapPut("/{id}", ReplaceAsync)
             .WithSummary("Replaces a schedule defined over HTTP (timing, plan, policies); it keeps its paused state and runs, and its next run is computed again when its timing changed.")

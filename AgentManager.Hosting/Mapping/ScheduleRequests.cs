@@ -33,9 +33,10 @@ internal static class ScheduleRequests
         fields.ThrowIfAny();
     }
 
-    /// <summary>Gets the body to keep: one whose <c>plan</c> holds the plan's items, the named plan's if it names one.</summary>
-    /// <exception cref="PlanNotFoundException">No plan has the id (404).</exception>
-    /// <exception cref="ApiException">The plan is a draft (409).</exception>
+    /// <summary>Gets the body to keep: for a <c>plan_id</c>, the same body with the <c>plan_version</c> it runs (the one
+    /// given, else the plan's latest), which must be confirmed; a body with a <c>plan</c> as it is.</summary>
+    /// <exception cref="PlanNotFoundException">No plan has the id, or not that version (404).</exception>
+    /// <exception cref="ApiException">The version is a draft (409).</exception>
     public static async Task<NewScheduleRequest> ResolveAsync(NewScheduleRequest body, TaskPlanService plans, CancellationToken cancellationToken)
     {
         if (body.PlanId is not { } planId)
@@ -43,14 +44,16 @@ internal static class ScheduleRequests
             return body;
         }
 
-        var plan = await plans.GetAsync(planId, null, cancellationToken).ConfigureAwait(false);
+        var plan = await plans.GetAsync(planId, body.PlanVersion, cancellationToken).ConfigureAwait(false);
         if (plan.Status != PlanStatus.Confirmed)
         {
-            throw new ApiException(StatusCodes.Status409Conflict, $"Task plan '{planId}' is a draft; confirm it (POST /task-plans/{planId}/confirm) before scheduling it.");
+            throw new ApiException(
+                StatusCodes.Status409Conflict,
+                body.PlanVersion is null
+                    ? $"Task plan '{planId}' is a draft; confirm it (POST /task-plans/{planId}/confirm) before scheduling it."
+                    : $"Version {plan.Version} of task plan '{planId}' is a draft; schedule a confirmed version.");
         }
 
-        var metadata = plan.Metadata.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
-        metadata["plan_version"] = plan.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return new NewScheduleRequest
         {
             ScheduleId = body.ScheduleId,
@@ -60,18 +63,20 @@ internal static class ScheduleRequests
             MissedRunPolicy = body.MissedRunPolicy,
             AllowOverlap = body.AllowOverlap,
             Paused = body.Paused,
-            Plan = new NewPlanRequest { PlanId = plan.PlanId, CreatedBy = plan.CreatedBy, Items = [.. plan.Items.Select(Body)], Metadata = metadata },
+            PlanId = plan.PlanId,
+            PlanVersion = plan.Version,
         };
     }
 
-    /// <summary>Gets the definition and plan of a body whose plan is given (see <see cref="ResolveAsync"/>).</summary>
+    /// <summary>Gets the definition of a resolved body (see <see cref="ResolveAsync"/>) and, when the body carries its
+    /// plan, that plan; a <c>plan_id</c> becomes the definition's stored plan.</summary>
     /// <exception cref="ApiException">The body is malformed (422).</exception>
-    public static (ScheduleDefinition Definition, NewTaskPlan Plan) Definition(NewScheduleRequest body)
+    public static (ScheduleDefinition Definition, NewTaskPlan? Plan) Definition(NewScheduleRequest body)
     {
         var fields = Check(body);
-        if (body.Plan is null && body.PlanId is not null)
+        if (body.PlanId is not null && body.PlanVersion is null)
         {
-            fields.Add("plan", "is required here: a plan_id is resolved before the schedule is defined");
+            fields.Add("plan_version", "is required here: a plan_id is resolved to its version before the schedule is defined");
         }
 
         var plan = body.Plan is null ? null : Inline(body.Plan, fields);
@@ -86,10 +91,17 @@ internal static class ScheduleRequests
             MissedRunPolicy = policy,
             AllowOverlap = body.AllowOverlap ?? false,
             Paused = body.Paused ?? false,
+            PlanId = body.PlanId,
+            PlanVersion = body.PlanVersion,
         };
+        if (plan is null)
+        {
+            return (definition, null);
+        }
+
         var named = new NewTaskPlan
         {
-            PlanId = plan!.PlanId ?? definition.Id,
+            PlanId = plan.PlanId ?? definition.Id,
             CreatedBy = plan.CreatedBy,
             Items = plan.Items,
             Metadata = plan.Metadata,
@@ -103,6 +115,8 @@ internal static class ScheduleRequests
         s.TimeZone,
         s.Interval?.TotalSeconds,
         s.PlanPath,
+        s.PlanId,
+        s.PlanVersion,
         s.MissedRunPolicy.ToWireName(),
         s.AllowOverlap,
         s.Paused,
@@ -126,6 +140,15 @@ internal static class ScheduleRequests
         if ((body.PlanId is null) == (body.Plan is null))
         {
             fields.Add("plan_id", "or 'plan' is required, and not both: each firing runs a confirmed task plan or the plan given here");
+        }
+
+        if (body.PlanVersion is { } version && body.PlanId is null)
+        {
+            fields.Add("plan_version", $"{version} is given without a plan_id; it pins the version of a stored plan");
+        }
+        else if (body.PlanVersion is < 1)
+        {
+            fields.Add("plan_version", $"{body.PlanVersion} is not a plan version; versions start at 1");
         }
         else if (body.Plan is not null)
         {
@@ -153,22 +176,4 @@ internal static class ScheduleRequests
             return null;
         }
     }
-
-    private static PlanItemBody Body(PlanItem item) => new()
-    {
-        Id = item.Id,
-        Title = item.Title,
-        Description = item.Description,
-        Prompt = item.Prompt,
-        Priority = item.Priority,
-        Dependencies = [.. item.Dependencies],
-        Assignee = item.Assignee,
-        RequiredSkills = [.. item.RequiredSkills],
-        Workdir = item.Workdir,
-        Verification = item.Verification,
-        Resources = [.. item.Resources],
-        MaxAttempts = item.MaxAttempts,
-        TimeoutSeconds = item.Timeout?.TotalSeconds,
-        Metadata = item.Metadata.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal),
-    };
 }

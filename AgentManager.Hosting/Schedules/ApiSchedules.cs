@@ -11,24 +11,32 @@ using Microsoft.Extensions.Options;
 
 namespace AgentManager.Hosting.Schedules;
 
-/// <summary>The schedules defined over HTTP. Each is kept as its request, with the plan resolved, in
-/// <see cref="AgentManagerApiOptions.SchedulePlanDirectory"/>; its runs are built from that plan snapshot with the
-/// agents of the catalog and DI, as <c>POST /workflows</c> builds a workflow from a plan. The workflow factory lives
-/// in the process, so the host loads the kept schedules at start (<see cref="ApiScheduleOptionsSetup"/>).</summary>
-internal sealed class ApiSchedules(IOptions<AgentManagerApiOptions> options, AgentCatalog catalog)
+/// <summary>The schedules defined over HTTP. Each is kept as its request, resolved, in
+/// <see cref="AgentManagerApiOptions.SchedulePlanDirectory"/>, which marks it as defined here and lets the host load it
+/// at start (<see cref="ApiScheduleOptionsSetup"/>). A schedule of a stored plan (<c>plan_id</c>) runs that plan's
+/// confirmed version from the plan store, so every host sharing the stores can fire it. A schedule with a plan in its
+/// body runs that snapshot through a workflow factory that lives in the process, so only hosts that loaded its kept
+/// request can fire it. Runs are built with the agents of the catalog and DI, as <c>POST /workflows</c> builds a
+/// workflow from a plan.</summary>
+internal sealed class ApiSchedules(IOptions<AgentManagerApiOptions> options, AgentCatalog catalog, TaskPlanService plans)
 {
     private string Directory => Path.GetFullPath(options.Value.SchedulePlanDirectory);
 
-    /// <summary>Gets the definition of a kept request, with a factory that builds each run from its plan.</summary>
+    /// <summary>Gets the definition of a kept request: of its stored plan, or with a factory that builds each run from the
+    /// plan in its body.</summary>
     /// <param name="request">The request.</param>
-    /// <param name="engine">When given, the plan's workflow must be one the engine accepts (every assignee a catalog
-    /// profile with a runner or an agent registered with DI), so that no run fails for it at fire time.</param>
+    /// <param name="engine">When given, the workflow of a plan in the body must be one the engine accepts (every assignee
+    /// a catalog profile with a runner or an agent registered with DI), so that no run fails for it at fire time.</param>
     /// <exception cref="ApiException">The request is malformed (422).</exception>
     /// <exception cref="PlanValidationException">The plan breaks a rule (400).</exception>
     /// <exception cref="WorkflowValidationException">The plan's workflow breaks an engine rule (400).</exception>
     public ScheduleDefinition Definition(NewScheduleRequest request, IWorkflowEngine? engine = null)
     {
         var (definition, plan) = ScheduleRequests.Definition(request);
+        if (plan is null)
+        {
+            return definition;
+        }
 
         // Built once now so that a plan that cannot become a workflow is refused before it is stored.
         var workflow = Build(plan);
@@ -49,6 +57,10 @@ internal sealed class ApiSchedules(IOptions<AgentManagerApiOptions> options, Age
     public async Task<ScheduleRecord> DefineAsync(IScheduleService service, IWorkflowEngine engine, NewScheduleRequest request, byte[]? previous, CancellationToken cancellationToken)
     {
         var definition = Definition(request, engine);
+        if (definition is { PlanId: { } planId, PlanVersion: { } version })
+        {
+            engine.Validate(Build(await plans.GetAsync(planId, version, cancellationToken).ConfigureAwait(false)));
+        }
 
         // Kept first: a host that stops between the two steps loads the schedule at its next start.
         await KeepAsync(request, cancellationToken).ConfigureAwait(false);
@@ -132,7 +144,7 @@ internal sealed class ApiSchedules(IOptions<AgentManagerApiOptions> options, Age
 
     private string PathOf(string scheduleId) => Path.Combine(Directory, scheduleId + ".json");
 
-    private Workflows.WorkflowDefinition Build(NewTaskPlan plan) => PlanWorkflowBuilder.Build(
+    private Workflows.WorkflowDefinition Build(NewTaskPlan plan) => Build(
         new TaskPlan
         {
             PlanId = plan.PlanId!,
@@ -141,6 +153,7 @@ internal sealed class ApiSchedules(IOptions<AgentManagerApiOptions> options, Age
             CreatedBy = plan.CreatedBy,
             Items = plan.Items,
             Metadata = plan.Metadata,
-        },
-        agentId => WorkflowRequests.RunnerOf(catalog, agentId));
+        });
+
+    private Workflows.WorkflowDefinition Build(TaskPlan plan) => PlanWorkflowBuilder.Build(plan, agentId => WorkflowRequests.RunnerOf(catalog, agentId));
 }

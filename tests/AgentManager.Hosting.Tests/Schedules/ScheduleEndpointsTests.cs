@@ -83,9 +83,86 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
 
         Assert.Equal(("30 2 * * *", "Europe/Berlin", true), ((string)created["cron"]!, (string)created["time_zone"]!, (bool)created["paused"]!));
         Assert.Equal(new DateTimeOffset(2026, 3, 5, 1, 30, 0, TimeSpan.Zero), (DateTimeOffset)created["next_run"]!);
-        var kept = JsonNode.Parse(await File.ReadAllTextAsync(PlanFile("nightly")))!["plan"]!;
-        Assert.Equal(("docs", "write", "true"), ((string)kept["plan_id"]!, (string)kept["items"]![0]!["id"]!, (string)kept["items"]![0]!["verification"]!));
-        Assert.Null(JsonNode.Parse(await File.ReadAllTextAsync(PlanFile("nightly")))!["plan_id"]);
+        Assert.Equal(("docs", 2), ((string)created["plan_id"]!, (int)created["plan_version"]!));
+        var kept = JsonNode.Parse(await File.ReadAllTextAsync(PlanFile("nightly")))!;
+        Assert.Equal(("docs", 2), ((string)kept["plan_id"]!, (int)kept["plan_version"]!));
+        Assert.Null(kept["plan"]);
+    }
+
+    [Fact]
+    public async Task Created_ScheduleOfAStoredPlan_RunsThePinnedConfirmedVersion()
+    {
+        await _api.PostJsonAsync("/task-plans", new { plan_id = "docs", items = new[] { new { id = "write", title = "Write", assignee = "worker", verification = "true" } } }, HttpStatusCode.Created);
+        await _api.PostJsonAsync("/task-plans/docs/confirm", null, HttpStatusCode.OK);
+
+        var created = await _api.PostJsonAsync("/schedules", new { schedule_id = "pinned", interval_seconds = 60, plan_id = "docs", plan_version = 2 }, HttpStatusCode.Created);
+        JsonNode schedule = null!;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                _time.Advance(TimeSpan.FromSeconds(30));
+                schedule = await _api.GetJsonAsync("/schedules/pinned");
+                return schedule["last_workflow_id"] is not null;
+            },
+            "the schedule fired");
+        var workflowId = (string)schedule["last_workflow_id"]!;
+        await Poll.UntilAsync(() => CompletedAsync(_api, workflowId), "the run completes");
+
+        Assert.Equal(("docs", 2), ((string)created["plan_id"]!, (int)created["plan_version"]!));
+        var run = await _api.GetJsonAsync($"/workflows/{workflowId}");
+        Assert.Equal(("pinned", "docs", "2"), ((string)run["metadata"]!["schedule_id"]!, (string)run["metadata"]!["plan_id"]!, (string)run["metadata"]!["plan_version"]!));
+        Assert.Equal(["write"], run["tasks"]!.AsArray().Select(t => (string)t!["task_id"]!));
+    }
+
+    [Fact]
+    public async Task Create_PinnedVersionThatIsADraftOrMissing_Is409Or404AndKeepsNothing()
+    {
+        await _api.PostJsonAsync("/task-plans", new { plan_id = "docs", items = new[] { new { id = "write", title = "Write", assignee = "worker", verification = "true" } } }, HttpStatusCode.Created);
+        await _api.PostJsonAsync("/task-plans/docs/confirm", null, HttpStatusCode.OK);
+
+        var draft = await _api.PostJsonAsync("/schedules", new { schedule_id = "s1", interval_seconds = 60, plan_id = "docs", plan_version = 1 }, HttpStatusCode.Conflict);
+        var missing = await _api.PostJsonAsync("/schedules", new { schedule_id = "s2", interval_seconds = 60, plan_id = "docs", plan_version = 9 }, HttpStatusCode.NotFound);
+
+        Assert.Contains("Version 1 of task plan 'docs' is a draft", Problem.Detail(draft), StringComparison.Ordinal);
+        Assert.Contains("has no version 9", Problem.Detail(missing), StringComparison.Ordinal);
+        Assert.False(File.Exists(PlanFile("s1")) || File.Exists(PlanFile("s2")));
+        Assert.Equal(0, (int)(await _api.GetJsonAsync("/schedules"))["total"]!);
+    }
+
+    [Fact]
+    public async Task ScheduleOfAStoredPlan_DefinedOnOneHost_IsFiredByAnotherSharingTheStores()
+    {
+        var directory = Path.GetDirectoryName(_plans)!;
+        var definingClock = new FakeTimeProvider(_time.GetUtcNow());
+        var otherClock = new FakeTimeProvider(_time.GetUtcNow());
+        TestApiOptions Host(string name, TimeProvider clock) => new()
+        {
+            AgentManager = b => b.UseSqliteStore(o => o.Path = Path.Combine(directory, "shared.db")).AddSchedules(),
+            Api = o => o.SchedulePlanDirectory = Path.Combine(directory, name + "-schedules"),
+            Services = s => s.AddSingleton(clock),
+        };
+        await using var defining = await TestApi.StartAsync(Host("defining", definingClock));
+        await using var other = await TestApi.StartAsync(Host("other", otherClock));
+        await defining.PostJsonAsync("/task-plans", new { plan_id = "docs", items = new[] { new { id = "write", title = "Write", assignee = "worker", verification = "true" } } }, HttpStatusCode.Created);
+        await defining.PostJsonAsync("/task-plans/docs/confirm", null, HttpStatusCode.OK);
+        await defining.PostJsonAsync("/schedules", new { schedule_id = "shared", interval_seconds = 60, plan_id = "docs" }, HttpStatusCode.Created);
+
+        // Only the other host's clock moves: the host that took the request never finds the schedule due.
+        JsonNode schedule = null!;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                otherClock.Advance(TimeSpan.FromSeconds(30));
+                schedule = await other.GetJsonAsync("/schedules/shared");
+                return schedule["last_workflow_id"] is not null;
+            },
+            "the other host fired the schedule");
+        var workflowId = (string)schedule["last_workflow_id"]!;
+        await Poll.UntilAsync(() => CompletedAsync(other, workflowId), "the run completes on the other host");
+
+        Assert.False(Directory.Exists(Path.Combine(directory, "other-schedules")));
+        Assert.Equal("docs", (string)(await defining.GetJsonAsync($"/workflows/{workflowId}"))["metadata"]!["plan_id"]!);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
     [Fact]
@@ -191,6 +268,8 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
         { """{"schedule_id":"s","interval_seconds":60,"plan_id":"p","plan":{"items":[]}}""", "plan_id or 'plan' is required" },
         { """{"schedule_id":"s","interval_seconds":60,"plan_id":"p","missed_run_policy":"sometimes"}""", "'sometimes' is not a missed-run policy" },
         { """{"schedule_id":"s","interval_seconds":"soon","plan_id":"p"}""", "interval_seconds" },
+        { """{"schedule_id":"s","interval_seconds":60,"plan_version":2,"plan":{"items":[{"id":"a","title":"A"}]}}""", "plan_version 2 is given without a plan_id" },
+        { """{"schedule_id":"s","interval_seconds":60,"plan_id":"p","plan_version":0}""", "plan_version 0 is not a plan version" },
         { """{"schedule_id":"s","interval_seconds":60,"plan":{"items":[null]}}""", "plan.items[0]" },
     };
 
