@@ -158,17 +158,13 @@ internal sealed partial class ScheduleRunner : BackgroundService
         return earliest;
     }
 
-    /// <summary>Handles one schedule: reports a pause or resume, follows its current run, fires it when due.</summary>
+    /// <summary>Handles one schedule: reports a pause or resume, follows its current run (a paused schedule's run goes
+    /// on), fires it when due.</summary>
     /// <returns>The record afterwards, or <see langword="null"/> when another writer changed it first (it is
     /// read again right away).</returns>
     private async Task<ScheduleRecord?> ProcessAsync(ScheduleRecord record, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await ObservePauseAsync(record).ConfigureAwait(false);
-        if (record.Paused)
-        {
-            return record;
-        }
-
         if (record.RunningWorkflowId is { } running)
         {
             if (await FollowRunAsync(record, running, now, cancellationToken).ConfigureAwait(false) is not { } followed)
@@ -179,7 +175,7 @@ internal sealed partial class ScheduleRunner : BackgroundService
             record = followed;
         }
 
-        if (record.NextRun is not { } due || due > now)
+        if (record.Paused || record.NextRun is not { } due || due > now)
         {
             return record;
         }

@@ -62,7 +62,7 @@ public abstract class SharedStoreScheduleTests
     }
 
     [Fact]
-    public async Task RunOfAHostThatStoppedRenewing_IsLeftAloneWhileHeld_ThenTakenOverByAnotherHost()
+    public async Task RunOfAHostThatStoppedRenewing_IsLeftAloneWhileHeld_ThenTakenOverByAnotherHost_EvenWhileThePauseGoesOn()
     {
         await using var shared = CreateShared();
         var gated = new GatedAgent();
@@ -78,6 +78,7 @@ public abstract class SharedStoreScheduleTests
             // The first host's clock stands still from here on, so it never renews its lease: it is as good as dead.
             await using var survivor = new ScheduleHarness(new FakeTimeProvider(T0.AddHours(1)), shared.Open(), o => o.Schedules.Add(Hourly()));
             await survivor.StartAsync();
+            await survivor.Service.PauseAsync("hourly"); // a paused schedule starts no run, but its run in progress goes on
             await survivor.AdvanceToAsync(T0.AddHours(1) + Lease - TimeSpan.FromSeconds(1));
             Assert.Equal(runId, (await survivor.Store.GetScheduleAsync("hourly", CancellationToken.None))!.RunningWorkflowId);
             Assert.Equal(WorkflowStatus.Running, (await survivor.Store.GetWorkflowAsync(runId, CancellationToken.None))!.Status);
@@ -87,6 +88,7 @@ public abstract class SharedStoreScheduleTests
             await survivor.SettleAsync();
 
             Assert.DoesNotContain(survivor.ScheduleEvents, e => e.Type is EventTypes.ScheduleFired or EventTypes.ScheduleFailed);
+            Assert.True((await survivor.Service.GetAsync("hourly")).Paused);
             var transitions = await survivor.Store.GetTransitionsAsync(runId, "work", CancellationToken.None);
             Assert.Contains(transitions, t => t.Trigger == TaskTrigger.LeaseExpired);
             Assert.Single(transitions, t => t.To == TaskState.Completed);
