@@ -40,7 +40,8 @@ public sealed class WebSampleTests : IDisposable
 }
 
 /// <summary>The web sample with a connection string keeps its state in PostgreSQL: a plan confirmed and run through one
-/// instance is read, with its workflow, through a second instance on the same schema.</summary>
+/// instance is read, with its workflow, through a second instance on the same schema; both run schedules, and a schedule
+/// of that plan defined through one of them fires and its run completes.</summary>
 public sealed class WebSamplePostgresTests : IDisposable
 {
     private readonly string _data = Directory.CreateTempSubdirectory("agentmanager-web-sample").FullName;
@@ -63,7 +64,7 @@ public sealed class WebSamplePostgresTests : IDisposable
         var connectionString = Adhoc.SharedPostgresServer.ConnectionString();
         var plan = "shared-" + Guid.NewGuid().ToString("N")[..8];
         await using var first = Instance(connectionString, schedules: true);
-        await using var second = Instance(connectionString, schedules: false);
+        await using var second = Instance(connectionString, schedules: true);
         using var client = first.CreateClient();
         using var other = second.CreateClient();
         var item = new { id = "step", title = "Step", assignee = "worker", verification = "true" };
@@ -74,5 +75,12 @@ public sealed class WebSamplePostgresTests : IDisposable
 
         await Poll.UntilAsync(async () => (string?)JsonNode.Parse(await other.GetStringAsync($"/workflows/{plan}"))!["status"] == "completed", "the run, read through the other instance");
         Assert.False(File.Exists(Path.Combine(_data, "agentmanager.db")));
+
+        (await other.PostAsJsonAsync("/schedules", new { schedule_id = plan, interval_seconds = 1, plan_id = plan })).EnsureSuccessStatusCode();
+        string? run = null;
+        await Poll.UntilAsync(async () => (run = (string?)JsonNode.Parse(await client.GetStringAsync($"/schedules/{plan}"))!["last_workflow_id"]) is not null, "a firing of the schedule");
+        await Poll.UntilAsync(async () => (string?)JsonNode.Parse(await client.GetStringAsync($"/workflows/{run}"))!["status"] == "completed", "the scheduled run");
+        (await other.DeleteAsync($"/schedules/{plan}")).EnsureSuccessStatusCode();
+        Assert.StartsWith(plan + "-", run, StringComparison.Ordinal);
     }
 }
