@@ -217,28 +217,31 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
         Assert.Equal(1L, lease.Token);
     }
 
+    /// <summary>Makes the database file as an earlier version left it: the migration scripts up to
+    /// <paramref name="version"/>, that user version, then <paramref name="rows"/>.</summary>
+    private async Task CreateDatabaseAtVersionAsync(int version, string rows)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        using var command = connection.CreateCommand();
+        var scripts = Enumerable.Range(1, version)
+            .Select(v => Directory.GetFiles(RepositoryFiles.PathOf("AgentManager.Core/Persistence/Sqlite/Migrations"), $"{v:000}_*.sql").Single())
+            .Select(File.ReadAllText);
+        command.CommandText = string.Join("\n", scripts) + $"\nPRAGMA user_version = {version};\n" + rows;
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A version 7 file gets the index of running workflows, and its workflows are found by the takeover query.</summary>
     [Fact]
     public async Task Open_Version7Database_IndexesItsRunningWorkflowsAndListsTheUnheldOnes()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync();
-            using var command = connection.CreateCommand();
-            var scripts = Enumerable.Range(1, 7)
-                .Select(version => Directory.GetFiles(RepositoryFiles.PathOf("AgentManager.Core/Persistence/Sqlite/Migrations"), $"{version:000}_*.sql").Single())
-                .Select(File.ReadAllText);
-            command.CommandText = string.Join("\n", scripts) + """
-
-                PRAGMA user_version = 7;
+        await CreateDatabaseAtVersionAsync(7, """
                 INSERT INTO workflows (workflow_id, status, created_ticks, created_offset, metadata, lease_owner, lease_expires_ticks, lease_expires_offset, fencing_token)
                 VALUES ('abandoned', 'running', 0, 0, '{}', 'dead-host', 10, 0, 3),
                        ('held', 'running', 0, 0, '{}', 'live-host', 1000, 0, 1),
                        ('done', 'completed', 0, 0, '{}', NULL, NULL, NULL, 2);
-                """;
-            await command.ExecuteNonQueryAsync();
-        }
+                """);
 
         var store = Open();
 
@@ -257,22 +260,10 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
     [Fact]
     public async Task Open_Version8Database_KeepsItsSchedulesAndStoresTheirPlan()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync();
-            using var command = connection.CreateCommand();
-            var scripts = Enumerable.Range(1, 8)
-                .Select(version => Directory.GetFiles(RepositoryFiles.PathOf("AgentManager.Core/Persistence/Sqlite/Migrations"), $"{version:000}_*.sql").Single())
-                .Select(File.ReadAllText);
-            command.CommandText = string.Join("\n", scripts) + $"""
-
-                PRAGMA user_version = 8;
+        await CreateDatabaseAtVersionAsync(8, $"""
                 INSERT INTO schedules (schedule_id, interval_ticks, plan_path, missed_run_policy, allow_overlap, paused, updated_ticks, updated_offset, revision)
                 VALUES ('hourly', {TimeSpan.TicksPerHour}, '/plans/a.json', 'skip', 0, 0, 0, 0, 1);
-                """;
-            await command.ExecuteNonQueryAsync();
-        }
+                """);
 
         var store = Open();
 

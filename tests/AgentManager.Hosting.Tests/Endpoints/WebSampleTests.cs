@@ -79,7 +79,14 @@ public sealed class WebSamplePostgresTests : IDisposable
         (await other.PostAsJsonAsync("/schedules", new { schedule_id = plan, interval_seconds = 1, plan_id = plan })).EnsureSuccessStatusCode();
         string? run = null;
         await Poll.UntilAsync(async () => (run = (string?)JsonNode.Parse(await client.GetStringAsync($"/schedules/{plan}"))!["last_workflow_id"]) is not null, "a firing of the schedule");
-        await Poll.UntilAsync(async () => (string?)JsonNode.Parse(await client.GetStringAsync($"/workflows/{run}"))!["status"] == "completed", "the scheduled run");
+        await Poll.UntilAsync(
+            async () =>
+            {
+                // A firing is recorded before its run's workflow is created, so the workflow may not exist yet.
+                using var response = await client.GetAsync($"/workflows/{run}");
+                return response.IsSuccessStatusCode && (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"] == "completed";
+            },
+            "the scheduled run");
         (await other.DeleteAsync($"/schedules/{plan}")).EnsureSuccessStatusCode();
         Assert.StartsWith(plan + "-", run, StringComparison.Ordinal);
     }

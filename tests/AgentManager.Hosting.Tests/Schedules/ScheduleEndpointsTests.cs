@@ -46,6 +46,23 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
         return response.IsSuccessStatusCode && (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]! == "completed";
     }
 
+    /// <summary>Moves the host's clock on until the schedule has fired, then waits for that run to complete.</summary>
+    /// <returns>The run's workflow id.</returns>
+    private static async Task<string> CompletedRunAsync(TestApi api, FakeTimeProvider clock, string scheduleId)
+    {
+        string? workflowId = null;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                clock.Advance(TimeSpan.FromSeconds(30));
+                workflowId = (string?)(await api.GetJsonAsync($"/schedules/{scheduleId}"))["last_workflow_id"];
+                return workflowId is not null;
+            },
+            $"a firing of schedule '{scheduleId}'");
+        await Poll.UntilAsync(() => CompletedAsync(api, workflowId!), $"the run {workflowId}");
+        return workflowId!;
+    }
+
     private string PlanFile(string scheduleId) => Path.Combine(_plans, scheduleId + ".json");
 
     [Fact]
@@ -96,17 +113,7 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
         await _api.PostJsonAsync("/task-plans/docs/confirm", null, HttpStatusCode.OK);
 
         var created = await _api.PostJsonAsync("/schedules", new { schedule_id = "pinned", interval_seconds = 60, plan_id = "docs", plan_version = 2 }, HttpStatusCode.Created);
-        JsonNode schedule = null!;
-        await Poll.UntilAsync(
-            async () =>
-            {
-                _time.Advance(TimeSpan.FromSeconds(30));
-                schedule = await _api.GetJsonAsync("/schedules/pinned");
-                return schedule["last_workflow_id"] is not null;
-            },
-            "the schedule fired");
-        var workflowId = (string)schedule["last_workflow_id"]!;
-        await Poll.UntilAsync(() => CompletedAsync(_api, workflowId), "the run completes");
+        var workflowId = await CompletedRunAsync(_api, _time, "pinned");
 
         Assert.Equal(("docs", 2), ((string)created["plan_id"]!, (int)created["plan_version"]!));
         var run = await _api.GetJsonAsync($"/workflows/{workflowId}");
@@ -148,17 +155,7 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
         await defining.PostJsonAsync("/schedules", new { schedule_id = "shared", interval_seconds = 60, plan_id = "docs" }, HttpStatusCode.Created);
 
         // Only the other host's clock moves: the host that took the request never finds the schedule due.
-        JsonNode schedule = null!;
-        await Poll.UntilAsync(
-            async () =>
-            {
-                otherClock.Advance(TimeSpan.FromSeconds(30));
-                schedule = await other.GetJsonAsync("/schedules/shared");
-                return schedule["last_workflow_id"] is not null;
-            },
-            "the other host fired the schedule");
-        var workflowId = (string)schedule["last_workflow_id"]!;
-        await Poll.UntilAsync(() => CompletedAsync(other, workflowId), "the run completes on the other host");
+        var workflowId = await CompletedRunAsync(other, otherClock, "shared");
 
         Assert.False(Directory.Exists(Path.Combine(directory, "other-schedules")));
         Assert.Equal("docs", (string)(await defining.GetJsonAsync($"/workflows/{workflowId}"))["metadata"]!["plan_id"]!);
@@ -170,19 +167,9 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
     {
         await _api.PostJsonAsync("/schedules", new { schedule_id = "tick", interval_seconds = 60, plan = PlanBody() }, HttpStatusCode.Created);
 
-        JsonNode schedule = null!;
-        await Poll.UntilAsync(
-            async () =>
-            {
-                _time.Advance(TimeSpan.FromSeconds(30));
-                schedule = await _api.GetJsonAsync("/schedules/tick");
-                return schedule["last_workflow_id"] is not null;
-            },
-            "the schedule fired");
+        var workflowId = await CompletedRunAsync(_api, _time, "tick");
 
-        var workflowId = (string)schedule["last_workflow_id"]!;
         Assert.StartsWith("tick-", workflowId, StringComparison.Ordinal);
-        await Poll.UntilAsync(() => CompletedAsync(_api, workflowId), "the run completes");
         var run = await _api.GetJsonAsync($"/workflows/{workflowId}");
         Assert.Equal(("tick", "nightly-plan"), ((string)run["metadata"]!["schedule_id"]!, (string)run["metadata"]!["plan_id"]!));
         Assert.Equal(["build", "test"], run["tasks"]!.AsArray().Select(t => (string)t!["task_id"]!));
@@ -442,17 +429,7 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
         await using var second = await TestApi.StartAsync(Durable());
         Assert.True((bool)(await second.GetJsonAsync("/schedules/durable"))["paused"]!);
         await second.PostJsonAsync("/schedules/durable/resume", null, HttpStatusCode.OK);
-        JsonNode schedule = null!;
-        await Poll.UntilAsync(
-            async () =>
-            {
-                _time.Advance(TimeSpan.FromSeconds(30));
-                schedule = await second.GetJsonAsync("/schedules/durable");
-                return schedule["last_workflow_id"] is not null;
-            },
-            "the schedule fired after the restart");
-        var workflowId = (string)schedule["last_workflow_id"]!;
-        await Poll.UntilAsync(() => CompletedAsync(second, workflowId), "the run completes");
+        var workflowId = await CompletedRunAsync(second, _time, "durable");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
