@@ -22,16 +22,19 @@ public interface IScheduleService
 
     /// <summary>Stores a new schedule, or the new definition of a stored one. A stored schedule keeps its
     /// paused state and runs; its next run is computed again only when its cron, time zone or interval
-    /// changed. A <see cref="ScheduleDefinition.WorkflowFactory"/> is kept in this process only.</summary>
+    /// changed. A <see cref="ScheduleDefinition.WorkflowFactory"/> is kept in this process only, so only this process
+    /// fires the schedule; one of a stored plan (<see cref="ScheduleDefinition.PlanId"/>) is fired by any host sharing
+    /// the state and plan stores.</summary>
     /// <param name="definition">The schedule.</param>
     /// <param name="cancellationToken">Cancels the write before it is applied.</param>
     /// <returns>The stored schedule.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="definition"/> is null.</exception>
     /// <exception cref="ScheduleConfigurationException">The definition breaks a rule: a malformed or too
     /// long id, neither or both of cron and interval, an invalid cron expression, an unknown time zone or
-    /// one on an interval schedule, an interval that is not positive or shorter than 1 second, neither or
-    /// both of a plan file and a factory, a plan file that does not exist, an undefined policy. Every broken
-    /// rule is listed and nothing is stored.</exception>
+    /// one on an interval schedule, an interval that is not positive or shorter than 1 second, not exactly one of
+    /// a stored plan, a plan file and a factory, a plan file that does not exist, a stored plan without a version or
+    /// whose version does not exist or is not confirmed, an undefined policy. Every broken rule is listed and nothing
+    /// is stored.</exception>
     Task<ScheduleRecord> AddOrUpdateAsync(ScheduleDefinition definition, CancellationToken cancellationToken = default);
 
     /// <summary>Pauses a schedule: it starts no run until resumed; a run in progress goes on. Pausing a

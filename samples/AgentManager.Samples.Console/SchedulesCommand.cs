@@ -133,6 +133,8 @@ internal static class SchedulesCommand
             time_zone = s.TimeZone,
             interval_seconds = s.Interval?.TotalSeconds,
             plan = s.PlanPath,
+            plan_id = s.PlanId,
+            plan_version = s.PlanVersion,
             missed_run_policy = s.MissedRunPolicy.ToWireName(),
             allow_overlap = s.AllowOverlap,
             paused = s.Paused,
