@@ -434,6 +434,43 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScheduleOfAStoredPlanDeletedSince_DoesNotStopTheHostsRestart_ItsFiringFails()
+    {
+        var directory = Path.GetDirectoryName(_plans)!;
+        TestApiOptions Durable() => new()
+        {
+            AgentManager = b => b.UseSqliteStore(o => o.Path = Path.Combine(directory, "state.db")).AddSchedules(),
+            Api = o => o.SchedulePlanDirectory = _plans,
+            Services = s => s.AddSingleton<TimeProvider>(_time),
+        };
+        await using (var first = await TestApi.StartAsync(Durable()))
+        {
+            await first.PostJsonAsync("/task-plans", new { plan_id = "docs", items = new[] { new { id = "write", title = "Write", assignee = "worker", verification = "true" } } }, HttpStatusCode.Created);
+            await first.PostJsonAsync("/task-plans/docs/confirm", null, HttpStatusCode.OK);
+            await first.PostJsonAsync("/schedules", new { schedule_id = "orphaned", interval_seconds = 60, plan_id = "docs" }, HttpStatusCode.Created);
+            using var deleted = await first.Client.DeleteAsync("/task-plans/docs");
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        await using var second = await TestApi.StartAsync(Durable());
+        var kept = await second.GetJsonAsync("/schedules/orphaned");
+        await Poll.UntilAsync(
+            async () =>
+            {
+                _time.Advance(TimeSpan.FromSeconds(30));
+                return (DateTimeOffset)(await second.GetJsonAsync("/schedules/orphaned"))["next_run"]! > (DateTimeOffset)kept["next_run"]!;
+            },
+            "the schedule's failed firing moved it to its next occurrence");
+
+        Assert.Equal(("docs", 2), ((string)kept["plan_id"]!, (int)kept["plan_version"]!));
+        var after = await second.GetJsonAsync("/schedules/orphaned");
+        Assert.Null(after["running_workflow_id"]);
+        using var run = await second.Client.GetAsync($"/workflows/{(string)after["last_workflow_id"]!}");
+        Assert.Equal(HttpStatusCode.NotFound, run.StatusCode);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public async Task Schedules_NotEnabledOnTheHost_Are404WithTheReason()
     {
         await using var api = await TestApi.StartAsync();
