@@ -144,16 +144,24 @@ internal sealed class ApiSchedules(IOptions<AgentManagerApiOptions> options, Age
 
     private string PathOf(string scheduleId) => Path.Combine(Directory, scheduleId + ".json");
 
-    private Workflows.WorkflowDefinition Build(NewTaskPlan plan) => Build(
-        new TaskPlan
-        {
-            PlanId = plan.PlanId!,
-            Version = 1,
-            Status = PlanStatus.Confirmed,
-            CreatedBy = plan.CreatedBy,
-            Items = plan.Items,
-            Metadata = plan.Metadata,
-        });
+    /// <summary>Builds a run of a plan given in a request's body. Its workflow names the plan but no version: the plan
+    /// store does not hold it, so the plan-workflow takeover, which rebuilds a workflow from the version it names, must
+    /// leave the run to the schedule runners.</summary>
+    private Workflows.WorkflowDefinition Build(NewTaskPlan plan)
+    {
+        var definition = Build(
+            new TaskPlan
+            {
+                PlanId = plan.PlanId!,
+                Version = 1,
+                Status = PlanStatus.Confirmed,
+                CreatedBy = plan.CreatedBy,
+                Items = plan.Items,
+                Metadata = plan.Metadata,
+            });
+        definition.Metadata.Remove(PlanWorkflowBuilder.PlanVersionKey);
+        return definition;
+    }
 
     private Workflows.WorkflowDefinition Build(TaskPlan plan) => PlanWorkflowBuilder.Build(plan, agentId => WorkflowRequests.RunnerOf(catalog, agentId));
 }

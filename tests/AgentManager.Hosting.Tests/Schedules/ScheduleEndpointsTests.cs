@@ -172,6 +172,7 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
         Assert.StartsWith("tick-", workflowId, StringComparison.Ordinal);
         var run = await _api.GetJsonAsync($"/workflows/{workflowId}");
         Assert.Equal(("tick", "nightly-plan"), ((string)run["metadata"]!["schedule_id"]!, (string)run["metadata"]!["plan_id"]!));
+        Assert.Null(run["metadata"]!["plan_version"]); // not a version of the plan store, which the takeover would rebuild it from
         Assert.Equal(["build", "test"], run["tasks"]!.AsArray().Select(t => (string)t!["task_id"]!));
     }
 
