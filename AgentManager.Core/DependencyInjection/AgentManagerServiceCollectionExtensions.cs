@@ -72,7 +72,7 @@ public static class AgentManagerServiceCollectionExtensions
     }
 
     /// <summary>The plan service, which refuses to delete a plan while the workflow of the same id (the
-    /// default id <c>PlanWorkflowBuilder</c> gives) is stored and unfinished.</summary>
+    /// default id <c>PlanWorkflowBuilder</c> gives) is stored and unfinished, or while a schedule runs it.</summary>
     private static TaskPlanService CreatePlanService(IServiceProvider services)
     {
         var store = services.GetRequiredService<IStateStore>();
@@ -83,7 +83,11 @@ public static class AgentManagerServiceCollectionExtensions
             services.GetRequiredService<IEventBus>(),
             services.GetRequiredService<TimeProvider>(),
             async (plan, cancellationToken) =>
-                await store.GetWorkflowAsync(plan.PlanId, cancellationToken).ConfigureAwait(false) is { } workflow && !workflow.Status.IsFinished());
+                await store.GetWorkflowAsync(plan.PlanId, cancellationToken).ConfigureAwait(false) is { } workflow && !workflow.Status.IsFinished())
+        {
+            FindSchedule = async (planId, cancellationToken) =>
+                (await store.ListSchedulesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(s => string.Equals(s.PlanId, planId, StringComparison.Ordinal))?.ScheduleId,
+        };
     }
 
     private sealed class AgentManagerMarker;

@@ -52,6 +52,10 @@ public sealed class TaskPlanService
         _isWorkflowRunning = isWorkflowRunning;
     }
 
+    /// <summary>Gets the id of a schedule that runs a plan (<see cref="Schedules.ScheduleDefinition.PlanId"/>), which
+    /// forbids deleting the plan; <see langword="null"/> never forbids it. Set by <c>AddAgentManager</c>.</summary>
+    internal Func<string, CancellationToken, ValueTask<string?>>? FindSchedule { get; init; }
+
     /// <summary>Creates a draft plan, version 1, whose items all start <see cref="PlanItemStatus.PendingReview"/>,
     /// and publishes <c>task_plan_created</c>.</summary>
     /// <param name="plan">What to create.</param>
@@ -260,14 +264,14 @@ public sealed class TaskPlanService
         return PlanDiff.Between(from, to);
     }
 
-    /// <summary>Deletes a plan with all its versions, unless its workflow is running, and publishes
-    /// <c>task_plan_deleted</c>.</summary>
+    /// <summary>Deletes a plan with all its versions, unless its workflow is running or (in the service
+    /// <c>AddAgentManager</c> registers) a schedule runs it, and publishes <c>task_plan_deleted</c>.</summary>
     /// <param name="planId">The plan id.</param>
     /// <param name="cancellationToken">Cancels the deletion before it is applied.</param>
     /// <returns>A task that completes when the plan is deleted.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="planId"/> is null.</exception>
     /// <exception cref="PlanNotFoundException">The plan does not exist.</exception>
-    /// <exception cref="PlanConflictException">The plan's workflow is running.</exception>
+    /// <exception cref="PlanConflictException">The plan's workflow is running, or a schedule runs the plan.</exception>
     public async Task DeleteAsync(string planId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(planId);
@@ -278,6 +282,14 @@ public sealed class TaskPlanService
                 planId,
                 plan.Version,
                 $"Task plan '{planId}' cannot be deleted while its workflow runs; cancel the workflow or wait for it to finish.");
+        }
+
+        if (FindSchedule is not null && await FindSchedule(planId, cancellationToken).ConfigureAwait(false) is { } scheduleId)
+        {
+            throw new PlanConflictException(
+                planId,
+                plan.Version,
+                $"Task plan '{planId}' cannot be deleted while schedule '{scheduleId}' runs it; delete the schedule or give it another plan first.");
         }
 
         if (!await _store.DeleteAsync(planId, cancellationToken).ConfigureAwait(false))

@@ -4,6 +4,7 @@ using AgentManager.Plans;
 using AgentManager.Schedules;
 using AgentManager.Tests.Plans;
 using AgentManager.Workflows;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static AgentManager.Tests.Schedules.ScheduleHarness;
 
@@ -95,13 +96,30 @@ public sealed class StoredPlanScheduleTests
     }
 
     [Fact]
+    public async Task DeletingAPlanThatAScheduleRuns_IsRefusedNamingTheSchedule_UntilTheScheduleIsDeleted()
+    {
+        await using var h = new ScheduleHarness(new FakeTimeProvider(T0));
+        await ConfirmedPlanAsync(h.Plans);
+        await h.Service.AddOrUpdateAsync(FromPlan());
+
+        var refused = await Assert.ThrowsAsync<PlanConflictException>(() => h.Plans.DeleteAsync("release"));
+        Assert.Equal("Task plan 'release' cannot be deleted while schedule 'nightly-release' runs it; delete the schedule or give it another plan first.", refused.Message);
+        Assert.Equal(2, (await h.Plans.GetAsync("release")).Version);
+
+        await h.Service.DeleteAsync("nightly-release");
+        await h.Plans.DeleteAsync("release");
+        await Assert.ThrowsAsync<PlanNotFoundException>(() => h.Plans.GetAsync("release"));
+    }
+
+    [Fact]
     public async Task PlanDeletedAfterTheScheduleWasStored_TheFiringFailsNamingIt_AndTheScheduleGoesOn()
     {
         await using var h = new ScheduleHarness(new FakeTimeProvider(T0), worker: Workflows.EngineFixture.NoOp);
         await h.StartAsync();
         await ConfirmedPlanAsync(h.Plans);
         await h.Service.AddOrUpdateAsync(FromPlan());
-        await h.Plans.DeleteAsync("release");
+        await h.Services.GetRequiredService<ITaskPlanStore>().DeleteAsync("release", CancellationToken.None); // past the service, which refuses it
+
 
         await h.AdvanceToAsync(T0.AddHours(1));
         var failed = await h.WaitForAsync(EventTypes.ScheduleFailed);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgentManager.Plans;
 using AgentManager.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -449,8 +450,9 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
             await first.PostJsonAsync("/task-plans", new { plan_id = "docs", items = new[] { new { id = "write", title = "Write", assignee = "worker", verification = "true" } } }, HttpStatusCode.Created);
             await first.PostJsonAsync("/task-plans/docs/confirm", null, HttpStatusCode.OK);
             await first.PostJsonAsync("/schedules", new { schedule_id = "orphaned", interval_seconds = 60, plan_id = "docs" }, HttpStatusCode.Created);
-            using var deleted = await first.Client.DeleteAsync("/task-plans/docs");
-            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+            using var refused = await first.Client.DeleteAsync("/task-plans/docs");
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+            Assert.True(await first.Services.GetRequiredService<ITaskPlanStore>().DeleteAsync("docs", CancellationToken.None)); // as an older host could
         }
 
         await using var second = await TestApi.StartAsync(Durable());
