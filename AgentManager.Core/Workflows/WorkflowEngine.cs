@@ -320,9 +320,16 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
         }
 
         var record = await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
-        throw new WorkflowStateException(workflowId, record.Status, record.Status.IsFinished()
-            ? $"Workflow '{workflowId}' cannot {operation}: it is already {record.Status.ToWireName()}."
-            : $"Workflow '{workflowId}' cannot {operation}: it is {record.Status.ToWireName()} but not run by this engine; resume it first.");
+        if (record.Status.IsFinished())
+        {
+            throw new WorkflowStateException(workflowId, record.Status, $"Workflow '{workflowId}' cannot {operation}: it is already {record.Status.ToWireName()}.");
+        }
+
+        // A host that shares the store gets a request for a workflow another host runs: say which one, so that the
+        // caller (or the load balancer in front of the hosts) can send it there.
+        throw new WorkflowStateException(workflowId, record.Status, record.LeaseOwner is { } owner && record.LeaseExpiresAt is { } until && until > _time.GetUtcNow()
+            ? $"Workflow '{workflowId}' cannot {operation} here: it is {record.Status.ToWireName()} on engine '{owner}' (its lease lasts until {until:O}); send the request to the host that runs it."
+            : $"Workflow '{workflowId}' cannot {operation}: it is {record.Status.ToWireName()} but no engine runs it; resume it first.");
     }
 
     private async Task SendAsync(RequestCommand command, CancellationToken cancellationToken)

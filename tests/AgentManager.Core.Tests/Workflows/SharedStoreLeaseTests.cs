@@ -103,6 +103,28 @@ public abstract class SharedStoreLeaseTests
         Assert.Equal(3, log.Count(e => e.Type == "task_completed"));
     }
 
+    [Fact]
+    public async Task CancelOrStart_OnAHostThatDoesNotRunTheWorkflow_IsRefusedNamingTheEngineThatDoes()
+    {
+        await using var file = CreateShared();
+        var holder = file.Engine(new FakeTimeProvider(T0));
+        var id = await holder.Engine.CreateAsync(Definition(NoOp));
+        var otherTime = new FakeTimeProvider(T0);
+        var other = file.Engine(otherTime);
+
+        var cancel = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id, "wrong host"));
+        var start = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.StartAsync(id));
+
+        var owner = ((WorkflowEngine)holder.Engine).LeaseOwner;
+        Assert.StartsWith($"Workflow '{id}' cannot be cancelled here: it is created on engine '{owner}' (its lease lasts until ", cancel.Message, StringComparison.Ordinal);
+        Assert.EndsWith("); send the request to the host that runs it.", start.Message, StringComparison.Ordinal);
+        Assert.Equal(WorkflowStatus.Created, (await file.Open().GetWorkflowAsync(id, CancellationToken.None))!.Status);
+
+        otherTime.Advance(TimeSpan.FromHours(1)); // the holder's clock stands still and it never renews: its lease runs out
+        var unheld = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id, "wrong host"));
+        Assert.Equal($"Workflow '{id}' cannot be cancelled: it is created but no engine runs it; resume it first.", unheld.Message);
+    }
+
     /// <summary>An agent that signals <paramref name="started"/>, then runs until cancelled and signals
     /// <paramref name="cancelled"/>.</summary>
     private static IAgentRunner Hanging(TaskCompletionSource started, TaskCompletionSource cancelled) => Agent(async (_, ct) =>
