@@ -10,8 +10,9 @@ namespace AgentManager.Schedules;
 /// <remarks>
 /// <para>A file is a JSON object (comments and trailing commas allowed) with <c>id</c> (an id; by default
 /// the file name without <c>.json</c>), either <c>cron</c> (with an optional <c>time_zone</c>, IANA or Windows
-/// id, UTC by default) or <c>interval_seconds</c> (a number, at least 1), <c>plan</c> (required: a plan file,
-/// relative to the schedule file's directory), <c>missed_run_policy</c> (<c>skip</c>, the default, or
+/// id, UTC by default) or <c>interval_seconds</c> (a number, at least 1), either <c>plan</c> (a plan file, relative
+/// to the schedule file's directory) or <c>plan_id</c> with <c>plan_version</c> (a confirmed version of a task plan
+/// of the plan store, checked when the host starts), <c>missed_run_policy</c> (<c>skip</c>, the default, or
 /// <c>run_once</c>), <c>allow_overlap</c> (default false) and <c>paused</c> (default false; applies only when
 /// the store does not know the schedule yet).</para>
 /// <para>Unknown and repeated fields, wrong JSON types, a plan file that does not load and an id used by two
@@ -24,7 +25,7 @@ public static class SchedulesFile
     public const string DirectoryName = "schedules";
 
     private static readonly string[] Fields =
-        ["id", "cron", "time_zone", "interval_seconds", "plan", "missed_run_policy", "allow_overlap", "paused"];
+        ["id", "cron", "time_zone", "interval_seconds", "plan", "plan_id", "plan_version", "missed_run_policy", "allow_overlap", "paused"];
 
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
@@ -138,11 +139,11 @@ public static class SchedulesFile
             var rules = new List<(ScheduleField Field, string Message)>();
             ScheduleValidator.Check(definition, rules);
             problems.AddRange(rules.Select(rule => new FieldError(ScheduleValidator.WireName(rule.Field), rule.Message)));
-            if (problems.Count == 0)
+            if (problems.Count == 0 && definition.PlanPath is not null)
             {
                 try
                 {
-                    await PlanFile.LoadAsync(definition.PlanPath!, cancellationToken).ConfigureAwait(false);
+                    await PlanFile.LoadAsync(definition.PlanPath, cancellationToken).ConfigureAwait(false);
                 }
                 catch (PlanFileException exception)
                 {
@@ -167,9 +168,23 @@ public static class SchedulesFile
             seconds = null;
         }
         var plan = fields.String("plan");
-        if (plan is null && fields.Value("plan") is null)
+        var planId = fields.String("plan_id");
+        if (plan is null && fields.Value("plan") is null && planId is null && fields.Value("plan_id") is null)
         {
-            fields.Error("plan", "required: the plan file each run starts, relative to this file");
+            fields.Error("plan", "required: the plan file each run starts, relative to this file, or plan_id and plan_version, a task plan of the plan store");
+        }
+
+        int? planVersion = null;
+        if (fields.Number("plan_version") is { } version)
+        {
+            if (version != Math.Floor(version) || version is < int.MinValue or > int.MaxValue)
+            {
+                fields.Error("plan_version", string.Create(CultureInfo.InvariantCulture, $"{version} is not a whole number"));
+            }
+            else
+            {
+                planVersion = (int)version;
+            }
         }
 
         var policy = MissedRunPolicy.Skip;
@@ -187,6 +202,8 @@ public static class SchedulesFile
             TimeZone = timeZone,
             Interval = seconds is { } s ? TimeSpan.FromSeconds(s) : null,
             PlanPath = plan is null || string.IsNullOrWhiteSpace(plan) ? plan : Path.GetFullPath(plan, directory),
+            PlanId = planId,
+            PlanVersion = planVersion,
             MissedRunPolicy = policy,
             AllowOverlap = allowOverlap,
             Paused = paused,

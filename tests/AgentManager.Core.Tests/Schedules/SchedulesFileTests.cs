@@ -54,6 +54,16 @@ public sealed class SchedulesFileTests : IDisposable
     }
 
     [Fact]
+    public async Task LoadDirectory_StoredPlan_ReadsItsIdAndVersion()
+    {
+        Write("weekly.json", """{ "cron": "0 6 * * MON", "plan_id": "release", "plan_version": 3 }""");
+
+        var weekly = Assert.Single(await SchedulesFile.LoadDirectoryAsync(_config));
+
+        Assert.Equal(("weekly", "release", 3, (string?)null), (weekly.Id, weekly.PlanId, weekly.PlanVersion, weekly.PlanPath));
+    }
+
+    [Fact]
     public async Task LoadDirectory_NoSchedulesFolder_IsEmpty_AndAMissingDirectoryIsAnError()
     {
         Directory.Delete(Path.Combine(_config, "schedules"));
@@ -78,6 +88,11 @@ public sealed class SchedulesFileTests : IDisposable
     [InlineData("""{ "id": "no spaces", "cron": "0 * * * *", "plan": "../plans/tiny.json" }""", "id: 'no spaces' is not a valid id")]
     [InlineData("""{ "cron": "0 * * * *", "plan": "../plans/tiny.json", "paused": "yes" }""", "paused: must be true or false, not a string")]
     [InlineData("""[1, 2]""", "the file must hold one schedule as a JSON object, not an array")]
+    [InlineData("""{ "cron": "0 * * * *", "plan_version": 2 }""", "plan: required")]
+    [InlineData("""{ "cron": "0 * * * *", "plan_id": "release" }""", "plan_version: is required with a stored plan")]
+    [InlineData("""{ "cron": "0 * * * *", "plan_id": "release", "plan_version": 1.5 }""", "plan_version: 1.5 is not a whole number")]
+    [InlineData("""{ "cron": "0 * * * *", "plan_id": "release", "plan_version": 0 }""", "plan_version: 0 is not a plan version; versions start at 1")]
+    [InlineData("""{ "cron": "0 * * * *", "plan_id": "release", "plan_version": 2, "plan": "../plans/tiny.json" }""", "plan: a schedule has one of a stored plan (PlanId), a plan file and a workflow factory, not several")]
     [InlineData("""{ "cron": "0 * * * *", """, "malformed JSON")]
     public async Task LoadDirectory_BrokenFile_NamesTheFileTheFieldAndTheRule(string json, string expected)
     {
