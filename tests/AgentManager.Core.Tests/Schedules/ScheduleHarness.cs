@@ -132,6 +132,10 @@ internal sealed class ScheduleHarness : IAsyncDisposable
         await SettleAsync();
     }
 
+    /// <summary>Wakes the runner without waiting for its pass, for a pass that is to block: a runner that read the clock
+    /// before a test moved it may have set its timer after the move, and would sleep through it otherwise.</summary>
+    public void Wake() => _host.Services.GetRequiredService<ScheduleWake>().Signal();
+
     /// <summary>Returns once the runner has made a pass at the current time and every event published so
     /// far has been recorded.</summary>
     public async Task SettleAsync()

@@ -140,6 +140,7 @@ public abstract class SharedStoreScheduleTests
         await using var slow = new ScheduleHarness(time, SlowCreateStore.Create(shared.Open(), entered, gate.Task), o => o.Schedules.Add(Hourly()));
         await slow.StartAsync();
         time.SetUtcNow(T0.AddHours(1));
+        slow.Wake();
         await entered.Task.WaitAsync(EventTestKit.Patience); // the firing is recorded; its create waits at the gate
         var runId = RunId(T0.AddHours(1));
 
