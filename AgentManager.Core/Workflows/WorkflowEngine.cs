@@ -232,7 +232,9 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
             var record = await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
             if (!record.Status.IsFinished())
             {
-                throw new WorkflowStateException(workflowId, record.Status, $"Workflow '{workflowId}' is {record.Status.ToWireName()} but not run by this engine; it finishes once an engine resumes it.");
+                throw new WorkflowStateException(workflowId, record.Status, HolderOf(record) is { } holder
+                    ? $"Workflow '{workflowId}' is {record.Status.ToWireName()} {holder}; wait for it on the host that runs it."
+                    : $"Workflow '{workflowId}' is {record.Status.ToWireName()} but no engine runs it; it finishes once an engine resumes it.");
             }
         }
 
@@ -327,10 +329,17 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
 
         // A host that shares the store gets a request for a workflow another host runs: say which one, so that the
         // caller (or the load balancer in front of the hosts) can send it there.
-        throw new WorkflowStateException(workflowId, record.Status, record.LeaseOwner is { } owner && record.LeaseExpiresAt is { } until && until > _time.GetUtcNow()
-            ? $"Workflow '{workflowId}' cannot {operation} here: it is {record.Status.ToWireName()} on engine '{owner}' (its lease lasts until {until:O}); send the request to the host that runs it."
+        throw new WorkflowStateException(workflowId, record.Status, HolderOf(record) is { } holder
+            ? $"Workflow '{workflowId}' cannot {operation} here: it is {record.Status.ToWireName()} {holder}; send the request to the host that runs it."
             : $"Workflow '{workflowId}' cannot {operation}: it is {record.Status.ToWireName()} but no engine runs it; resume it first.");
     }
+
+    /// <summary>Names the engine that holds a workflow this engine does not run (<c>on engine '…' (its lease lasts until
+    /// …)</c>), or <see langword="null"/> when its lease was given up or has expired.</summary>
+    private string? HolderOf(WorkflowRecord record) =>
+        record.LeaseOwner is { } owner && record.LeaseExpiresAt is { } until && until > _time.GetUtcNow()
+            ? $"on engine '{owner}' (its lease lasts until {until:O})"
+            : null;
 
     private async Task SendAsync(RequestCommand command, CancellationToken cancellationToken)
     {

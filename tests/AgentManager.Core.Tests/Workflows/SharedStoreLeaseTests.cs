@@ -114,10 +114,13 @@ public abstract class SharedStoreLeaseTests
 
         var cancel = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id, "wrong host"));
         var start = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.StartAsync(id));
+        var wait = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.WaitForCompletionAsync(id));
 
         var owner = ((WorkflowEngine)holder.Engine).LeaseOwner;
         Assert.StartsWith($"Workflow '{id}' cannot be cancelled here: it is created on engine '{owner}' (its lease lasts until ", cancel.Message, StringComparison.Ordinal);
         Assert.EndsWith("); send the request to the host that runs it.", start.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Workflow '{id}' is created on engine '{owner}'", wait.Message, StringComparison.Ordinal);
+        Assert.EndsWith("; wait for it on the host that runs it.", wait.Message, StringComparison.Ordinal);
         Assert.Equal(WorkflowStatus.Created, (await file.Open().GetWorkflowAsync(id, CancellationToken.None))!.Status);
 
         otherTime.Advance(TimeSpan.FromHours(1)); // the holder's clock stands still and it never renews: its lease runs out
