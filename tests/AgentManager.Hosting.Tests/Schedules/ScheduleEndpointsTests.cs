@@ -64,6 +64,15 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
         return workflowId!;
     }
 
+    /// <summary>A host on a SQLite file beside the kept requests, so that a second host started with these options
+    /// finds what the first one stored.</summary>
+    private TestApiOptions DurableHost() => new()
+    {
+        AgentManager = b => b.UseSqliteStore(o => o.Path = Path.Combine(Path.GetDirectoryName(_plans)!, "state.db")).AddSchedules(),
+        Api = o => o.SchedulePlanDirectory = _plans,
+        Services = s => s.AddSingleton<TimeProvider>(_time),
+    };
+
     private string PlanFile(string scheduleId) => Path.Combine(_plans, scheduleId + ".json");
 
     [Fact]
@@ -415,37 +424,23 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Created_Schedule_FiresAfterTheHostRestarts()
     {
-        var directory = Path.GetDirectoryName(_plans)!;
-        TestApiOptions Durable() => new()
-        {
-            AgentManager = b => b.UseSqliteStore(o => o.Path = Path.Combine(directory, "state.db")).AddSchedules(),
-            Api = o => o.SchedulePlanDirectory = _plans,
-            Services = s => s.AddSingleton<TimeProvider>(_time),
-        };
-        await using (var first = await TestApi.StartAsync(Durable()))
+        await using (var first = await TestApi.StartAsync(DurableHost()))
         {
             await first.PostJsonAsync("/schedules", new { schedule_id = "durable", interval_seconds = 60, plan = PlanBody() }, HttpStatusCode.Created);
             await first.PostJsonAsync("/schedules/durable/pause", null, HttpStatusCode.OK);
         }
 
-        await using var second = await TestApi.StartAsync(Durable());
+        await using var second = await TestApi.StartAsync(DurableHost());
         Assert.True((bool)(await second.GetJsonAsync("/schedules/durable"))["paused"]!);
         await second.PostJsonAsync("/schedules/durable/resume", null, HttpStatusCode.OK);
-        var workflowId = await CompletedRunAsync(second, _time, "durable");
+        await CompletedRunAsync(second, _time, "durable");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
     [Fact]
     public async Task ScheduleOfAStoredPlanDeletedSince_DoesNotStopTheHostsRestart_ItsFiringFails()
     {
-        var directory = Path.GetDirectoryName(_plans)!;
-        TestApiOptions Durable() => new()
-        {
-            AgentManager = b => b.UseSqliteStore(o => o.Path = Path.Combine(directory, "state.db")).AddSchedules(),
-            Api = o => o.SchedulePlanDirectory = _plans,
-            Services = s => s.AddSingleton<TimeProvider>(_time),
-        };
-        await using (var first = await TestApi.StartAsync(Durable()))
+        await using (var first = await TestApi.StartAsync(DurableHost()))
         {
             await first.PostJsonAsync("/task-plans", new { plan_id = "docs", items = new[] { new { id = "write", title = "Write", assignee = "worker", verification = "true" } } }, HttpStatusCode.Created);
             await first.PostJsonAsync("/task-plans/docs/confirm", null, HttpStatusCode.OK);
@@ -455,7 +450,7 @@ public sealed class ScheduleEndpointsTests : IAsyncLifetime
             Assert.True(await first.Services.GetRequiredService<ITaskPlanStore>().DeleteAsync("docs", CancellationToken.None)); // as an older host could
         }
 
-        await using var second = await TestApi.StartAsync(Durable());
+        await using var second = await TestApi.StartAsync(DurableHost());
         var kept = await second.GetJsonAsync("/schedules/orphaned");
         await Poll.UntilAsync(
             async () =>
