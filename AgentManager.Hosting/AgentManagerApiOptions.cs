@@ -29,9 +29,10 @@ public sealed class AgentManagerApiOptions
     /// <value>The default is 15 seconds.</value>
     public TimeSpan EventStreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Gets or sets the directory where <c>POST /schedules</c> keeps each schedule it defines, with the
-    /// plan its runs are built from (<c>&lt;schedule id&gt;.json</c>); the host loads them at start, so such a
-    /// schedule fires after a restart too. Relative to the current directory.</summary>
+    /// <summary>Gets or sets the directory where <c>POST /schedules</c> keeps each schedule it defines as its request
+    /// (<c>&lt;schedule id&gt;.json</c>): the <c>plan_id</c> and version of a stored plan, or the plan given in the
+    /// body. The host loads the latter at start, so such a schedule fires after a restart too; a schedule of a stored
+    /// plan needs nothing from here to fire. Relative to the current directory.</summary>
     /// <value>The default is <c>agentmanager-schedule-plans</c>.</value>
     public string SchedulePlanDirectory { get; set; } = "agentmanager-schedule-plans";
 
