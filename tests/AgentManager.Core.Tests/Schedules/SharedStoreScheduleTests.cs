@@ -7,7 +7,6 @@ using AgentManager.Plans;
 using AgentManager.Tests.Plans;
 using AgentManager.Schedules;
 using AgentManager.Tests.Events;
-using AgentManager.Tests.Execution;
 using AgentManager.Tests.Workflows;
 using AgentManager.Workflows;
 using Microsoft.Extensions.Time.Testing;
@@ -50,7 +49,7 @@ public abstract class SharedStoreScheduleTests
         {
             time.SetUtcNow(occurrence);
             await Task.WhenAll(a.SettleAsync(), b.SettleAsync());
-            await Poll.UntilAsync(() => store.GetWorkflowAsync(RunId(occurrence), CancellationToken.None).Result?.Status == WorkflowStatus.Completed, $"the run of {occurrence:O}");
+            await LeaseTests.UntilAsync(async () => (await store.GetWorkflowAsync(RunId(occurrence), CancellationToken.None))?.Status == WorkflowStatus.Completed, $"the run of {occurrence:O}");
         }
 
         await Task.WhenAll(a.SettleAsync(), b.SettleAsync());
