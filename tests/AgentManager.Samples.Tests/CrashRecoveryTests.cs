@@ -52,7 +52,9 @@ public sealed class CrashRecoveryTests : IDisposable
     [Fact]
     public async Task TwoResumesStartedAtOnce_AfterAKill_OneRunsTheWorkflowAndEveryTaskCompletesExactlyOnce()
     {
-        var plan = WritePlan(layers: 10, width: 3); // 30 tasks in 10 layers: long enough that the kill lands mid-run even when the first task_started line reaches the test late
+        // 60 tasks in 20 layers (at least 4 s): long enough that the kill lands mid-run even when a loaded machine hands
+        // the first task_started line to the test late (10 layers once finished before the kill under load).
+        var plan = WritePlan(layers: 20, width: 3);
         var db = Path.Combine(_dir, "state.db");
         var random = new Random(20261130);
         string[] run = ["run", plan, "--db", db, "--workdir", Path.Combine(_dir, "work"), "--concurrency", "4"];
@@ -74,9 +76,9 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Equal("completed", JsonDocument.Parse(summary.Split('\n')[^1]).RootElement.GetProperty("status").GetString());
         await using var connection = new SqliteConnection($"Data Source={db};Pooling=False");
         await connection.OpenAsync();
-        Assert.Equal(30, await ScalarAsync(connection, "SELECT COUNT(*) FROM transitions WHERE to_state = 'completed'"));
-        Assert.Equal(30, await ScalarAsync(connection, "SELECT COUNT(DISTINCT task_id) FROM transitions WHERE to_state = 'completed'"));
-        Assert.Equal(30, await ScalarAsync(connection, "SELECT COUNT(*) FROM events WHERE type = 'task_completed'"));
+        Assert.Equal(60, await ScalarAsync(connection, "SELECT COUNT(*) FROM transitions WHERE to_state = 'completed'"));
+        Assert.Equal(60, await ScalarAsync(connection, "SELECT COUNT(DISTINCT task_id) FROM transitions WHERE to_state = 'completed'"));
+        Assert.Equal(60, await ScalarAsync(connection, "SELECT COUNT(*) FROM events WHERE type = 'task_completed'"));
         Assert.Equal(0, await ScalarAsync(connection, """
             SELECT COUNT(*) FROM transitions s JOIN transitions c ON s.workflow_id = c.workflow_id AND s.task_id = c.task_id
             WHERE c.to_state = 'completed' AND s.trigger_name = 'start' AND s.id > c.id
