@@ -21,25 +21,9 @@ internal sealed partial class PlanWorkflowTakeover(
     IWorkflowEngine engine,
     TimeProvider time,
     IOptions<PlanWorkflowTakeoverOptions> options,
-    ILogger<PlanWorkflowTakeover>? logger = null) : IHostedService, IDisposable
+    ILogger<PlanWorkflowTakeover>? logger = null) : BackgroundService
 {
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _scans = Task.CompletedTask;
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _scans = Task.Run(() => ScanPeriodicallyAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _scans.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public void Dispose() => _stopping.Dispose();
 
     /// <summary>Resumes every abandoned plan-based workflow found now; returns the ids this host took over.</summary>
     internal async Task<IReadOnlyList<string>> ScanAsync(CancellationToken cancellationToken)
@@ -82,7 +66,9 @@ internal sealed partial class PlanWorkflowTakeover(
         return taken;
     }
 
-    private async Task ScanPeriodicallyAsync(CancellationToken stopping)
+    // A BackgroundService, so that a host stopped again after its services were disposed (as WebApplicationFactory's
+    // disposal can do) finds nothing disposed here.
+    protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         try
         {

@@ -110,6 +110,10 @@ public sealed class PlanWorkflowTakeoverTests : IAsyncDisposable
 
         await takeover.StopAsync(CancellationToken.None);
         Assert.Equal(WorkflowStatus.Completed, (await second.Engine.GetSummaryAsync(id)).Status);
+
+        // A host may stop its services again after disposing them (WebApplicationFactory's disposal can): nothing throws.
+        takeover.Dispose();
+        await takeover.StopAsync(CancellationToken.None);
     }
 
     [Fact]
