@@ -130,15 +130,7 @@ internal sealed partial class S3CheckpointStore : ICheckpointStore, IDisposable
                 new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken },
                 async (i, token) => entries[i] = await UploadEntryAsync(sources[i], keys[i], uploaded, token).ConfigureAwait(false)).ConfigureAwait(false);
 
-            var record = new CheckpointRecord
-            {
-                WorkflowId = write.WorkflowId,
-                TaskId = write.TaskId,
-                Attempt = write.Attempt,
-                CreatedAt = _time.GetUtcNow(),
-                Metadata = new Dictionary<string, string>(write.Metadata, StringComparer.Ordinal),
-                Entries = entries,
-            };
+            var record = CheckpointManifest.Record(write, entries, _time.GetUtcNow());
             var manifest = CheckpointManifest.Serialize(record);
 
             // The manifest write is the commit: once started it is not cancelled, so a cancelled save is

@@ -15,13 +15,7 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         return new PostgresStateStore(database);
     }
 
-    private async Task<object?> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(server.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
+    private Task<object?> ScalarAsync(string sql) => server.ScalarAsync(sql);
 
     /// <summary>Hosts starting together on a new schema: each finds it ready, and each script ran once.</summary>
     [Fact]

@@ -70,6 +70,15 @@ public sealed class PostgresServer : IAsyncLifetime
     }
 
     /// <summary>A schema name no other test uses: each store under test gets its own.</summary>
+    /// <summary>Runs SQL on a connection of its own and returns the first column of the first row.</summary>
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
     public static string NewSchema() => "t_" + Guid.NewGuid().ToString("N");
 
     /// <summary>Deletes the clusters of earlier test processes that ended before their cleanup did (a test host is

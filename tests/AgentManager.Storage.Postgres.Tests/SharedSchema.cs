@@ -2,8 +2,6 @@ using AgentManager.Events;
 using AgentManager.Persistence;
 using AgentManager.Plans;
 using AgentManager.Tests.Workflows;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace AgentManager.Storage.Postgres.Tests;
@@ -12,7 +10,7 @@ namespace AgentManager.Storage.Postgres.Tests;
 internal sealed class SharedSchema(PostgresServer server) : ISharedStore
 {
     private readonly List<PostgresDatabase> _databases = [];
-    private readonly List<EngineFixture> _engines = [];
+    private readonly SharedStoreEngines _engines = new();
 
     public string Schema { get; } = PostgresServer.NewSchema();
 
@@ -33,30 +31,12 @@ internal sealed class SharedSchema(PostgresServer server) : ISharedStore
     }
 
     /// <summary>An engine on its own store, with its own clock and, optionally, its own bus and a wrapper around its store.</summary>
-    public EngineFixture Engine(TimeProvider time, IEventBus? bus = null, Func<IStateStore, IStateStore>? wrap = null)
-    {
-        var store = Open();
-        var fixture = new EngineFixture(
-            time: time,
-            store: wrap is null ? store : wrap(store),
-            agents: bus is null ? null : b => b.Services.Replace(ServiceDescriptor.Singleton<IEventBus>(bus)));
-        _engines.Add(fixture);
-        return fixture;
-    }
+    public EngineFixture Engine(TimeProvider time, IEventBus? bus = null, Func<IStateStore, IStateStore>? wrap = null) =>
+        _engines.Add(Open(), time, bus, wrap);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var engine in _engines)
-        {
-            try
-            {
-                await engine.DisposeAsync();
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or IOException or LeaseLostException)
-            {
-                // An engine whose loop a test crashed, or whose lease it took over, reports that again when it stops.
-            }
-        }
+        await _engines.DisposeAsync();
 
         foreach (var database in _databases)
         {

@@ -16,6 +16,17 @@ internal static class CheckpointManifest
 
     public static readonly IReadOnlyList<int> SupportedSchemaVersions = [CheckpointRecord.CurrentSchemaVersion];
 
+    /// <summary>The record of a save: the write's workflow, task, attempt and metadata, with the entries as stored.</summary>
+    public static CheckpointRecord Record(CheckpointWrite write, IReadOnlyList<CheckpointEntry> entries, DateTimeOffset createdAt) => new()
+    {
+        WorkflowId = write.WorkflowId,
+        TaskId = write.TaskId,
+        Attempt = write.Attempt,
+        CreatedAt = createdAt,
+        Metadata = new Dictionary<string, string>(write.Metadata, StringComparer.Ordinal),
+        Entries = entries,
+    };
+
     public static byte[] Serialize(CheckpointRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);

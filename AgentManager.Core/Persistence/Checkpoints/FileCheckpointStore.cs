@@ -81,15 +81,7 @@ internal sealed class FileCheckpointStore : ICheckpointStore
                 entries.Add(await WriteEntryAsync(source, Path.Join(staging, fileName), location.Key + "/" + fileName, cancellationToken).ConfigureAwait(false));
             }
 
-            var record = new CheckpointRecord
-            {
-                WorkflowId = write.WorkflowId,
-                TaskId = write.TaskId,
-                Attempt = write.Attempt,
-                CreatedAt = _time.GetUtcNow(),
-                Metadata = new Dictionary<string, string>(write.Metadata, StringComparer.Ordinal),
-                Entries = entries,
-            };
+            var record = CheckpointManifest.Record(write, entries, _time.GetUtcNow());
             var manifest = CheckpointManifest.Serialize(record);
             var stream = Create(Path.Join(staging, CheckpointManifest.FileName));
             await using (stream.ConfigureAwait(false))

@@ -3,8 +3,6 @@ using AgentManager.Persistence;
 using AgentManager.Persistence.Sqlite;
 using AgentManager.Plans;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AgentManager.Tests.Workflows;
 
@@ -15,7 +13,7 @@ internal sealed class SharedSqliteFile : ISharedStore
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "agentmanager-sqlite-tests", Guid.NewGuid().ToString("N"));
     private readonly List<SqliteStateStore> _stores = [];
     private readonly List<SqliteTaskPlanStore> _planStores = [];
-    private readonly List<EngineFixture> _engines = [];
+    private readonly SharedStoreEngines _engines = new();
 
     /// <summary>Gets the database file's path (its directory is made by the first store that opens it).</summary>
     public string DatabasePath => Path.Combine(_directory, "state.db");
@@ -39,30 +37,12 @@ internal sealed class SharedSqliteFile : ISharedStore
 
     /// <summary>An engine on its own store of the file, with its own clock and, optionally, its own bus and a
     /// wrapper around its store.</summary>
-    public EngineFixture Engine(TimeProvider time, IEventBus? bus = null, Func<IStateStore, IStateStore>? wrap = null)
-    {
-        var store = Open();
-        var fixture = new EngineFixture(
-            time: time,
-            store: wrap is null ? store : wrap(store),
-            agents: bus is null ? null : b => b.Services.Replace(ServiceDescriptor.Singleton<IEventBus>(bus)));
-        _engines.Add(fixture);
-        return fixture;
-    }
+    public EngineFixture Engine(TimeProvider time, IEventBus? bus = null, Func<IStateStore, IStateStore>? wrap = null) =>
+        _engines.Add(Open(), time, bus, wrap);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var engine in _engines)
-        {
-            try
-            {
-                await engine.DisposeAsync();
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or IOException)
-            {
-                // An engine whose loop a test crashed reports the crash again when it stops.
-            }
-        }
+        await _engines.DisposeAsync();
 
         foreach (var store in _stores)
         {

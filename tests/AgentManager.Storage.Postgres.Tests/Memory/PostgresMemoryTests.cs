@@ -22,13 +22,7 @@ public sealed class PostgresMemoryTests(PostgresServer server) : IAsyncLifetime
         new MemoryRecord { Id = id, Namespace = "n", Text = "text of " + id, Tags = tags ?? [], CreatedAt = Created },
         vector);
 
-    private async Task<object?> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(server.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
+    private Task<object?> ScalarAsync(string sql) => server.ScalarAsync(sql);
 
     [Fact]
     public async Task TwoHosts_OneSchema_SeeEachOthersRecordsOutcomesAndValues()
