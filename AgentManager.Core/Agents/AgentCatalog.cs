@@ -154,6 +154,12 @@ public sealed class AgentCatalog
         return false;
     }
 
+    /// <summary>The runner of a plan item's assignee when its profile names a process runner, which comes before an
+    /// agent registered with DI under the same id, as for workflows made from plans over HTTP; otherwise
+    /// <see langword="null"/> (the engine then looks the assignee up among the DI agents).</summary>
+    internal Execution.ProcessAgentRunner? PlanRunnerOf(string agentId) =>
+        TryGetProfile(agentId, out var profile) && profile.Runner is { } runner ? new Execution.ProcessAgentRunner(runner) : null;
+
     /// <summary>Gets an agent's profile with its templates, resolved when the catalog was made.</summary>
     /// <param name="agentId">The agent id; matching is exact.</param>
     /// <returns>The resolved agent.</returns>

@@ -40,7 +40,7 @@ internal sealed partial class PlanWorkflowTakeover(
 
             try
             {
-                var definition = PlanWorkflowBuilder.Build(await plans.GetAsync(planId, version, cancellationToken).ConfigureAwait(false), RunnerOf);
+                var definition = PlanWorkflowBuilder.Build(await plans.GetAsync(planId, version, cancellationToken).ConfigureAwait(false), catalog.PlanRunnerOf);
                 definition.Id = workflow.WorkflowId;
                 definition.Name = workflow.Name;
                 definition.WorkRoot = workflow.WorkRoot;
@@ -89,11 +89,6 @@ internal sealed partial class PlanWorkflowTakeover(
         {
         }
     }
-
-    /// <summary>An assignee whose catalog profile names a process runner runs it, as when the workflow was made over
-    /// HTTP; any other is looked up among the agents registered with DI.</summary>
-    private ProcessAgentRunner? RunnerOf(string agentId) =>
-        catalog.TryGetProfile(agentId, out var profile) && profile.Runner is { } runner ? new ProcessAgentRunner(runner) : null;
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Took over workflow {WorkflowId} (plan {PlanId} version {PlanVersion}), whose lease {PreviousOwner} no longer held")]
     private static partial void TookOver(ILogger logger, string workflowId, string planId, int planVersion, string previousOwner);

@@ -167,8 +167,8 @@ internal sealed partial class ScheduleRunner
             stored => stored?.RunningWorkflowId == workflowId ? stored with { RunningWorkflowId = null } : null,
             cancellationToken);
 
-    /// <summary>Builds a run from a confirmed version of a stored plan; the plan's assignees are resolved by the engine
-    /// (catalog profiles with a runner, else agents registered with DI).</summary>
+    /// <summary>Builds a run from a confirmed version of a stored plan, its assignees resolved as for any workflow made
+    /// from a plan: a catalog profile's process runner, else an agent registered with DI.</summary>
     private async Task<WorkflowDefinition> BuildFromStoredPlanAsync(string scheduleId, string planId, int? version, CancellationToken cancellationToken)
     {
         var plan = await _plans.GetAsync(planId, version ?? throw new ScheduleConfigurationException([$"Schedule '{scheduleId}' names task plan '{planId}' without a version."], scheduleId), cancellationToken).ConfigureAwait(false);
@@ -177,7 +177,7 @@ internal sealed partial class ScheduleRunner
             throw new ScheduleConfigurationException([$"Schedule '{scheduleId}': version {version} of task plan '{planId}' is {plan.Status.ToWireName()}; a schedule runs a confirmed version."], scheduleId);
         }
 
-        return PlanWorkflowBuilder.Build(plan);
+        return PlanWorkflowBuilder.Build(plan, _catalog.PlanRunnerOf);
     }
 
     /// <summary>Builds the workflow of a firing from the schedule's stored plan, plan file or registered factory.</summary>

@@ -1,3 +1,4 @@
+using AgentManager.Agents;
 using AgentManager.Events;
 using AgentManager.Persistence;
 using AgentManager.Plans;
@@ -30,6 +31,7 @@ internal sealed partial class ScheduleRunner : BackgroundService
     private readonly TimeSpan _firingGrace;
     private readonly ScheduleFactories _factories;
     private readonly TaskPlanService _plans;
+    private readonly AgentCatalog _catalog;
     private readonly ScheduleWake _wake;
     private readonly ILogger _logger;
     private readonly Dictionary<string, bool> _pausedSeen = new(StringComparer.Ordinal);
@@ -46,6 +48,7 @@ internal sealed partial class ScheduleRunner : BackgroundService
         IOptions<AgentManagerOptions> engineOptions,
         ScheduleFactories factories,
         TaskPlanService plans,
+        AgentCatalog catalog,
         ScheduleWake wake,
         ILogger<ScheduleRunner>? logger = null)
     {
@@ -60,6 +63,7 @@ internal sealed partial class ScheduleRunner : BackgroundService
         _firingGrace = engineOptions.Value.LeaseDuration;
         _factories = factories;
         _plans = plans;
+        _catalog = catalog;
         _wake = wake;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }

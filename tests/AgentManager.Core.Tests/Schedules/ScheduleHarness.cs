@@ -32,12 +32,13 @@ internal sealed class ScheduleHarness : IAsyncDisposable
     /// <param name="engine">The engine options.</param>
     /// <param name="plans">The plan store, else an in-memory one.</param>
     /// <param name="worker">An agent registered as <c>worker</c>, the assignee of <see cref="Plans.PlanTestKit.Item"/>.</param>
-    public ScheduleHarness(FakeTimeProvider time, IStateStore? store = null, Action<ScheduleOptions>? configure = null, string? workRoot = null, Action<AgentManagerOptions>? engine = null, ITaskPlanStore? plans = null, IAgentRunner? worker = null)
+    /// <param name="agentManager">More registrations, such as agent profiles.</param>
+    public ScheduleHarness(FakeTimeProvider time, IStateStore? store = null, Action<ScheduleOptions>? configure = null, string? workRoot = null, Action<AgentManagerOptions>? engine = null, ITaskPlanStore? plans = null, IAgentRunner? worker = null, Action<IAgentManagerBuilder>? agentManager = null)
     {
         Time = time;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton<TimeProvider>(time);
-        var agentManager = builder.Services.AddAgentManager(o =>
+        var builderOfAgentManager = builder.Services.AddAgentManager(o =>
         {
             o.Retry.InitialDelay = TimeSpan.Zero;
             o.Retry.JitterRatio = 0;
@@ -57,10 +58,12 @@ internal sealed class ScheduleHarness : IAsyncDisposable
 
         if (worker is not null)
         {
-            agentManager.AddAgent("worker", worker);
+            builderOfAgentManager.AddAgent("worker", worker);
         }
 
-        agentManager.AddSchedules(configure);
+        agentManager?.Invoke(builderOfAgentManager);
+
+        builderOfAgentManager.AddSchedules(configure);
         _host = builder.Build();
         Store = _host.Services.GetRequiredService<IStateStore>();
         Engine = _host.Services.GetRequiredService<IWorkflowEngine>();

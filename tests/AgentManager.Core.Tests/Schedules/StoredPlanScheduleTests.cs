@@ -47,6 +47,29 @@ public sealed class StoredPlanScheduleTests
         Assert.Equal(["build", "ship"], (await h.Store.GetTasksAsync(run.WorkflowId, CancellationToken.None)).Select(t => t.TaskId).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>An assignee whose catalog profile names a process runner runs it, before an agent registered with DI
+    /// under the same id, as for a workflow made from the plan over HTTP and as when the takeover resumes the run.</summary>
+    [Fact]
+    public async Task StoredPlanSchedule_AssigneeWithAProfileRunner_RunsItRatherThanTheDiAgentOfTheSameId()
+    {
+        var diCalls = 0;
+        var diWorker = Workflows.EngineFixture.Agent((_, _) =>
+        {
+            Interlocked.Increment(ref diCalls);
+            return ValueTask.FromResult(AgentManager.Execution.AgentResult.Success());
+        });
+        var profile = new AgentManager.Agents.AgentProfile { AgentId = "worker", Runner = new AgentManager.Execution.ProcessAgentOptions { Command = { "true" } } };
+        await using var h = new ScheduleHarness(new FakeTimeProvider(T0), worker: diWorker, agentManager: b => b.AddAgentProfile(profile));
+        await h.StartAsync();
+        await h.Service.AddOrUpdateAsync(FromPlan(version: (await ConfirmedPlanAsync(h.Plans)).Version));
+
+        await h.AdvanceToAsync(T0.AddHours(1));
+        var fired = await h.WaitForAsync(EventTypes.ScheduleFired);
+        await h.WaitForWorkflowAsync(EventTypes.WorkflowCompleted, fired.RunWorkflowId!);
+
+        Assert.Equal(0, Volatile.Read(ref diCalls));
+    }
+
     [Fact]
     public async Task AddOrUpdate_PlanThatDoesNotExist_OrADraftVersion_IsRefusedNamingPlanAndVersion_AndNothingIsStored()
     {
