@@ -13,6 +13,7 @@ dll=benchmarks/AgentManager.Benchmarks/bin/Release/net10.0/AgentManager.Benchmar
 run() { echo "+ AgentManager.Benchmarks $*" >&2; dotnet "$dll" "$@"; }
 
 run throughput --workload layers --n 2000 --timeout 120
+run throughput --workload tree --n 5000 --steady --timeout 120
 run throughput --store sqlite --workload independent --n 2000 --timeout 120
 
 # The PostgreSQL store: on the server AGENTMANAGER_BENCH_POSTGRES names, or on a throw-away cluster of the machine's

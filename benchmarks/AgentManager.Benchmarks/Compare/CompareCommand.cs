@@ -5,9 +5,9 @@ using AgentManager.Benchmarks.Throughput;
 namespace AgentManager.Benchmarks.Compare;
 
 /// <summary><c>compare [--n N] [--chain-n N] [--runs R] [--concurrency C] [--workloads a,b] [--engines a,b]
-/// [--timeout S] [--warmup-n N]</c>: runs every engine on every workload, each run in its own process, keeps the best
-/// of R runs and prints a Markdown table with ratios against the bare channels dispatcher. <c>--warmup-n</c> gives every
-/// engine the same longer warm-up (closer to a long-running process).</summary>
+/// [--timeout S] [--steady] [--warmup-n N]</c>: runs every engine on every workload, each run in its own process, keeps
+/// the best of R runs and prints a Markdown table with ratios against the bare channels dispatcher. <c>--steady</c> and
+/// <c>--warmup-n</c> give every engine the same warm-up (see <see cref="WarmUp"/>).</summary>
 internal static class CompareCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
@@ -20,8 +20,13 @@ internal static class CompareCommand
         var timeout = line.Int("timeout", ThroughputCommand.DefaultTimeoutSeconds);
         var workloads = line.Text("workloads", "independent,tree,chain,layers").Split(',').Select(WorkloadKinds.Parse).ToArray();
         var engines = line.Text("engines", "channels,channels-journal,agentmanager,hangfire").Split(',');
-        var warmupCount = line.Int("warmup-n", 0);
+        var warmUp = new WarmUp(line.Int("warmup-n", 0), line.Switch("steady"));
         line.ThrowIfUnknown();
+        if (warmUp.Count < 0)
+        {
+            throw new UsageException($"--warmup-n must be positive, not {warmUp.Count}.");
+        }
+
         foreach (var engine in engines)
         {
             _ = ThroughputCommand.CreateEngine(engine, 1);
@@ -39,7 +44,7 @@ internal static class CompareCommand
                 var rates = new List<double>();
                 for (var run = 1; run <= runs; run++)
                 {
-                    string[] childArgs = ["throughput", "--engine", engine, "--workload", workload.Name(), "--n", N(n), "--concurrency", N(concurrency), "--timeout", N(timeout), .. (warmupCount > 0 ? (string[])["--warmup-n", N(warmupCount)] : [])];
+                    string[] childArgs = ["throughput", "--engine", engine, "--workload", workload.Name(), "--n", N(n), "--concurrency", N(concurrency), "--timeout", N(timeout), .. WarmUpArguments(warmUp)];
                     log.WriteLine($"[{engine} {workload.Name()} n={n} run {run}/{runs}]");
                     var (exitCode, text) = await ChildRunner.RunAsync(childArgs, TimeSpan.FromSeconds(timeout + 30), log);
                     var result = ResultLine.Find(text);
@@ -70,9 +75,12 @@ internal static class CompareCommand
             }
         }
 
-        output.WriteLine(ComparisonTable.Format(rows.OfType<ResultLine>().ToList(), ranges, runs, concurrency, warmupCount));
+        output.WriteLine(ComparisonTable.Format(rows.OfType<ResultLine>().ToList(), ranges, runs, concurrency, warmUp));
         return failed ? ExitCodes.RunFailed : ExitCodes.Ok;
     }
+
+    private static string[] WarmUpArguments(WarmUp warmUp) =>
+        [.. (warmUp.Steady ? (string[])["--steady"] : []), .. (warmUp.Count > 0 ? (string[])["--warmup-n", N(warmUp.Count)] : [])];
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AgentManager.Benchmarks.Throughput;
 
 namespace AgentManager.Benchmarks.Compare;
 
@@ -13,12 +14,11 @@ internal static class ComparisonTable
     /// <param name="ranges">The tasks/s of each cell's runs, by the best run's line.</param>
     /// <param name="runs">How many runs each cell had.</param>
     /// <param name="concurrency">The concurrency of every run.</param>
-    /// <param name="warmupCount">The warm-up workload's size, or 0 for the runner's default.</param>
-    public static string Format(IReadOnlyList<ResultLine> rows, IReadOnlyDictionary<ResultLine, RunRates> ranges, int runs, int concurrency, int warmupCount = 0)
+    /// <param name="warmUp">The warm-up every run had.</param>
+    public static string Format(IReadOnlyList<ResultLine> rows, IReadOnlyDictionary<ResultLine, RunRates> ranges, int runs, int concurrency, WarmUp warmUp)
     {
         var table = new StringBuilder();
-        var warmup = warmupCount > 0 ? $"a warm-up of {warmupCount:N0} tasks" : "the default warm-up (1,000 tasks; 2,000 on layers)";
-        table.AppendLine(CultureInfo.InvariantCulture, $"Best of {runs} run(s) per cell, concurrency {concurrency}, {warmup}, each run in a fresh process.");
+        table.AppendLine(CultureInfo.InvariantCulture, $"Best of {runs} run(s) per cell, concurrency {concurrency}, {warmUp.Describe()}, each run in a fresh process.");
         table.AppendLine();
         table.AppendLine("| workload | n | engine | seconds | tasks/s | tasks/s, all runs | vs channels | vs channels-journal | vs hangfire | vs hangfire, medians | CPU s | peak RSS MB | alloc B/task | median hop µs |");
         table.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -72,7 +72,7 @@ internal static class ProfileCommand
         }
 
         var result = await ThroughputCommand.MeasureAsync(
-            engine, workload, warmup: true, TimeSpan.FromSeconds(ThroughputCommand.DefaultTimeoutSeconds), log, beforeTimedRun: BeforeTimedRun);
+            engine, workload, new WarmUp(), TimeSpan.FromSeconds(ThroughputCommand.DefaultTimeoutSeconds), log, beforeTimedRun: BeforeTimedRun);
         output.WriteLine(result);
         var total = allocations.TotalBytes;
         output.WriteLine();

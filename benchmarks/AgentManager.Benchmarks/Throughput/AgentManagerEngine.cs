@@ -85,6 +85,13 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
         log?.WriteLine($"agentmanager/{workload.Kind.Name()}: define {atDefined.Minus(atStart)}; create {atCreated.Minus(atDefined)}; start to completion {atFinished.Minus(atCreated)}");
     }
 
+    /// <summary>Deletes the finished workflows (<c>PurgeAsync</c>), with their tasks, transitions and events.</summary>
+    public async Task ForgetFinishedAsync(CancellationToken cancellationToken)
+    {
+        var engine = _engine ?? throw new InvalidOperationException("Call StartAsync first.");
+        await engine.PurgeAsync(TimeSpan.Zero, cancellationToken);
+    }
+
     /// <summary>Describes the workload and creates the workflow. A method of its own, so that the definition, which
     /// the engine does not keep past create, is not kept by this caller either (a local of <see cref="RunAsync"/> would
     /// live in its state machine until the run ends).</summary>

@@ -37,6 +37,9 @@ internal sealed class ChannelsEngine(int concurrency, bool journal = false) : IT
         }
     }
 
+    /// <summary>A run's counters and journal are garbage once it returns: nothing to forget.</summary>
+    public Task ForgetFinishedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private static async Task WorkAsync(Run run, Func<int, CancellationToken, ValueTask> body, CancellationToken cancellationToken)

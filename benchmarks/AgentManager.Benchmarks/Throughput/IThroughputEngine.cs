@@ -15,4 +15,8 @@ internal interface IThroughputEngine : IAsyncDisposable
     /// <summary>Submits every task of the workload and returns once all have completed: timed. Throws
     /// when a task did not complete.</summary>
     Task RunAsync(Workload workload, HopRecorder? hops, CancellationToken cancellationToken);
+
+    /// <summary>Forgets the work that has finished, as a long-running host's retention would, between the rounds of a
+    /// steady-state warm-up: not timed. An engine that keeps nothing between runs does nothing.</summary>
+    Task ForgetFinishedAsync(CancellationToken cancellationToken);
 }

@@ -18,6 +18,9 @@ internal sealed record RunResult(string Engine, string Workload, int Count)
     /// shared with other work, tasks per CPU second moves much less than tasks per second.</summary>
     public double? CpuSeconds { get; init; }
 
+    /// <summary>Gets how many rounds a steady-state warm-up ran (<see cref="SteadyWarmUp"/>).</summary>
+    public int? WarmupRounds { get; init; }
+
     public string? Unsupported { get; init; }
 
     /// <summary>Gets the state store when it is not the in-memory one.</summary>
@@ -66,6 +69,11 @@ internal sealed record RunResult(string Engine, string Workload, int Count)
         if (CpuSeconds is { } cpu)
         {
             Append(line, "cpu_s", F(cpu, "0.000"));
+        }
+
+        if (WarmupRounds is { } rounds)
+        {
+            Append(line, "warmup_rounds", rounds.ToString(CultureInfo.InvariantCulture));
         }
 
         return line.ToString();

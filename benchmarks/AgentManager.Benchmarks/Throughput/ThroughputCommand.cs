@@ -4,10 +4,11 @@ using AgentManager.Benchmarks.Cli;
 namespace AgentManager.Benchmarks.Throughput;
 
 /// <summary><c>throughput --workload W --n N [--store memory|sqlite|postgres [--postgres CONN]] [--concurrency C] [--engine E]
-/// [--timeout S] [--no-warmup | --warmup-n N] [--gc-log]</c>: runs one workload to completion and prints one result line. The warm-up
-/// (1,000 tasks of the same shape by default) leaves hundreds of methods to the tiered JIT during the timed run; a
-/// larger <c>--warmup-n</c> measures closer to a long-running process. <c>--gc-log</c> prints each collection of the timed
-/// run and its large object heap allocations (<see cref="GcLog"/>).</summary>
+/// [--timeout S] [--no-warmup | [--steady] [--warmup-n N]] [--gc-log]</c>: runs one workload to completion and prints one
+/// result line. The default warm-up (1,000 tasks of the same shape) leaves hundreds of methods to the tiered JIT during
+/// the timed run, as a fresh process's first large run meets them; <c>--steady</c> warms up in rounds until the JIT has
+/// settled, as in a long-running process (<see cref="SteadyWarmUp"/>). <c>--gc-log</c> prints each collection of the
+/// timed run and its large object heap allocations (<see cref="GcLog"/>).</summary>
 internal static class ThroughputCommand
 {
     public const int DefaultConcurrency = 8;
@@ -26,12 +27,23 @@ internal static class ThroughputCommand
         var count = line.Int("n", 100_000);
         var concurrency = line.Int("concurrency", DefaultConcurrency);
         var timeout = TimeSpan.FromSeconds(line.Int("timeout", DefaultTimeoutSeconds));
-        var warmup = !line.Switch("no-warmup");
+        var noWarmup = line.Switch("no-warmup");
+        var steady = line.Switch("steady");
         var warmupCount = line.Int("warmup-n", 0);
         var store = line.Text("store", "memory");
         var postgres = line.Text("postgres", Environment.GetEnvironmentVariable(PostgresVariable) ?? "");
         var gcLog = line.Switch("gc-log");
         line.ThrowIfUnknown();
+        if (noWarmup && (steady || warmupCount > 0))
+        {
+            throw new UsageException("--no-warmup cannot be combined with --steady or --warmup-n.");
+        }
+
+        if (warmupCount < 0)
+        {
+            throw new UsageException($"--warmup-n must be positive, not {warmupCount}.");
+        }
+
         if (store is not ("memory" or "sqlite" or "postgres"))
         {
             throw new UsageException($"Unknown store '{store}'; use memory, sqlite or postgres.");
@@ -71,7 +83,8 @@ internal static class ThroughputCommand
             }
         }
 
-        result = await MeasureAsync(engine, workload, warmup, timeout, log, beforeTimedRun, warmupCount) with { Store = store == "memory" ? null : store };
+        var warmUp = noWarmup ? null : new WarmUp(warmupCount, steady);
+        result = await MeasureAsync(engine, workload, warmUp, timeout, log, beforeTimedRun) with { Store = store == "memory" ? null : store };
         if (collections is not null)
         {
             collections.End(log);
@@ -92,20 +105,29 @@ internal static class ThroughputCommand
         _ => throw new UsageException($"Unknown engine '{name}'; use one of {string.Join(", ", Engines)}."),
     };
 
-    /// <summary>Starts the engine, warms it up on a small workload of the same shape, then times the run.</summary>
-    public static async Task<RunResult> MeasureAsync(IThroughputEngine engine, Workload workload, bool warmup, TimeSpan timeout, TextWriter log, Action? beforeTimedRun = null, int warmupCount = 0)
+    /// <summary>Starts the engine, warms it up on workloads of the same shape (none when <paramref name="warmUp"/> is
+    /// <see langword="null"/>), then times the run.</summary>
+    public static async Task<RunResult> MeasureAsync(IThroughputEngine engine, Workload workload, WarmUp? warmUp, TimeSpan timeout, TextWriter log, Action? beforeTimedRun = null)
     {
         var result = new RunResult(engine.Name, workload.Kind.Name(), workload.Count);
         using var cancel = new CancellationTokenSource(timeout);
         try
         {
             await engine.StartAsync(cancel.Token).WaitAsync(timeout);
-            if (warmup)
+            int? rounds = null;
+            if (warmUp is not null)
             {
-                var small = Workload.Create(workload.Kind, warmupCount > 0 ? warmupCount : workload.Kind == WorkloadKind.Layers ? 2 * Workload.LayerWidth : 1000);
-                await engine.RunAsync(small, small.Kind == WorkloadKind.Chain ? new HopRecorder(small.Count) : null, cancel.Token).WaitAsync(timeout);
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
+                var small = Workload.Create(workload.Kind, warmUp.SizeFor(workload));
+                if (warmUp.Steady)
+                {
+                    rounds = await SteadyWarmUp.RunAsync(engine, small, log, cancel.Token).WaitAsync(timeout);
+                }
+                else
+                {
+                    await engine.RunAsync(small, small.Kind == WorkloadKind.Chain ? new HopRecorder(small.Count) : null, cancel.Token).WaitAsync(timeout);
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                }
             }
 
             var hops = workload.Kind == WorkloadKind.Chain ? new HopRecorder(workload.Count) : null;
@@ -133,6 +155,7 @@ internal static class ThroughputCommand
                 MedianHopMicroseconds = hops?.MedianHopMicroseconds(),
                 AllocatedBytesPerTask = (double)allocated / workload.Count,
                 CpuSeconds = cpu.TotalSeconds,
+                WarmupRounds = rounds,
             };
         }
         catch (TimeoutException)
