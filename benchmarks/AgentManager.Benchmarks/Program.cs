@@ -29,8 +29,8 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: AgentManager.Benchmarks throughput --workload independent|tree|chain|layers --n N
-                   [--engine agentmanager|channels|channels-journal|hangfire] [--concurrency C] [--store memory|sqlite|postgres [--postgres CONN]] [--timeout S] [--no-warmup | [--steady] [--warmup-n N]] [--gc-log]
-              AgentManager.Benchmarks compare [--n 100000] [--chain-n 10000] [--runs R] [--concurrency C]
+                   [--engine agentmanager|channels|channels-journal|hangfire] [--concurrency C] [--hangfire-workers W] [--store memory|sqlite|postgres [--postgres CONN]] [--timeout S] [--no-warmup | [--steady] [--warmup-n N]] [--gc-log]
+              AgentManager.Benchmarks compare [--n 100000] [--chain-n 10000] [--runs R] [--concurrency C] [--hangfire-workers W]
                    [--workloads independent,tree,chain,layers] [--engines channels,channels-journal,agentmanager,hangfire] [--timeout S] [--steady] [--warmup-n N]
               AgentManager.Benchmarks graphload [--n 1000000] [--edges 3] [--shape random|independent|tree|chain|layers]
               AgentManager.Benchmarks eventrate [--events 2000000] [--subscribers 1] [--rounds 3]

@@ -4,7 +4,7 @@ using AgentManager.Benchmarks.Throughput;
 
 namespace AgentManager.Benchmarks.Compare;
 
-/// <summary><c>compare [--n N] [--chain-n N] [--runs R] [--concurrency C] [--workloads a,b] [--engines a,b]
+/// <summary><c>compare [--n N] [--chain-n N] [--runs R] [--concurrency C] [--hangfire-workers W] [--workloads a,b] [--engines a,b]
 /// [--timeout S] [--steady] [--warmup-n N]</c>: runs every engine on every workload, each run in its own process, keeps
 /// the best of R runs and prints a Markdown table with ratios against the bare channels dispatcher. <c>--steady</c> and
 /// <c>--warmup-n</c> give every engine the same warm-up (see <see cref="WarmUp"/>).</summary>
@@ -17,6 +17,7 @@ internal static class CompareCommand
         var chainCount = line.Int("chain-n", 10_000);
         var runs = line.Int("runs", 1);
         var concurrency = line.Int("concurrency", ThroughputCommand.DefaultConcurrency);
+        var hangfireWorkers = line.Int("hangfire-workers", HangfireEngine.DefaultWorkers);
         var timeout = line.Int("timeout", ThroughputCommand.DefaultTimeoutSeconds);
         var workloads = line.Text("workloads", "independent,tree,chain,layers").Split(',').Select(WorkloadKinds.Parse).ToArray();
         var engines = line.Text("engines", "channels,channels-journal,agentmanager,hangfire").Split(',');
@@ -44,7 +45,7 @@ internal static class CompareCommand
                 var rates = new List<double>();
                 for (var run = 1; run <= runs; run++)
                 {
-                    string[] childArgs = ["throughput", "--engine", engine, "--workload", workload.Name(), "--n", N(n), "--concurrency", N(concurrency), "--timeout", N(timeout), .. WarmUpArguments(warmUp)];
+                    string[] childArgs = ["throughput", "--engine", engine, "--workload", workload.Name(), "--n", N(n), "--concurrency", N(concurrency), "--hangfire-workers", N(hangfireWorkers), "--timeout", N(timeout), .. WarmUpArguments(warmUp)];
                     log.WriteLine($"[{engine} {workload.Name()} n={n} run {run}/{runs}]");
                     var (exitCode, text) = await ChildRunner.RunAsync(childArgs, TimeSpan.FromSeconds(timeout + 30), log);
                     var result = ResultLine.Find(text);
@@ -75,7 +76,7 @@ internal static class CompareCommand
             }
         }
 
-        output.WriteLine(ComparisonTable.Format(rows.OfType<ResultLine>().ToList(), ranges, runs, concurrency, warmUp));
+        output.WriteLine(ComparisonTable.Format(rows.OfType<ResultLine>().ToList(), ranges, runs, concurrency, hangfireWorkers, warmUp));
         return failed ? ExitCodes.RunFailed : ExitCodes.Ok;
     }
 

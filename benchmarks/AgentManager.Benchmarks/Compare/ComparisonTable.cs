@@ -13,12 +13,13 @@ internal static class ComparisonTable
     /// <param name="rows">The best run of each cell.</param>
     /// <param name="ranges">The tasks/s of each cell's runs, by the best run's line.</param>
     /// <param name="runs">How many runs each cell had.</param>
-    /// <param name="concurrency">The concurrency of every run.</param>
+    /// <param name="concurrency">The concurrency of the agentmanager and channels runs.</param>
+    /// <param name="hangfireWorkers">Hangfire's worker count.</param>
     /// <param name="warmUp">The warm-up every run had.</param>
-    public static string Format(IReadOnlyList<ResultLine> rows, IReadOnlyDictionary<ResultLine, RunRates> ranges, int runs, int concurrency, WarmUp warmUp)
+    public static string Format(IReadOnlyList<ResultLine> rows, IReadOnlyDictionary<ResultLine, RunRates> ranges, int runs, int concurrency, int hangfireWorkers, WarmUp warmUp)
     {
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"Best of {runs} run(s) per cell, concurrency {concurrency}, {warmUp.Describe()}, each run in a fresh process.");
+        table.AppendLine(CultureInfo.InvariantCulture, $"Best of {runs} run(s) per cell, concurrency {concurrency} (Hangfire: {hangfireWorkers} worker{(hangfireWorkers == 1 ? "" : "s")}), {warmUp.Describe()}, each run in a fresh process.");
         table.AppendLine();
         table.AppendLine("| workload | n | engine | seconds | tasks/s | tasks/s, all runs | vs channels | vs channels-journal | vs hangfire | vs hangfire, medians | CPU s | peak RSS MB | alloc B/task | median hop µs |");
         table.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -4,7 +4,7 @@ using AgentManager.Benchmarks.Cli;
 namespace AgentManager.Benchmarks.Throughput;
 
 /// <summary><c>throughput --workload W --n N [--store memory|sqlite|postgres [--postgres CONN]] [--concurrency C] [--engine E]
-/// [--timeout S] [--no-warmup | [--steady] [--warmup-n N]] [--gc-log]</c>: runs one workload to completion and prints one
+/// [--hangfire-workers W] [--timeout S] [--no-warmup | [--steady] [--warmup-n N]] [--gc-log]</c>: runs one workload to completion and prints one
 /// result line. The default warm-up (1,000 tasks of the same shape) leaves hundreds of methods to the tiered JIT during
 /// the timed run, as a fresh process's first large run meets them; <c>--steady</c> warms up in rounds until the JIT has
 /// settled, as in a long-running process (<see cref="SteadyWarmUp"/>). <c>--gc-log</c> prints each collection of the
@@ -26,6 +26,7 @@ internal static class ThroughputCommand
         var kind = WorkloadKinds.Parse(line.Text("workload", "independent"));
         var count = line.Int("n", 100_000);
         var concurrency = line.Int("concurrency", DefaultConcurrency);
+        var hangfireWorkers = line.Int("hangfire-workers", HangfireEngine.DefaultWorkers);
         var timeout = TimeSpan.FromSeconds(line.Int("timeout", DefaultTimeoutSeconds));
         var noWarmup = line.Switch("no-warmup");
         var steady = line.Switch("steady");
@@ -42,6 +43,11 @@ internal static class ThroughputCommand
         if (warmupCount < 0)
         {
             throw new UsageException($"--warmup-n must be positive, not {warmupCount}.");
+        }
+
+        if (concurrency < 1 || hangfireWorkers < 1)
+        {
+            throw new UsageException($"--concurrency and --hangfire-workers must be at least 1, not {Math.Min(concurrency, hangfireWorkers)}.");
         }
 
         if (store is not ("memory" or "sqlite" or "postgres"))
@@ -62,7 +68,7 @@ internal static class ThroughputCommand
         var workload = Workload.Create(kind, count);
         await using var engine = engineName == "agentmanager" && store == "postgres"
             ? new AgentManagerEngine(concurrency, log, postgres: postgres)
-            : CreateEngine(engineName, concurrency, log, sqlite: store == "sqlite");
+            : CreateEngine(engineName, concurrency, log, sqlite: store == "sqlite", hangfireWorkers: hangfireWorkers);
         var result = new RunResult(engine.Name, kind.Name(), count);
         if (engine.Unsupported(workload) is { } reason)
         {
@@ -96,12 +102,15 @@ internal static class ThroughputCommand
         return result.Error is null ? ExitCodes.Ok : ExitCodes.RunFailed;
     }
 
-    public static IThroughputEngine CreateEngine(string name, int concurrency, TextWriter? log = null, bool sqlite = false) => name switch
+    /// <summary>Makes an engine: <paramref name="concurrency"/> is the agentmanager engine's <c>MaxConcurrency</c> and the
+    /// channels dispatchers' worker count; Hangfire runs <paramref name="hangfireWorkers"/> workers (see
+    /// <see cref="HangfireEngine.DefaultWorkers"/>).</summary>
+    public static IThroughputEngine CreateEngine(string name, int concurrency, TextWriter? log = null, bool sqlite = false, int hangfireWorkers = 0) => name switch
     {
         "agentmanager" => new AgentManagerEngine(concurrency, log, sqlite),
         "channels" => new ChannelsEngine(concurrency),
         "channels-journal" => new ChannelsEngine(concurrency, journal: true),
-        "hangfire" => new HangfireEngine(concurrency),
+        "hangfire" => new HangfireEngine(hangfireWorkers > 0 ? hangfireWorkers : HangfireEngine.DefaultWorkers),
         _ => throw new UsageException($"Unknown engine '{name}'; use one of {string.Join(", ", Engines)}."),
     };
 
