@@ -23,10 +23,6 @@ internal static class CompareCommand
         var engines = line.Text("engines", "channels,channels-journal,agentmanager,hangfire").Split(',');
         var warmUp = new WarmUp(line.Int("warmup-n", 0), line.Switch("steady"));
         line.ThrowIfUnknown();
-        if (warmUp.Count < 0)
-        {
-            throw new UsageException($"--warmup-n must be positive, not {warmUp.Count}.");
-        }
 
         foreach (var engine in engines)
         {

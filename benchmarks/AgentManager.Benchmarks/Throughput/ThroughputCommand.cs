@@ -40,16 +40,6 @@ internal static class ThroughputCommand
             throw new UsageException("--no-warmup cannot be combined with --steady or --warmup-n.");
         }
 
-        if (warmupCount < 0)
-        {
-            throw new UsageException($"--warmup-n must be positive, not {warmupCount}.");
-        }
-
-        if (concurrency < 1 || hangfireWorkers < 1)
-        {
-            throw new UsageException($"--concurrency and --hangfire-workers must be at least 1, not {Math.Min(concurrency, hangfireWorkers)}.");
-        }
-
         if (store is not ("memory" or "sqlite" or "postgres"))
         {
             throw new UsageException($"Unknown store '{store}'; use memory, sqlite or postgres.");
