@@ -4,8 +4,8 @@ using AgentManager.Benchmarks.Throughput;
 
 namespace AgentManager.Benchmarks.Compare;
 
-/// <summary><c>compare [--n N] [--chain-n N] [--runs R] [--concurrency C] [--hangfire-workers W] [--workloads a,b] [--engines a,b]
-/// [--timeout S] [--steady] [--warmup-n N]</c>: runs every engine on every workload, each run in its own process, keeps
+/// <summary><c>compare [--n N] [--chain-n N] [--runs R] [--concurrency C] [--hangfire-workers W] [--workloads a,b]
+/// [--engines a,b] [--timeout S] [--steady] [--warmup-n N]</c>: runs every engine on every workload, each run in its own process, keeps
 /// the best of R runs and prints a Markdown table with ratios against the bare channels dispatcher. <c>--steady</c> and
 /// <c>--warmup-n</c> give every engine the same warm-up (see <see cref="WarmUp"/>).</summary>
 internal static class CompareCommand
@@ -23,7 +23,6 @@ internal static class CompareCommand
         var engines = line.Text("engines", "channels,channels-journal,agentmanager,hangfire").Split(',');
         var warmUp = new WarmUp(line.Int("warmup-n", 0), line.Switch("steady"));
         line.ThrowIfUnknown();
-
         foreach (var engine in engines)
         {
             _ = ThroughputCommand.CreateEngine(engine, 1);
