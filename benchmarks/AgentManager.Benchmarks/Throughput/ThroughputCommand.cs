@@ -5,10 +5,10 @@ namespace AgentManager.Benchmarks.Throughput;
 
 /// <summary><c>throughput --workload W --n N [--store memory|sqlite|postgres [--postgres CONN]] [--concurrency C] [--engine E]
 /// [--hangfire-workers W] [--timeout S] [--no-warmup | [--steady] [--warmup-n N]] [--gc-log]</c>: runs one workload to
-/// completion and prints one result line. The default warm-up (1,000 tasks of the same shape) leaves hundreds of methods to the tiered JIT during
-/// the timed run, as a fresh process's first large run meets them; <c>--steady</c> warms up in rounds until the JIT has
-/// settled, as in a long-running process (<see cref="SteadyWarmUp"/>). <c>--gc-log</c> prints each collection of the
-/// timed run and its large object heap allocations (<see cref="GcLog"/>).</summary>
+/// completion and prints one result line. The default warm-up (1,000 tasks of the same shape) leaves hundreds of
+/// methods to the tiered JIT during the timed run, as a fresh process's first large run meets them; <c>--steady</c> warms
+/// up in rounds until the JIT has settled, as in a long-running process (<see cref="SteadyWarmUp"/>). <c>--gc-log</c>
+/// prints each collection of the timed run and its large object heap allocations (<see cref="GcLog"/>).</summary>
 internal static class ThroughputCommand
 {
     public const int DefaultConcurrency = 8;
