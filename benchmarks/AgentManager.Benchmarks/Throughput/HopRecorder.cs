@@ -9,6 +9,9 @@ internal sealed class HopRecorder(int count)
     private readonly long[] _starts = new long[count];
     private readonly long[] _ends = new long[count];
 
+    /// <summary>A recorder for a chain workload; <see langword="null"/> for the other shapes, which have no hops.</summary>
+    public static HopRecorder? For(Workload workload) => workload.Kind == WorkloadKind.Chain ? new HopRecorder(workload.Count) : null;
+
     public void Started(int task) => _starts[task] = Stopwatch.GetTimestamp();
 
     public void Finished(int task) => _ends[task] = Stopwatch.GetTimestamp();

@@ -30,7 +30,7 @@ internal static class SteadyWarmUp
         {
             var before = JitInfo.GetCompiledMethodCount();
             var clock = Stopwatch.StartNew();
-            await engine.RunAsync(round, round.Kind == WorkloadKind.Chain ? new HopRecorder(round.Count) : null, cancellationToken);
+            await engine.RunAsync(round, HopRecorder.For(round), cancellationToken);
             var ran = clock.Elapsed;
             await engine.ForgetFinishedAsync(cancellationToken);
             GC.Collect();

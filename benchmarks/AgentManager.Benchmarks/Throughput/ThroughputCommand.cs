@@ -123,13 +123,13 @@ internal static class ThroughputCommand
                 }
                 else
                 {
-                    await engine.RunAsync(small, small.Kind == WorkloadKind.Chain ? new HopRecorder(small.Count) : null, cancel.Token).WaitAsync(timeout);
+                    await engine.RunAsync(small, HopRecorder.For(small), cancel.Token).WaitAsync(timeout);
                     GC.Collect();
                     GC.WaitForPendingFinalizers();
                 }
             }
 
-            var hops = workload.Kind == WorkloadKind.Chain ? new HopRecorder(workload.Count) : null;
+            var hops = HopRecorder.For(workload);
             beforeTimedRun?.Invoke();
             int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
             var pauseBefore = GC.GetTotalPauseDuration();
