@@ -3,6 +3,14 @@ namespace AgentManager.Persistence;
 /// <summary>Argument checks shared by the state stores.</summary>
 internal static class StateStoreChecks
 {
+    public static void ThrowIfIncomplete(WorkflowCancelRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.WorkflowId, nameof(request) + ".WorkflowId");
+        ArgumentNullException.ThrowIfNull(request.Reason, nameof(request) + ".Reason");
+        ArgumentNullException.ThrowIfNull(request.RequestedBy, nameof(request) + ".RequestedBy");
+    }
+
     public static void ThrowIfNotPending(HumanDecisionRecord decision)
     {
         ArgumentNullException.ThrowIfNull(decision);

@@ -1,0 +1,22 @@
+namespace AgentManager.Persistence;
+
+/// <summary>A request to cancel a workflow, stored by an engine that does not run the workflow for the engine that
+/// holds its lease, which carries it out (see <see cref="Workflows.IWorkflowEngine.CancelAsync"/>).</summary>
+public sealed record WorkflowCancelRequest
+{
+    /// <summary>Gets the workflow to cancel.</summary>
+    public required string WorkflowId { get; init; }
+
+    /// <summary>Gets why, recorded with every task the cancellation ends.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Gets the engine that stored the request, by the name it holds leases under.</summary>
+    public required string RequestedBy { get; init; }
+
+    /// <summary>Gets when the request was stored.</summary>
+    public required DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>Gets the correlation id of the call that asked for the cancellation (an HTTP request's
+    /// <c>X-Request-ID</c>), which the events of carrying it out carry.</summary>
+    public string? CorrelationId { get; init; }
+}
