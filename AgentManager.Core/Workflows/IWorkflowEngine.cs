@@ -35,13 +35,19 @@ public interface IWorkflowEngine
     /// <c>allow_failure</c>; the workflow stays created and a <c>hook_failed</c> event says why.</exception>
     Task StartAsync(string workflowId, CancellationToken cancellationToken = default);
 
-    /// <summary>Cancels a workflow: running agents are stopped and every unfinished task ends cancelled.</summary>
+    /// <summary>Cancels a workflow: running agents are stopped and every unfinished task ends cancelled. A workflow
+    /// that another engine sharing the store runs (the one holding its lease) is cancelled by that engine: this call
+    /// stores the request and returns, and that engine carries it out at its next look at the store, within
+    /// <see cref="AgentManagerOptions.InboxPollInterval"/>. A workflow keeps its first such request.</summary>
     /// <param name="workflowId">The workflow id.</param>
     /// <param name="reason">Why, recorded with every cancelled task.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>A task that completes once the cancellation is recorded.</returns>
+    /// <returns>A task that completes once the cancellation is recorded, or, for a workflow another engine runs, once
+    /// the request is stored.</returns>
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
-    /// <exception cref="WorkflowStateException">The workflow has already finished.</exception>
+    /// <exception cref="WorkflowStateException">The workflow has already finished; or no engine runs it (resume it
+    /// first); or another engine runs it and the store keeps no cancel requests (the message names that
+    /// engine).</exception>
     Task CancelAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default);
 
     /// <summary>Waits until the workflow finishes.</summary>

@@ -24,3 +24,9 @@ internal sealed class DeadlineDueCommand(TaskRuntime task, DateTimeOffset deadli
 
     public DateTimeOffset Deadline { get; } = deadline;
 }
+
+/// <summary>Cancel requests read from the store, stored by engines that do not run the workflows.</summary>
+internal sealed class StoredCancelRequestsCommand(IReadOnlyList<WorkflowCancelRequest> requests) : IEngineCommand
+{
+    public IReadOnlyList<WorkflowCancelRequest> Requests { get; } = requests;
+}

@@ -50,12 +50,12 @@ internal sealed partial class WorkflowEngine
         Stamp(firstEvent, id);
     }
 
-    /// <summary>Called after a decision taken in another process (or before this engine ran the workflow) was applied
-    /// or rejected: its events carry the id of the request that took it, and so do the later events of the run it
-    /// changed (<paramref name="run"/>; <see langword="null"/> for a rejected decision).</summary>
-    private void CorrelateStoredDecision(HumanDecisionRecord decision, WorkflowRun? run, int firstEvent)
+    /// <summary>Called after a decision or a cancel request stored by another process (or before this engine ran the
+    /// workflow) was carried out or rejected: its events carry the id of the request that asked for it, and so do the
+    /// later events of the run it changed (<paramref name="run"/>; <see langword="null"/> for a rejected decision).</summary>
+    private void CorrelateStored(string? correlationId, WorkflowRun? run, int firstEvent)
     {
-        if (decision.CorrelationId is not { } id)
+        if (correlationId is not { } id)
         {
             return;
         }

@@ -3,6 +3,7 @@ using AgentManager.Events;
 using AgentManager.Inbox;
 using AgentManager.Lifecycle;
 using AgentManager.Persistence;
+using Microsoft.Extensions.Logging;
 
 namespace AgentManager.Workflows;
 
@@ -10,9 +11,9 @@ namespace AgentManager.Workflows;
 /// in another one (queued in the store and polled while this engine runs a blocked task).</summary>
 internal sealed partial class WorkflowEngine : IHumanInbox
 {
-    private ITimer? _decisionPoll;
+    private ITimer? _storePoll;
     private int _blockedTasks;
-    private int _pollInFlight;
+    private readonly PollGate _decisionGate = new();
     private bool _releasePoll;
 
     public async Task<IReadOnlyList<BlockedTask>> ListAsync(string? workflowId = null, CancellationToken cancellationToken = default)
@@ -181,12 +182,12 @@ internal sealed partial class WorkflowEngine : IHumanInbox
                 Reject(decision, task is null
                     ? $"Workflow '{run.Id}' has no task '{decision.TaskId}'."
                     : new TaskNotBlockedException(run.Id, task.Id, task.State).Message);
-                CorrelateStoredDecision(decision, null, firstEvent); // a rejected decision changed nothing of the run
+                CorrelateStored(decision.CorrelationId, null, firstEvent); // a rejected decision changed nothing of the run
                 continue;
             }
 
             _changes.Decisions.Add(Apply(task, decision));
-            CorrelateStoredDecision(decision, run, firstEvent);
+            CorrelateStored(decision.CorrelationId, run, firstEvent);
             CheckFinished(run);
         }
     }
@@ -262,16 +263,23 @@ internal sealed partial class WorkflowEngine : IHumanInbox
         }
     }
 
-    private void StartDecisionPolling() =>
-        _decisionPoll = _time.CreateTimer(static engine => ((WorkflowEngine)engine!).PollDecisions(force: false), this, _options.InboxPollInterval, _options.InboxPollInterval);
+    private void StartStorePolling() =>
+        _storePoll = _time.CreateTimer(static engine => ((WorkflowEngine)engine!).PollStore(), this, _options.InboxPollInterval, _options.InboxPollInterval);
 
-    private void StopDecisionPolling() => _decisionPoll?.Dispose();
+    /// <summary>What another process may have stored for the workflows this engine runs: decisions, cancel requests.</summary>
+    private void PollStore()
+    {
+        PollDecisions(force: false);
+        PollCancelRequests();
+    }
+
+    private void StopStorePolling() => _storePoll?.Dispose();
 
     /// <summary>Reads the store's pending decisions for the workflows this engine runs, off the loop, at most one
     /// read at a time: the next read starts only once the decisions of the last one are committed.</summary>
     private void PollDecisions(bool force)
     {
-        if ((!force && Volatile.Read(ref _blockedTasks) <= 0) || _runs.IsEmpty || Interlocked.CompareExchange(ref _pollInFlight, 1, 0) != 0)
+        if ((!force && Volatile.Read(ref _blockedTasks) <= 0) || _runs.IsEmpty || !_decisionGate.TryEnter())
         {
             return;
         }
@@ -279,26 +287,38 @@ internal sealed partial class WorkflowEngine : IHumanInbox
         _ = PollDecisionsAsync();
     }
 
-    private async Task PollDecisionsAsync()
+    private Task PollDecisionsAsync() => PostFromStoreAsync(
+        _decisionGate,
+        (ids, ct) => _store.GetPendingDecisionsAsync(ids, ct),
+        static pending => new StoredDecisionsCommand(pending),
+        EngineLog.DecisionPollFailed);
+
+    /// <summary>Reads what the store holds for the workflows this engine runs and posts it to the loop, which then
+    /// opens <paramref name="gate"/>; the gate opens here when the read found nothing or failed.</summary>
+    private async Task PostFromStoreAsync<T>(
+        PollGate gate,
+        Func<string[], CancellationToken, Task<IReadOnlyList<T>>> read,
+        Func<IReadOnlyList<T>, IEngineCommand> command,
+        Action<ILogger, Exception> failed)
     {
         var posted = false;
         try
         {
-            var pending = await _store.GetPendingDecisionsAsync(_runs.Keys.ToArray(), _stopping.Token).ConfigureAwait(false);
-            posted = pending.Count > 0 && _inbox.TryWrite(new StoredDecisionsCommand(pending));
+            var found = await read(_runs.Keys.ToArray(), _stopping.Token).ConfigureAwait(false);
+            posted = found.Count > 0 && _inbox.TryWrite(command(found));
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            EngineLog.DecisionPollFailed(_logger, ex);
+            failed(_logger, ex);
         }
         finally
         {
             if (!posted)
             {
-                Volatile.Write(ref _pollInFlight, 0);
+                gate.Exit();
             }
         }
     }
@@ -309,7 +329,7 @@ internal sealed partial class WorkflowEngine : IHumanInbox
         if (_releasePoll)
         {
             _releasePoll = false;
-            Volatile.Write(ref _pollInFlight, 0);
+            _decisionGate.Exit();
         }
     }
 }

@@ -33,7 +33,7 @@ internal sealed partial class WorkflowEngine
 
     private async Task RunLoopAsync(CancellationToken stopping)
     {
-        StartDecisionPolling();
+        StartStorePolling();
         try
         {
             while (await _inbox.WaitToReadAsync().ConfigureAwait(false))
@@ -73,7 +73,7 @@ internal sealed partial class WorkflowEngine
         }
         finally
         {
-            StopDecisionPolling();
+            StopStorePolling();
             StopMarkTimer(); // outbox
             _deadlines.Dispose();
             CancelAllAttempts();
@@ -131,6 +131,9 @@ internal sealed partial class WorkflowEngine
                     break;
                 case StoredDecisionsCommand stored:
                     OnStoredDecisions(stored);
+                    break;
+                case StoredCancelRequestsCommand requests:
+                    OnStoredCancelRequests(requests);
                     break;
                 case DeadlineDueCommand deadline:
                     OnDeadlineDue(deadline);
@@ -329,8 +332,15 @@ internal sealed partial class WorkflowEngine
             throw new WorkflowStateException(run.Id, run.Status, $"Workflow '{run.Id}' cannot be cancelled: it is already {(run.CancelRequested ? "being cancelled" : run.Status.ToWireName())}.");
         }
 
+        CancelRun(run, command.Reason);
+        _replies.Add(command);
+    }
+
+    /// <summary>Ends every unfinished task of the run cancelled and stops its running attempts.</summary>
+    private void CancelRun(WorkflowRun run, string reason)
+    {
         run.CancelRequested = true;
-        run.Reason = command.Reason;
+        run.Reason = reason;
         if (run.Status == WorkflowStatus.Created)
         {
             run.Status = WorkflowStatus.Running;
@@ -340,7 +350,7 @@ internal sealed partial class WorkflowEngine
         {
             if (!task.State.IsTerminal())
             {
-                CancelTask(task, command.Reason);
+                CancelTask(task, reason);
             }
         }
 
@@ -349,7 +359,6 @@ internal sealed partial class WorkflowEngine
             _cancellations.Add(run);
         }
 
-        _replies.Add(command);
         CheckFinished(run);
     }
 

@@ -216,8 +216,13 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     public async Task CancelAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
-        var command = new CancelWorkflowCommand(workflowId, string.IsNullOrWhiteSpace(reason) ? "Cancelled on request." : reason);
-        await SendToRunAsync(workflowId, "be cancelled", command, cancellationToken).ConfigureAwait(false);
+        reason = string.IsNullOrWhiteSpace(reason) ? "Cancelled on request." : reason;
+        if (!_runs.ContainsKey(workflowId) && await TryRequestCancelAsync(workflowId, reason, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await SendToRunAsync(workflowId, "be cancelled", new CancelWorkflowCommand(workflowId, reason), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<WorkflowSummary> WaitForCompletionAsync(string workflowId, CancellationToken cancellationToken = default)

@@ -27,8 +27,9 @@ internal static class WorkflowEndpoints
         workflows.MapGet("", ListAsync).WithSummary("Lists workflows, oldest first, filtered by status, a page at a time.").Produces<PageView<WorkflowView>>().Problems(422);
         workflows.MapGet("/{id}", GetAsync).WithSummary("Reads a workflow with its tasks' states and the id of its latest event.").Produces<WorkflowView>().Problems(404, 422);
         workflows.MapPost("/{id}/start", StartAsync).WithSummary("Starts a created workflow.").Produces<WorkflowView>().Problems(404, 409, 422);
-        workflows.MapPost("/{id}/cancel", CancelAsync).WithSummary("Cancels an unfinished workflow (?reason=): running agents stop, unfinished tasks end cancelled.")
-            .Produces<WorkflowView>().Problems(404, 409, 422);
+        workflows.MapPost("/{id}/cancel", CancelAsync)
+            .WithSummary("Cancels an unfinished workflow (?reason=): running agents stop, unfinished tasks end cancelled; 202 when another host runs it and was asked to.")
+            .Produces<WorkflowView>().Produces<WorkflowView>(StatusCodes.Status202Accepted).Problems(404, 409, 422);
         workflows.MapDelete("/{id}", DeleteAsync).WithSummary("Deletes a finished workflow with its tasks, transitions, events, decisions and checkpoints (409 while it is unfinished).")
             .Produces(StatusCodes.Status204NoContent).Problems(404, 409, 422);
         workflows.MapGet("/{id}/tasks/{taskId}", TaskAsync).WithSummary("Reads a task with its transitions and the tail of its last output.").Produces<TaskDetailView>().Problems(404, 422);
@@ -89,7 +90,11 @@ internal static class WorkflowEndpoints
     {
         var workflowId = RequireRunnable(id, board, "cancelled");
         await engine.CancelAsync(workflowId, QueryValues.String(context.Request, "reason"), context.RequestAborted).ConfigureAwait(false);
-        return ApiResults.Ok(await ViewAsync(store, workflowId, context.RequestAborted).ConfigureAwait(false), ApiJson.Context.WorkflowView);
+
+        // Still unfinished: another host runs the workflow, and the engine stored the request for it.
+        var view = await ViewAsync(store, workflowId, context.RequestAborted).ConfigureAwait(false);
+        var queued = !WorkflowStatusNames.TryParse(view.Status, out var status) || !status.IsFinished();
+        return Results.Json(view, ApiJson.Context.WorkflowView, statusCode: queued ? StatusCodes.Status202Accepted : StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string id, [FromServices] IStateStore store, [FromServices] AdhocTaskBoard board)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AgentManager.Diagnostics;
 using AgentManager.Execution;
 using AgentManager.Lifecycle;
 using AgentManager.Persistence;
@@ -104,7 +105,7 @@ public abstract class SharedStoreLeaseTests
     }
 
     [Fact]
-    public async Task CancelOrStart_OnAHostThatDoesNotRunTheWorkflow_IsRefusedNamingTheEngineThatDoes()
+    public async Task StartOrWait_OnAHostThatDoesNotRunTheWorkflow_IsRefusedNamingTheEngineThatDoes()
     {
         await using var file = CreateShared();
         var holder = file.Engine(new FakeTimeProvider(T0));
@@ -112,12 +113,11 @@ public abstract class SharedStoreLeaseTests
         var otherTime = new FakeTimeProvider(T0);
         var other = file.Engine(otherTime);
 
-        var cancel = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id, "wrong host"));
         var start = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.StartAsync(id));
         var wait = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.WaitForCompletionAsync(id));
 
         var owner = ((WorkflowEngine)holder.Engine).LeaseOwner;
-        Assert.StartsWith($"Workflow '{id}' cannot be cancelled here: it is created on engine '{owner}' (its lease lasts until ", cancel.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Workflow '{id}' cannot start here: it is created on engine '{owner}' (its lease lasts until ", start.Message, StringComparison.Ordinal);
         Assert.EndsWith("); send the request to the host that runs it.", start.Message, StringComparison.Ordinal);
         Assert.StartsWith($"Workflow '{id}' is created on engine '{owner}'", wait.Message, StringComparison.Ordinal);
         Assert.EndsWith("; wait for it on the host that runs it.", wait.Message, StringComparison.Ordinal);
@@ -126,6 +126,93 @@ public abstract class SharedStoreLeaseTests
         otherTime.Advance(TimeSpan.FromHours(1)); // the holder's clock stands still and it never renews: its lease runs out
         var unheld = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id, "wrong host"));
         Assert.Equal($"Workflow '{id}' cannot be cancelled: it is created but no engine runs it; resume it first.", unheld.Message);
+        Assert.Empty(await file.Open().GetCancelRequestsAsync([id], CancellationToken.None));
+    }
+
+    /// <summary>A cancel that reaches an engine which does not run the workflow is stored; the engine holding the lease
+    /// finds it at its next poll and cancels the run with the first request's reason, its events carrying the id of the
+    /// call that asked.</summary>
+    [Fact]
+    public async Task Cancel_OnAHostThatDoesNotRunTheWorkflow_TheHolderCancelsTheRunAtItsNextPoll()
+    {
+        await using var file = CreateShared();
+        var holderTime = new FakeTimeProvider(T0);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = file.Engine(holderTime);
+        var id = await holder.Engine.CreateAsync(Definition(Hanging(started, cancelled), count: 3));
+        await holder.Engine.StartAsync(id);
+        await started.Task.WaitAsync(LadderKit.Patience);
+        var other = file.Engine(new FakeTimeProvider(T0));
+        var store = file.Open();
+
+        using (CorrelationScope.Begin("req-cancel-7"))
+        {
+            await other.Engine.CancelAsync(id, "release withdrawn");
+        }
+
+        await other.Engine.CancelAsync(id, "a second thought");
+        var request = Assert.Single(await store.GetCancelRequestsAsync([id], CancellationToken.None));
+        Assert.Equal(("release withdrawn", ((WorkflowEngine)other.Engine).LeaseOwner, "req-cancel-7"), (request.Reason, request.RequestedBy, request.CorrelationId));
+        Assert.Equal(WorkflowStatus.Running, (await store.GetWorkflowAsync(id, CancellationToken.None))!.Status);
+
+        holderTime.Advance(TimeSpan.FromSeconds(1)); // the holder's InboxPollInterval
+
+        await cancelled.Task.WaitAsync(LadderKit.Patience);
+        var summary = await holder.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+        Assert.Equal(WorkflowStatus.Cancelled, summary.Status);
+        Assert.All(summary.Tasks, t => Assert.Equal(TaskState.Cancelled, t.State));
+        Assert.Equal("release withdrawn", (await store.GetWorkflowAsync(id, CancellationToken.None))!.Reason);
+        var log = await store.ReadEventsAsync(new EventLogQuery { Filter = new AgentManager.Events.EventFilter(id), Limit = 1000 }, CancellationToken.None);
+        var ends = log.Where(e => e.Type is "task_cancelled" or "workflow_cancelled").ToArray();
+        Assert.Equal(4, ends.Length);
+        Assert.All(ends, e => Assert.Equal("req-cancel-7", e.CorrelationId));
+        Assert.Empty(await store.GetCancelRequestsAsync([id], CancellationToken.None));
+        var late = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id));
+        Assert.Equal($"Workflow '{id}' cannot be cancelled: it is already cancelled.", late.Message);
+    }
+
+    /// <summary>A created workflow is held by the engine that created it, which cancels it on another engine's request
+    /// without ever starting it.</summary>
+    [Fact]
+    public async Task Cancel_OfACreatedWorkflowOnAnotherHost_TheCreatorCancelsItUnstarted()
+    {
+        await using var file = CreateShared();
+        var holderTime = new FakeTimeProvider(T0);
+        var ran = 0;
+        var holder = file.Engine(holderTime);
+        var id = await holder.Engine.CreateAsync(Definition(Agent((_, _) =>
+        {
+            Interlocked.Increment(ref ran);
+            return ValueTask.FromResult(AgentResult.Success());
+        })));
+        var other = file.Engine(new FakeTimeProvider(T0));
+
+        await other.Engine.CancelAsync(id, null);
+        holderTime.Advance(TimeSpan.FromSeconds(1));
+
+        var summary = await holder.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+        Assert.Equal((WorkflowStatus.Cancelled, "Cancelled on request.", 0), (summary.Status, summary.Reason, ran));
+        Assert.All(summary.Tasks, t => Assert.Equal(TaskState.Cancelled, t.State));
+        await Assert.ThrowsAsync<WorkflowStateException>(() => holder.Engine.StartAsync(id));
+    }
+
+    /// <summary>On a store that keeps no cancel requests, a cancel on the wrong host is refused as before, naming the
+    /// engine that runs the workflow.</summary>
+    [Fact]
+    public async Task Cancel_OnAHostWhoseStoreKeepsNoRequests_IsRefusedNamingTheEngineThatRunsTheWorkflow()
+    {
+        await using var file = CreateShared();
+        var holder = file.Engine(new FakeTimeProvider(T0));
+        var id = await holder.Engine.CreateAsync(Definition(NoOp));
+        var other = file.Engine(new FakeTimeProvider(T0), wrap: NoCancelRequestsStore.Create);
+
+        var refused = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id, "wrong host"));
+
+        var owner = ((WorkflowEngine)holder.Engine).LeaseOwner;
+        Assert.StartsWith($"Workflow '{id}' cannot be cancelled here: it is created on engine '{owner}' (its lease lasts until ", refused.Message, StringComparison.Ordinal);
+        Assert.EndsWith("); send the request to the host that runs it.", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(WorkflowStatus.Created, (await file.Open().GetWorkflowAsync(id, CancellationToken.None))!.Status);
     }
 
     /// <summary>An agent that signals <paramref name="started"/>, then runs until cancelled and signals
