@@ -37,6 +37,9 @@ internal sealed class ResumeWorkflowCommand(WorkflowRun run, WorkflowRecord stor
     public WorkflowRecord Stored { get; } = stored;
 
     public IReadOnlyList<TaskRecord> Tasks { get; } = tasks;
+
+    /// <summary>Gets the request of another engine to cancel the workflow, stored before this engine took it.</summary>
+    public WorkflowCancelRequest? CancelRequest { get; init; }
 }
 
 internal sealed class StartWorkflowCommand(string workflowId) : RequestCommand

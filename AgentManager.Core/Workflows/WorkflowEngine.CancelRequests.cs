@@ -5,7 +5,8 @@ namespace AgentManager.Workflows;
 
 /// <summary>Cancelling a workflow that another engine sharing the store runs: this engine stores a request, and the
 /// engine holding the workflow's lease reads the requests of its workflows every
-/// <see cref="AgentManagerOptions.InboxPollInterval"/> and carries them out.</summary>
+/// <see cref="AgentManagerOptions.InboxPollInterval"/> and carries them out; an engine that resumes a workflow with a
+/// request cancels it at once.</summary>
 internal sealed partial class WorkflowEngine
 {
     private readonly PollGate _cancelRequestGate = new();
@@ -74,10 +75,23 @@ internal sealed partial class WorkflowEngine
                 continue;
             }
 
-            var firstEvent = _changes.Events.Count;
-            EngineLog.CancelRequestApplied(_logger, run.Id, request.RequestedBy, request.RequestedAt, request.Reason);
-            CancelRun(run, request.Reason);
-            CorrelateStored(request.CorrelationId, run, firstEvent);
+            CancelIfRequested(run, request);
         }
+    }
+
+    /// <summary>Cancels the run as another engine asked, if it did.</summary>
+    /// <returns>Whether there was a request.</returns>
+    private bool CancelIfRequested(WorkflowRun run, WorkflowCancelRequest? request)
+    {
+        if (request is null)
+        {
+            return false;
+        }
+
+        var firstEvent = _changes.Events.Count;
+        EngineLog.CancelRequestApplied(_logger, run.Id, request.RequestedBy, request.RequestedAt, request.Reason);
+        CancelRun(run, request.Reason);
+        CorrelateStored(request.CorrelationId, run, firstEvent);
+        return true;
     }
 }

@@ -286,6 +286,7 @@ internal sealed partial class WorkflowEngine
         PollDecisions(force: true);
         if (command.Stored.Status == WorkflowStatus.Created)
         {
+            CancelIfRequested(run, command.CancelRequest);
             return;
         }
 
@@ -297,6 +298,11 @@ internal sealed partial class WorkflowEngine
         run.Activity?.SetTag("agentmanager.workflow.resumed", true);
         MarkDirty(run);
         EngineLog.WorkflowResumed(_logger, run.Id, run.TerminalCount, run.Tasks.Length);
+        if (CancelIfRequested(run, command.CancelRequest))
+        {
+            return; // nothing of it runs again
+        }
+
         foreach (var task in run.Tasks)
         {
             switch (task.State)

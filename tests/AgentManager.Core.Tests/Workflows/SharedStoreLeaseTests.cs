@@ -172,6 +172,35 @@ public abstract class SharedStoreLeaseTests
         Assert.Equal($"Workflow '{id}' cannot be cancelled: it is already cancelled.", late.Message);
     }
 
+    /// <summary>A request stored while one engine held the workflow outlives that engine: the engine that takes the
+    /// workflow over cancels the run as it resumes it, before any of its tasks runs again.</summary>
+    [Fact]
+    public async Task Cancel_RequestedBeforeTheHolderDied_TheEngineThatTakesTheWorkflowOverCancelsIt()
+    {
+        await using var file = CreateShared();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = file.Engine(new FakeTimeProvider(T0)); // its clock stands still: it never polls nor renews
+        var id = await first.Engine.CreateAsync(Definition(Hanging(started, cancelled), count: 2));
+        await first.Engine.StartAsync(id);
+        await started.Task.WaitAsync(LadderKit.Patience);
+        await file.Engine(new FakeTimeProvider(T0)).Engine.CancelAsync(id, "nobody needs it");
+
+        var ran = 0;
+        var later = file.Engine(new FakeTimeProvider(T0 + TimeSpan.FromMinutes(5)));
+        await later.Engine.ResumeAsync(Definition(
+            Agent((_, _) =>
+            {
+                Interlocked.Increment(ref ran);
+                return ValueTask.FromResult(AgentResult.Success());
+            }),
+            count: 2));
+
+        var summary = await later.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+        Assert.Equal((WorkflowStatus.Cancelled, "nobody needs it", 0), (summary.Status, summary.Reason, ran));
+        Assert.All(summary.Tasks, t => Assert.Equal(TaskState.Cancelled, t.State));
+    }
+
     /// <summary>A created workflow is held by the engine that created it, which cancels it on another engine's request
     /// without ever starting it.</summary>
     [Fact]
