@@ -74,7 +74,9 @@ public interface IWorkflowEngine
 
     /// <summary>Continues a stored workflow that did not finish, for example after the process was killed.
     /// Completed tasks stay completed and never run again; an attempt that was running when the process
-    /// stopped counts as used and its task becomes ready again (<see cref="TaskTrigger.LeaseExpired"/>).</summary>
+    /// stopped counts as used and its task becomes ready again (<see cref="TaskTrigger.LeaseExpired"/>). A workflow that
+    /// another engine asked to cancel (<see cref="CancelAsync"/>) while an engine now gone held it is cancelled as it
+    /// resumes.</summary>
     /// <param name="definition">The same definition the workflow was created from (its <see cref="WorkflowDefinition.Id"/>
     /// names the stored workflow): agents and verifiers are code, so the host supplies them again.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
