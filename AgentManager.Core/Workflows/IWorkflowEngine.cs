@@ -50,11 +50,14 @@ public interface IWorkflowEngine
     /// engine).</exception>
     Task CancelAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Waits until the workflow finishes.</summary>
+    /// <summary>Waits until the workflow finishes. A workflow that another engine sharing the store runs is watched in
+    /// the store, every <see cref="AgentManagerOptions.InboxPollInterval"/>.</summary>
     /// <param name="workflowId">The workflow id.</param>
     /// <param name="cancellationToken">Stops waiting; the workflow goes on.</param>
     /// <returns>The final summary.</returns>
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
+    /// <exception cref="WorkflowStateException">The workflow is unfinished and no engine runs it (none ever did, or the
+    /// one that did stopped and none resumed it yet).</exception>
     Task<WorkflowSummary> WaitForCompletionAsync(string workflowId, CancellationToken cancellationToken = default);
 
     /// <summary>Reads where a workflow stands now.</summary>

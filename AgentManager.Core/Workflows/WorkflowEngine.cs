@@ -228,19 +228,31 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     public async Task<WorkflowSummary> WaitForCompletionAsync(string workflowId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
-        if (_runs.TryGetValue(workflowId, out var run))
+        while (true)
         {
-            await run.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var record = await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
-            if (!record.Status.IsFinished())
+            if (_runs.TryGetValue(workflowId, out var run))
             {
-                throw new WorkflowStateException(workflowId, record.Status, HolderOf(record) is { } holder
-                    ? $"Workflow '{workflowId}' is {record.Status.ToWireName()} {holder}; wait for it on the host that runs it."
-                    : $"Workflow '{workflowId}' is {record.Status.ToWireName()} but no engine runs it; it finishes once an engine resumes it.");
+                await run.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
+                break;
             }
+
+            var record = await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
+            if (record.Status.IsFinished())
+            {
+                break;
+            }
+
+            // Another engine sharing the store runs it: watch the store. A workflow no engine holds is refused, as it
+            // would never finish unless one resumed it.
+            if (HolderOf(record) is null)
+            {
+                throw new WorkflowStateException(
+                    workflowId,
+                    record.Status,
+                    $"Workflow '{workflowId}' is {record.Status.ToWireName()} but no engine runs it; it finishes once an engine resumes it.");
+            }
+
+            await Task.Delay(_options.InboxPollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
 
         return await GetSummaryAsync(workflowId, cancellationToken).ConfigureAwait(false);

@@ -105,7 +105,7 @@ public abstract class SharedStoreLeaseTests
     }
 
     [Fact]
-    public async Task StartOrWait_OnAHostThatDoesNotRunTheWorkflow_IsRefusedNamingTheEngineThatDoes()
+    public async Task Start_OnAHostThatDoesNotRunTheWorkflow_IsRefusedNamingTheEngineThatDoes()
     {
         await using var file = CreateShared();
         var holder = file.Engine(new FakeTimeProvider(T0));
@@ -114,19 +114,53 @@ public abstract class SharedStoreLeaseTests
         var other = file.Engine(otherTime);
 
         var start = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.StartAsync(id));
-        var wait = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.WaitForCompletionAsync(id));
 
         var owner = ((WorkflowEngine)holder.Engine).LeaseOwner;
         Assert.StartsWith($"Workflow '{id}' cannot start here: it is created on engine '{owner}' (its lease lasts until ", start.Message, StringComparison.Ordinal);
         Assert.EndsWith("); send the request to the host that runs it.", start.Message, StringComparison.Ordinal);
-        Assert.StartsWith($"Workflow '{id}' is created on engine '{owner}'", wait.Message, StringComparison.Ordinal);
-        Assert.EndsWith("; wait for it on the host that runs it.", wait.Message, StringComparison.Ordinal);
         Assert.Equal(WorkflowStatus.Created, (await file.Open().GetWorkflowAsync(id, CancellationToken.None))!.Status);
 
         otherTime.Advance(TimeSpan.FromHours(1)); // the holder's clock stands still and it never renews: its lease runs out
         var unheld = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id, "wrong host"));
+        var wait = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.WaitForCompletionAsync(id));
         Assert.Equal($"Workflow '{id}' cannot be cancelled: it is created but no engine runs it; resume it first.", unheld.Message);
+        Assert.Equal($"Workflow '{id}' is created but no engine runs it; it finishes once an engine resumes it.", wait.Message);
         Assert.Empty(await file.Open().GetCancelRequestsAsync([id], CancellationToken.None));
+    }
+
+    /// <summary>An engine that does not run a workflow waits for it by watching the store, until the engine that runs it
+    /// finishes it.</summary>
+    [Fact]
+    public async Task Wait_OnAHostThatDoesNotRunTheWorkflow_EndsWhenTheHolderFinishesIt()
+    {
+        await using var file = CreateShared();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holder = file.Engine(new FakeTimeProvider(T0));
+        var id = await holder.Engine.CreateAsync(Definition(Agent(async (_, ct) =>
+        {
+            await gate.Task.WaitAsync(ct);
+            return AgentResult.Success();
+        })));
+        await holder.Engine.StartAsync(id);
+        var otherTime = new FakeTimeProvider(T0);
+        var other = file.Engine(otherTime);
+
+        var wait = other.Engine.WaitForCompletionAsync(id);
+        otherTime.Advance(TimeSpan.FromSeconds(3));
+        Assert.False(wait.IsCompleted);
+        gate.SetResult();
+        await holder.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+
+        await UntilAsync(
+            () =>
+            {
+                otherTime.Advance(TimeSpan.FromSeconds(1)); // the waiter's InboxPollInterval
+                return System.Threading.Tasks.Task.FromResult(wait.IsCompleted);
+            },
+            "the waiter to see the workflow finished");
+        var summary = await wait;
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.All(summary.Tasks, t => Assert.Equal(TaskState.Completed, t.State));
     }
 
     /// <summary>A cancel that reaches an engine which does not run the workflow is stored; the engine holding the lease
