@@ -1,0 +1,112 @@
+using System.Globalization;
+using AgentManager.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentManager.Samples.Console;
+
+/// <summary><c>cancel WORKFLOW [--reason TEXT] [--wait SECONDS]</c>: cancels a workflow that a <c>run</c>, <c>resume</c>
+/// or <c>serve</c> in another process runs. The request is stored; that process cancels the workflow at its next look at
+/// the store, and this command waits up to <c>--wait</c> to report it.</summary>
+internal static class CancelCommand
+{
+    public const int Refused = 1;
+
+    private const string Usage = "usage: agentmanager-console cancel WORKFLOW [--reason TEXT] [--wait SECONDS] [--db PATH]";
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        Arguments parsed;
+        try
+        {
+            parsed = Arguments.Parse(args);
+        }
+        catch (UsageException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            await stderr.WriteLineAsync(Usage);
+            return RunCommand.BadInput;
+        }
+
+        if (parsed.Store.Path is null || !File.Exists(parsed.Store.Path))
+        {
+            await stderr.WriteLineAsync($"No state store at '{parsed.Store.Path ?? "(in-memory)"}'; cancel writes to the database a run uses (pass --db PATH).");
+            return RunCommand.BadInput;
+        }
+
+        var services = new ServiceCollection();
+        parsed.Store.Apply(services.AddAgentManager());
+        await using var provider = services.BuildServiceProvider();
+        var engine = provider.GetRequiredService<IWorkflowEngine>();
+        try
+        {
+            await engine.CancelAsync(parsed.WorkflowId, parsed.Reason, cancellationToken);
+            using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            patience.CancelAfter(parsed.Wait);
+            var summary = await engine.WaitForCompletionAsync(parsed.WorkflowId, patience.Token);
+            var cancelled = summary.Tasks.Count(t => t.State == Lifecycle.TaskState.Cancelled);
+            await stdout.WriteLineAsync($"{summary.Status.ToWireName()}: workflow '{summary.WorkflowId}' ({cancelled} of {summary.Tasks.Count} tasks cancelled): {summary.Reason}");
+            return summary.Status == WorkflowStatus.Cancelled ? RunCommand.Success : Refused;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await stdout.WriteLineAsync($"queued: the request waits in the store for the engine that runs workflow '{parsed.WorkflowId}'.");
+            return RunCommand.Success;
+        }
+        catch (WorkflowNotFoundException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return RunCommand.BadInput;
+        }
+        catch (WorkflowStateException ex)
+        {
+            await stderr.WriteLineAsync(ex.Message);
+            return Refused;
+        }
+    }
+
+    private sealed class Arguments
+    {
+        public StoreChoice Store { get; } = new();
+
+        public string WorkflowId { get; private set; } = string.Empty;
+
+        public string? Reason { get; private set; }
+
+        public TimeSpan Wait { get; private set; } = TimeSpan.FromSeconds(10);
+
+        public static Arguments Parse(string[] args)
+        {
+            var parsed = new Arguments
+            {
+                WorkflowId = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : throw new UsageException("cancel needs a workflow id (see 'status')."),
+            };
+            for (var i = 1; i < args.Length; i++)
+            {
+                if (parsed.Store.TryParse(args, ref i))
+                {
+                    continue;
+                }
+
+                switch (args[i])
+                {
+                    case "--reason":
+                        parsed.Reason = Value(args, ref i);
+                        break;
+                    case "--wait":
+                        var wait = Value(args, ref i);
+                        parsed.Wait = double.TryParse(wait, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+                            ? TimeSpan.FromSeconds(seconds)
+                            : throw new UsageException($"--wait '{wait}' is not a number of seconds (0 or more).");
+                        break;
+                    default:
+                        throw new UsageException($"'{args[i]}' is not an option of cancel.");
+                }
+            }
+
+            return parsed;
+        }
+
+        private static string Value(string[] args, ref int i) =>
+            i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value.");
+    }
+}
