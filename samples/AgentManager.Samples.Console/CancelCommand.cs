@@ -1,4 +1,3 @@
-using System.Globalization;
 using AgentManager.Workflows;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -90,13 +89,10 @@ internal static class CancelCommand
                 switch (args[i])
                 {
                     case "--reason":
-                        parsed.Reason = Value(args, ref i);
+                        parsed.Reason = CommandArgs.Value(args, ref i);
                         break;
                     case "--wait":
-                        var wait = Value(args, ref i);
-                        parsed.Wait = double.TryParse(wait, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
-                            ? TimeSpan.FromSeconds(seconds)
-                            : throw new UsageException($"--wait '{wait}' is not a number of seconds (0 or more).");
+                        parsed.Wait = CommandArgs.Wait(args, ref i);
                         break;
                     default:
                         throw new UsageException($"'{args[i]}' is not an option of cancel.");
@@ -105,8 +101,5 @@ internal static class CancelCommand
 
             return parsed;
         }
-
-        private static string Value(string[] args, ref int i) =>
-            i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value.");
     }
 }

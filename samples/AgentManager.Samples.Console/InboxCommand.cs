@@ -204,22 +204,19 @@ internal static class InboxCommand
                 switch (args[i])
                 {
                     case "--workflow":
-                        parsed.WorkflowId = Value(args, ref i);
+                        parsed.WorkflowId = CommandArgs.Value(args, ref i);
                         break;
                     case "--json" when parsed.Action is null:
                         parsed.Json = true;
                         break;
                     case "--reason" when parsed.Action is not null:
-                        parsed.Reason = Value(args, ref i);
+                        parsed.Reason = CommandArgs.Value(args, ref i);
                         break;
                     case "--actor" when parsed.Action is not null:
-                        parsed.Actor = Value(args, ref i);
+                        parsed.Actor = CommandArgs.Value(args, ref i);
                         break;
                     case "--wait" when parsed.Action is not null:
-                        var wait = Value(args, ref i);
-                        parsed.Wait = double.TryParse(wait, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
-                            ? TimeSpan.FromSeconds(seconds)
-                            : throw new UsageException($"--wait '{wait}' is not a number of seconds (0 or more).");
+                        parsed.Wait = CommandArgs.Wait(args, ref i);
                         break;
                     default:
                         throw new UsageException($"'{args[i]}' is not an option of inbox{(parsed.Action is { } a ? " " + a.ToWireName() : string.Empty)}.");
@@ -233,8 +230,5 @@ internal static class InboxCommand
 
             return parsed;
         }
-
-        private static string Value(string[] args, ref int i) =>
-            i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value.");
     }
 }
