@@ -28,8 +28,8 @@ public sealed class AgentManagerOptions
     public RepairPolicy Repair { get; } = new();
 
     /// <summary>Gets or sets how often the engine looks in the store for what other processes stored for the workflows
-    /// it runs: human decisions (while it runs a task blocked for a human) and cancel requests (while it runs any
-    /// workflow).</summary>
+    /// it runs: human decisions (while it runs a task blocked for a human) and start and cancel requests (while it runs
+    /// any workflow).</summary>
     /// <value>The default is 1 second. Must be positive and at most 49.7 days (what a timer accepts).</value>
     public TimeSpan InboxPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

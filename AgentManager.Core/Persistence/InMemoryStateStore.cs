@@ -420,8 +420,11 @@ internal sealed partial class InMemoryStateStore : IStateStore
         /// <summary>Gets or sets the log sequence up to which the workflow's events are marked published.</summary>
         public long PublishedThrough { get; set; }
 
+        /// <summary>Gets or sets the latest request of another engine to start the workflow.</summary>
+        public WorkflowRequest? StartRequest { get; set; }
+
         /// <summary>Gets or sets the first request of another engine to cancel the workflow.</summary>
-        public WorkflowCancelRequest? CancelRequest { get; set; }
+        public WorkflowRequest? CancelRequest { get; set; }
 
         /// <summary>Gets the workflow's tasks as records, in ordinal order.</summary>
         public TaskRecord[] ToRecords()

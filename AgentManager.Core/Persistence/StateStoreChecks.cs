@@ -3,12 +3,20 @@ namespace AgentManager.Persistence;
 /// <summary>Argument checks shared by the state stores.</summary>
 internal static class StateStoreChecks
 {
-    public static void ThrowIfIncomplete(WorkflowCancelRequest request)
+    public static void ThrowIfIncomplete(WorkflowRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.WorkflowId, nameof(request) + ".WorkflowId");
-        ArgumentNullException.ThrowIfNull(request.Reason, nameof(request) + ".Reason");
         ArgumentNullException.ThrowIfNull(request.RequestedBy, nameof(request) + ".RequestedBy");
+        if (!Enum.IsDefined(request.Kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Kind, $"Request kind {(int)request.Kind} is not start or cancel.");
+        }
+
+        if (request.Kind == WorkflowRequestKind.Cancel)
+        {
+            ArgumentNullException.ThrowIfNull(request.Reason, nameof(request) + ".Reason");
+        }
     }
 
     public static void ThrowIfNotPending(HumanDecisionRecord decision)

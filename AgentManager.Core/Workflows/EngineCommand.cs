@@ -39,7 +39,7 @@ internal sealed class ResumeWorkflowCommand(WorkflowRun run, WorkflowRecord stor
     public IReadOnlyList<TaskRecord> Tasks { get; } = tasks;
 
     /// <summary>Gets the request of another engine to cancel the workflow, stored before this engine took it.</summary>
-    public WorkflowCancelRequest? CancelRequest { get; init; }
+    public WorkflowRequest? CancelRequest { get; init; }
 }
 
 internal sealed class StartWorkflowCommand(string workflowId) : RequestCommand

@@ -24,13 +24,21 @@ public interface IWorkflowEngine
     void Validate(WorkflowDefinition definition);
 
     /// <summary>Starts a created workflow: the blocking <c>before_workflow_run</c> hooks run first, on the
-    /// caller; then tasks without dependencies become ready and are dispatched.</summary>
+    /// caller; then tasks without dependencies become ready and are dispatched. A workflow that another engine sharing
+    /// the store holds (its creator) is started by that engine: this call stores the request and returns, and that
+    /// engine runs the hooks and starts the workflow at its next look at the store, within
+    /// <see cref="AgentManagerOptions.InboxPollInterval"/>. A later request replaces an earlier one; each is tried once,
+    /// so after hooks refused a start (the workflow stays created, a <c>hook_failed</c> event says why) a new request
+    /// tries again.</summary>
     /// <param name="workflowId">The workflow id.</param>
     /// <param name="cancellationToken">Cancels the wait, or the hooks while they run (the workflow then stays
     /// created).</param>
-    /// <returns>A task that completes once the start is recorded.</returns>
+    /// <returns>A task that completes once the start is recorded, or, for a workflow another engine holds, once the
+    /// request is stored.</returns>
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
-    /// <exception cref="WorkflowStateException">The workflow was already started.</exception>
+    /// <exception cref="WorkflowStateException">The workflow was already started; or no engine holds it (resume it
+    /// first); or another engine holds it and the store keeps no workflow requests (the message names that
+    /// engine).</exception>
     /// <exception cref="WorkflowStartBlockedException">A <c>before_workflow_run</c> hook failed without
     /// <c>allow_failure</c>; the workflow stays created and a <c>hook_failed</c> event says why.</exception>
     Task StartAsync(string workflowId, CancellationToken cancellationToken = default);
@@ -46,7 +54,7 @@ public interface IWorkflowEngine
     /// the request is stored.</returns>
     /// <exception cref="WorkflowNotFoundException">No such workflow.</exception>
     /// <exception cref="WorkflowStateException">The workflow has already finished; or no engine runs it (resume it
-    /// first); or another engine runs it and the store keeps no cancel requests (the message names that
+    /// first); or another engine runs it and the store keeps no workflow requests (the message names that
     /// engine).</exception>
     Task CancelAsync(string workflowId, string? reason = null, CancellationToken cancellationToken = default);
 

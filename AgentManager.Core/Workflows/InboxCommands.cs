@@ -26,7 +26,7 @@ internal sealed class DeadlineDueCommand(TaskRuntime task, DateTimeOffset deadli
 }
 
 /// <summary>Cancel requests read from the store, stored by engines that do not run the workflows.</summary>
-internal sealed class StoredCancelRequestsCommand(IReadOnlyList<WorkflowCancelRequest> requests) : IEngineCommand
+internal sealed class StoredCancelRequestsCommand(IReadOnlyList<WorkflowRequest> requests) : IEngineCommand
 {
-    public IReadOnlyList<WorkflowCancelRequest> Requests { get; } = requests;
+    public IReadOnlyList<WorkflowRequest> Requests { get; } = requests;
 }

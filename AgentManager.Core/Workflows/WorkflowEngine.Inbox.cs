@@ -266,11 +266,11 @@ internal sealed partial class WorkflowEngine : IHumanInbox
     private void StartStorePolling() =>
         _storePoll = _time.CreateTimer(static engine => ((WorkflowEngine)engine!).PollStore(), this, _options.InboxPollInterval, _options.InboxPollInterval);
 
-    /// <summary>What another process may have stored for the workflows this engine runs: decisions, cancel requests.</summary>
+    /// <summary>What another process may have stored for the workflows this engine runs: decisions, start and cancel requests.</summary>
     private void PollStore()
     {
         PollDecisions(force: false);
-        PollCancelRequests();
+        PollWorkflowRequests();
     }
 
     private void StopStorePolling() => _storePoll?.Dispose();
@@ -290,22 +290,23 @@ internal sealed partial class WorkflowEngine : IHumanInbox
     private Task PollDecisionsAsync() => PostFromStoreAsync(
         _decisionGate,
         (ids, ct) => _store.GetPendingDecisionsAsync(ids, ct),
-        static pending => new StoredDecisionsCommand(pending),
+        static pending => Task.FromResult<IEngineCommand?>(new StoredDecisionsCommand(pending)),
         EngineLog.DecisionPollFailed);
 
-    /// <summary>Reads what the store holds for the workflows this engine runs and posts it to the loop, which then
-    /// opens <paramref name="gate"/>; the gate opens here when the read found nothing or failed.</summary>
+    /// <summary>Reads what the store holds for the workflows this engine runs and posts the command
+    /// <paramref name="handle"/> makes of it to the loop, which then opens <paramref name="gate"/>; the gate opens here
+    /// when the read found nothing, nothing was posted, or it failed.</summary>
     private async Task PostFromStoreAsync<T>(
         PollGate gate,
         Func<string[], CancellationToken, Task<IReadOnlyList<T>>> read,
-        Func<IReadOnlyList<T>, IEngineCommand> command,
+        Func<IReadOnlyList<T>, Task<IEngineCommand?>> handle,
         Action<ILogger, Exception> failed)
     {
         var posted = false;
         try
         {
             var found = await read(_runs.Keys.ToArray(), _stopping.Token).ConfigureAwait(false);
-            posted = found.Count > 0 && _inbox.TryWrite(command(found));
+            posted = found.Count > 0 && await handle(found).ConfigureAwait(false) is { } command && _inbox.TryWrite(command);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {

@@ -43,8 +43,9 @@ internal sealed partial class WorkflowEngine
             (run.Lease, run.Reclaimed) = (lease, previous);
             _preparer?.RemoveLeftovers(run, tasks, _logger); // no attempt of it runs anywhere while this engine holds the lease
             await RelayAsync(lease, cancellationToken).ConfigureAwait(false); // outbox
-            var cancelRequests = await _store.GetCancelRequestsAsync([stored.WorkflowId], cancellationToken).ConfigureAwait(false);
-            await SendAsync(new ResumeWorkflowCommand(run, stored, tasks) { CancelRequest = cancelRequests.Count > 0 ? cancelRequests[0] : null }, cancellationToken).ConfigureAwait(false);
+            var requests = await _store.GetWorkflowRequestsAsync([stored.WorkflowId], cancellationToken).ConfigureAwait(false);
+            var cancel = requests.FirstOrDefault(r => r.Kind == WorkflowRequestKind.Cancel);
+            await SendAsync(new ResumeWorkflowCommand(run, stored, tasks) { CancelRequest = cancel }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception)
         {

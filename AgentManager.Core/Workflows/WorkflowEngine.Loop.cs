@@ -773,6 +773,11 @@ internal sealed partial class WorkflowEngine
         {
             // A finished run lives on in the store only, so a long-running engine holds no finished state.
             _runs.TryRemove(run.Id, out _);
+            if (!_refusedStarts.IsEmpty)
+            {
+                _refusedStarts.TryRemove(run.Id, out _);
+            }
+
             run.SignalFinished();
             run.Cancellation?.Dispose();
         }

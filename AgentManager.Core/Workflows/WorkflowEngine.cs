@@ -209,6 +209,11 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     public async Task StartAsync(string workflowId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
+        if (!_runs.ContainsKey(workflowId) && await TryStoreRequestAsync(workflowId, WorkflowRequestKind.Start, null, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
         await RunBeforeStartHooksAsync(workflowId, cancellationToken).ConfigureAwait(false);
         await SendToRunAsync(workflowId, "start", new StartWorkflowCommand(workflowId), cancellationToken).ConfigureAwait(false);
     }
@@ -217,7 +222,7 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(workflowId);
         reason = string.IsNullOrWhiteSpace(reason) ? "Cancelled on request." : reason;
-        if (!_runs.ContainsKey(workflowId) && await TryRequestCancelAsync(workflowId, reason, cancellationToken).ConfigureAwait(false))
+        if (!_runs.ContainsKey(workflowId) && await TryStoreRequestAsync(workflowId, WorkflowRequestKind.Cancel, reason, cancellationToken).ConfigureAwait(false))
         {
             return;
         }

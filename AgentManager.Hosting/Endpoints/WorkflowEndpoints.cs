@@ -26,7 +26,8 @@ internal static class WorkflowEndpoints
             .JsonRequest<NewWorkflowRequest>().Produces<WorkflowView>(StatusCodes.Status201Created).Problems(400, 404, 409, 413, 422);
         workflows.MapGet("", ListAsync).WithSummary("Lists workflows, oldest first, filtered by status, a page at a time.").Produces<PageView<WorkflowView>>().Problems(422);
         workflows.MapGet("/{id}", GetAsync).WithSummary("Reads a workflow with its tasks' states and the id of its latest event.").Produces<WorkflowView>().Problems(404, 422);
-        workflows.MapPost("/{id}/start", StartAsync).WithSummary("Starts a created workflow.").Produces<WorkflowView>().Problems(404, 409, 422);
+        workflows.MapPost("/{id}/start", StartAsync).WithSummary("Starts a created workflow; 202 when another host runs it and was asked to.")
+            .Produces<WorkflowView>().Produces<WorkflowView>(StatusCodes.Status202Accepted).Problems(404, 409, 422);
         workflows.MapPost("/{id}/cancel", CancelAsync)
             .WithSummary("Cancels an unfinished workflow (?reason=): running agents stop, unfinished tasks end cancelled; 202 when another host runs it and was asked to.")
             .Produces<WorkflowView>().Produces<WorkflowView>(StatusCodes.Status202Accepted).Problems(404, 409, 422);
@@ -83,7 +84,10 @@ internal static class WorkflowEndpoints
     {
         var workflowId = RequireRunnable(id, board, "started");
         await engine.StartAsync(workflowId, context.RequestAborted).ConfigureAwait(false);
-        return ApiResults.Ok(await ViewAsync(store, workflowId, context.RequestAborted).ConfigureAwait(false), ApiJson.Context.WorkflowView);
+
+        // Still created: another host runs the workflow, and the engine stored the request for it.
+        var view = await ViewAsync(store, workflowId, context.RequestAborted).ConfigureAwait(false);
+        return AcceptedWhile(view, WorkflowStatus.Created);
     }
 
     private static async Task<IResult> CancelAsync(HttpContext context, string id, [FromServices] IWorkflowEngine engine, [FromServices] IStateStore store, [FromServices] AdhocTaskBoard board)
@@ -93,8 +97,7 @@ internal static class WorkflowEndpoints
 
         // Still unfinished: another host runs the workflow, and the engine stored the request for it.
         var view = await ViewAsync(store, workflowId, context.RequestAborted).ConfigureAwait(false);
-        var queued = !WorkflowStatusNames.TryParse(view.Status, out var status) || !status.IsFinished();
-        return Results.Json(view, ApiJson.Context.WorkflowView, statusCode: queued ? StatusCodes.Status202Accepted : StatusCodes.Status200OK);
+        return AcceptedWhile(view, WorkflowStatus.Created, WorkflowStatus.Running);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string id, [FromServices] IStateStore store, [FromServices] AdhocTaskBoard board)
@@ -145,6 +148,14 @@ internal static class WorkflowEndpoints
             ? throw new ApiException(StatusCodes.Status409Conflict, $"Workflow '{workflowId}' holds the tasks of /tasks, which API calls move one by one; it is not {operation} as a whole.")
             : workflowId;
     }
+
+    /// <summary>200 with the workflow, or 202 when it is still in one of <paramref name="pending"/>: the request waits in
+    /// the store for the host that runs it.</summary>
+    private static IResult AcceptedWhile(WorkflowView view, params WorkflowStatus[] pending) =>
+        Results.Json(
+            view,
+            ApiJson.Context.WorkflowView,
+            statusCode: pending.Any(s => s.ToWireName() == view.Status) ? StatusCodes.Status202Accepted : StatusCodes.Status200OK);
 
     private static async Task<WorkflowView> ViewAsync(IStateStore store, string workflowId, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ public sealed class DefaultMembersStateStoreContractTests : StateStoreContractTe
     protected override Task<IStateStore> CreateStoreAsync(CancellationToken cancellationToken) =>
         System.Threading.Tasks.Task.FromResult<IStateStore>(new WithoutOverrides(new InMemoryStateStore()));
 
-    protected override bool KeepsCancelRequests => false;
+    protected override bool KeepsWorkflowRequests => false;
 
     /// <summary>Forwards each member without a default to the in-memory store, and nothing else.</summary>
     private sealed class WithoutOverrides(IStateStore inner) : IStateStore

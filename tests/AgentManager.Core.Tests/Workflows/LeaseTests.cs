@@ -194,22 +194,22 @@ public class RelayRaceStore : System.Reflection.DispatchProxy
     }
 }
 
-/// <summary>A store that keeps no cancel requests, as one that relies on the interface's defaults.</summary>
-public class NoCancelRequestsStore : System.Reflection.DispatchProxy
+/// <summary>A store that keeps no workflow requests, as one that relies on the interface's defaults.</summary>
+public class NoWorkflowRequestsStore : System.Reflection.DispatchProxy
 {
     private IStateStore _inner = null!;
 
     internal static IStateStore Create(IStateStore inner)
     {
-        var proxy = Create<IStateStore, NoCancelRequestsStore>();
-        ((NoCancelRequestsStore)(object)proxy)._inner = inner;
+        var proxy = Create<IStateStore, NoWorkflowRequestsStore>();
+        ((NoWorkflowRequestsStore)(object)proxy)._inner = inner;
         return proxy;
     }
 
     protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) => targetMethod!.Name switch
     {
-        nameof(IStateStore.RequestCancelAsync) => System.Threading.Tasks.Task.FromException<WorkflowCancelRequest?>(new NotSupportedException("no cancel requests here")),
-        nameof(IStateStore.GetCancelRequestsAsync) => System.Threading.Tasks.Task.FromResult<IReadOnlyList<WorkflowCancelRequest>>([]),
+        nameof(IStateStore.StoreWorkflowRequestAsync) => System.Threading.Tasks.Task.FromException<WorkflowRequest?>(new NotSupportedException("no workflow requests here")),
+        nameof(IStateStore.GetWorkflowRequestsAsync) => System.Threading.Tasks.Task.FromResult<IReadOnlyList<WorkflowRequest>>([]),
         _ => targetMethod.Invoke(_inner, args),
     };
 }

@@ -104,28 +104,54 @@ public abstract class SharedStoreLeaseTests
         Assert.Equal(3, log.Count(e => e.Type == "task_completed"));
     }
 
+    /// <summary>A start that reaches an engine which does not run the workflow is stored; the engine holding the lease
+    /// (its creator) starts it at its next poll, with the id of the call that asked on its events.</summary>
     [Fact]
-    public async Task Start_OnAHostThatDoesNotRunTheWorkflow_IsRefusedNamingTheEngineThatDoes()
+    public async Task Start_OnAHostThatDoesNotRunTheWorkflow_TheHolderStartsItAtItsNextPoll()
+    {
+        await using var file = CreateShared();
+        var holderTime = new FakeTimeProvider(T0);
+        var holder = file.Engine(holderTime);
+        var id = await holder.Engine.CreateAsync(Definition(NoOp));
+        var other = file.Engine(new FakeTimeProvider(T0));
+        var store = file.Open();
+
+        using (CorrelationScope.Begin("req-start-3"))
+        {
+            await other.Engine.StartAsync(id);
+        }
+
+        var request = Assert.Single(await store.GetWorkflowRequestsAsync([id], CancellationToken.None));
+        Assert.Equal((WorkflowRequestKind.Start, ((WorkflowEngine)other.Engine).LeaseOwner, "req-start-3"), (request.Kind, request.RequestedBy, request.CorrelationId));
+        Assert.Equal(WorkflowStatus.Created, (await store.GetWorkflowAsync(id, CancellationToken.None))!.Status);
+
+        holderTime.Advance(TimeSpan.FromSeconds(1)); // the holder's InboxPollInterval
+
+        var summary = await holder.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Empty(await store.GetWorkflowRequestsAsync([id], CancellationToken.None));
+        var log = await store.ReadEventsAsync(new EventLogQuery { Filter = new AgentManager.Events.EventFilter(id), Limit = 1000 }, CancellationToken.None);
+        Assert.Equal("req-start-3", Assert.Single(log, e => e.Type == "workflow_started").CorrelationId);
+        var late = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.StartAsync(id));
+        Assert.Contains("already completed", late.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartCancelOrWait_WhenNoEngineHoldsTheWorkflow_AreRefused()
     {
         await using var file = CreateShared();
         var holder = file.Engine(new FakeTimeProvider(T0));
         var id = await holder.Engine.CreateAsync(Definition(NoOp));
-        var otherTime = new FakeTimeProvider(T0);
-        var other = file.Engine(otherTime);
+        var other = file.Engine(new FakeTimeProvider(T0 + TimeSpan.FromHours(1))); // the holder never renews: its lease ran out
 
         var start = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.StartAsync(id));
-
-        var owner = ((WorkflowEngine)holder.Engine).LeaseOwner;
-        Assert.StartsWith($"Workflow '{id}' cannot start here: it is created on engine '{owner}' (its lease lasts until ", start.Message, StringComparison.Ordinal);
-        Assert.EndsWith("); send the request to the host that runs it.", start.Message, StringComparison.Ordinal);
-        Assert.Equal(WorkflowStatus.Created, (await file.Open().GetWorkflowAsync(id, CancellationToken.None))!.Status);
-
-        otherTime.Advance(TimeSpan.FromHours(1)); // the holder's clock stands still and it never renews: its lease runs out
-        var unheld = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id, "wrong host"));
+        var cancel = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id, "wrong host"));
         var wait = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.WaitForCompletionAsync(id));
-        Assert.Equal($"Workflow '{id}' cannot be cancelled: it is created but no engine runs it; resume it first.", unheld.Message);
+
+        Assert.Equal($"Workflow '{id}' cannot start: it is created but no engine runs it; resume it first.", start.Message);
+        Assert.Equal($"Workflow '{id}' cannot be cancelled: it is created but no engine runs it; resume it first.", cancel.Message);
         Assert.Equal($"Workflow '{id}' is created but no engine runs it; it finishes once an engine resumes it.", wait.Message);
-        Assert.Empty(await file.Open().GetCancelRequestsAsync([id], CancellationToken.None));
+        Assert.Empty(await file.Open().GetWorkflowRequestsAsync([id], CancellationToken.None));
     }
 
     /// <summary>An engine that does not run a workflow waits for it by watching the store, until the engine that runs it
@@ -186,7 +212,7 @@ public abstract class SharedStoreLeaseTests
         }
 
         await other.Engine.CancelAsync(id, "a second thought");
-        var request = Assert.Single(await store.GetCancelRequestsAsync([id], CancellationToken.None));
+        var request = Assert.Single(await store.GetWorkflowRequestsAsync([id], CancellationToken.None));
         Assert.Equal(("release withdrawn", ((WorkflowEngine)other.Engine).LeaseOwner, "req-cancel-7"), (request.Reason, request.RequestedBy, request.CorrelationId));
         Assert.Equal(WorkflowStatus.Running, (await store.GetWorkflowAsync(id, CancellationToken.None))!.Status);
 
@@ -201,7 +227,7 @@ public abstract class SharedStoreLeaseTests
         var ends = log.Where(e => e.Type is "task_cancelled" or "workflow_cancelled").ToArray();
         Assert.Equal(4, ends.Length);
         Assert.All(ends, e => Assert.Equal("req-cancel-7", e.CorrelationId));
-        Assert.Empty(await store.GetCancelRequestsAsync([id], CancellationToken.None));
+        Assert.Empty(await store.GetWorkflowRequestsAsync([id], CancellationToken.None));
         var late = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id));
         Assert.Equal($"Workflow '{id}' cannot be cancelled: it is already cancelled.", late.Message);
     }
@@ -260,21 +286,23 @@ public abstract class SharedStoreLeaseTests
         await Assert.ThrowsAsync<WorkflowStateException>(() => holder.Engine.StartAsync(id));
     }
 
-    /// <summary>On a store that keeps no cancel requests, a cancel on the wrong host is refused as before, naming the
-    /// engine that runs the workflow.</summary>
+    /// <summary>On a store that keeps no workflow requests, a start or cancel on the wrong host is refused as before,
+    /// naming the engine that runs the workflow.</summary>
     [Fact]
-    public async Task Cancel_OnAHostWhoseStoreKeepsNoRequests_IsRefusedNamingTheEngineThatRunsTheWorkflow()
+    public async Task StartOrCancel_OnAHostWhoseStoreKeepsNoRequests_IsRefusedNamingTheEngineThatRunsTheWorkflow()
     {
         await using var file = CreateShared();
         var holder = file.Engine(new FakeTimeProvider(T0));
         var id = await holder.Engine.CreateAsync(Definition(NoOp));
-        var other = file.Engine(new FakeTimeProvider(T0), wrap: NoCancelRequestsStore.Create);
+        var other = file.Engine(new FakeTimeProvider(T0), wrap: NoWorkflowRequestsStore.Create);
 
-        var refused = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id, "wrong host"));
+        var start = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.StartAsync(id));
+        var cancel = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.CancelAsync(id, "wrong host"));
 
         var owner = ((WorkflowEngine)holder.Engine).LeaseOwner;
-        Assert.StartsWith($"Workflow '{id}' cannot be cancelled here: it is created on engine '{owner}' (its lease lasts until ", refused.Message, StringComparison.Ordinal);
-        Assert.EndsWith("); send the request to the host that runs it.", refused.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Workflow '{id}' cannot start here: it is created on engine '{owner}' (its lease lasts until ", start.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"Workflow '{id}' cannot be cancelled here: it is created on engine '{owner}' (its lease lasts until ", cancel.Message, StringComparison.Ordinal);
+        Assert.All([start, cancel], e => Assert.EndsWith("); send the request to the host that runs it.", e.Message, StringComparison.Ordinal));
         Assert.Equal(WorkflowStatus.Created, (await file.Open().GetWorkflowAsync(id, CancellationToken.None))!.Status);
     }
 
@@ -410,7 +438,8 @@ public abstract class SharedStoreLeaseTests
         var store = file.Open();
         var stored = (await store.GetWorkflowAsync("shared", CancellationToken.None))!;
         Assert.Equal((((WorkflowEngine)first.Engine).LeaseOwner, 1L), (stored.LeaseOwner, stored.FencingToken));
-        await Assert.ThrowsAsync<WorkflowStateException>(() => late.Engine.StartAsync("shared"));
+        await late.Engine.StartAsync("shared"); // not run here: stored for the first engine
+        Assert.Equal(WorkflowRequestKind.Start, Assert.Single(await store.GetWorkflowRequestsAsync(["shared"], CancellationToken.None)).Kind);
         var other = Definition(NoOp, count: 1);
         other.Id = "other";
         Assert.Equal(WorkflowStatus.Completed, (await late.Engine.RunAsync(other).WaitAsync(LadderKit.Patience)).Status);

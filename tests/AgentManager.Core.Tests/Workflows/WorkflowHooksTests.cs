@@ -39,6 +39,39 @@ public sealed class WorkflowHooksTests : IDisposable
         return workflow;
     }
 
+    /// <summary>A start another engine asked for runs the holder's hooks; one that refuses leaves the workflow created,
+    /// and that request is not tried again at later polls, while a new request is.</summary>
+    [Fact]
+    public async Task StartRequestedByAnotherEngine_BeforeHookFails_StaysCreatedAndOnlyANewRequestIsTriedAgain()
+    {
+        var services = new IServiceProvider[1];
+        var store = new AgentManager.Persistence.InMemoryStateStore();
+        await using var holder = new EngineFixture(
+            o => o.InboxPollInterval = TimeSpan.FromMilliseconds(50),
+            agents: b => b.Services.Configure<HookOptions>(o =>
+            {
+                o.Enabled = true;
+                o.Hooks.Add(Sh("gate", HookPoint.BeforeWorkflowRun, "echo not now >&2; exit 4"));
+            }),
+            store: store,
+            capture: sp => services[0] = sp);
+        await using var other = new EngineFixture(store: store);
+        var hooks = Record(holder);
+        var id = await holder.Engine.CreateAsync(TwoTasks("remote-wf"));
+
+        await other.Engine.StartAsync(id);
+        await hooks.WaitForAsync(e => e.Type == EventTypes.HookFailed);
+        await System.Threading.Tasks.Task.Delay(TimeSpan.FromMilliseconds(500)); // about ten more polls
+        var triedOnce = hooks.All.Count(e => e.Type == EventTypes.HookFailed);
+        await System.Threading.Tasks.Task.Delay(TimeSpan.FromMilliseconds(20)); // a later request time
+        await other.Engine.StartAsync(id);
+        await LadderKit.UntilAsync(() => hooks.All.Count(e => e.Type == EventTypes.HookFailed) == 2, "the new request's try");
+
+        Assert.Equal(1, triedOnce);
+        Assert.Equal(WorkflowStatus.Created, (await holder.Engine.GetSummaryAsync(id)).Status);
+        Assert.Empty(await holder.Engine.GetTransitionsAsync(id));
+    }
+
     [Fact]
     public async Task StartAsync_BeforeHookFails_WorkflowStaysCreatedAndTheHookIsNamed()
     {

@@ -4,9 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentManager.Tests.Workflows;
 
-/// <summary><c>POST /workflows/{id}/cancel</c> on a host that does not run the workflow, with two hosts on one SQLite
-/// file as behind a load balancer: the request is stored (202) and the host that runs the workflow cancels it.</summary>
-public sealed class CancelAcrossHostsTests : IAsyncLifetime
+/// <summary><c>POST /workflows/{id}/start</c> and <c>/cancel</c> on a host that does not run the workflow, with two
+/// hosts on one SQLite file as behind a load balancer: the request is stored (202) and the host that runs the workflow
+/// carries it out.</summary>
+public sealed class RequestsAcrossHostsTests : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "agentmanager-hosting-tests", "cancel-" + Guid.NewGuid().ToString("N"));
     private TestApi _runner = null!;
@@ -44,5 +45,19 @@ public sealed class CancelAcrossHostsTests : IAsyncLifetime
         Assert.Equal("cancelled", (string)cancelled["tasks"]![0]!["state"]!);
         var again = await _other.PostJsonAsync("/workflows/w/cancel", null, HttpStatusCode.Conflict);
         Assert.Contains("already cancelled", Problem.Detail(again), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_OnTheHostThatDoesNotRunIt_Is202AndTheCreatingHostStartsIt()
+    {
+        await _runner.PostJsonAsync("/workflows", new { workflow_id = "later", tasks = new[] { new { task_id = "a", prompt = "do a", agent_id = "echo" } } }, HttpStatusCode.Created);
+
+        var accepted = await _other.PostJsonAsync("/workflows/later/start", null, HttpStatusCode.Accepted);
+
+        Assert.Equal("created", (string)accepted["status"]!);
+        Assert.NotNull(accepted["lease"]);
+        await Poll.UntilAsync(async () => (string)(await _other.GetJsonAsync("/workflows/later"))["status"]! == "completed", "the creating host starts and runs it");
+        var again = await _other.PostJsonAsync("/workflows/later/start", null, HttpStatusCode.Conflict);
+        Assert.Contains("already completed", Problem.Detail(again), StringComparison.Ordinal);
     }
 }
