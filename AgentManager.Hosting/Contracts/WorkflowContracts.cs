@@ -71,11 +71,16 @@ internal sealed record WorkflowView(
     IReadOnlyDictionary<string, int> TaskCounts,
     IReadOnlyList<WorkflowTaskView>? Tasks,
     long LastEventId,
-    LeaseView? Lease);
+    LeaseView? Lease,
+    IReadOnlyList<WorkflowRequestView>? Requests = null);
 
 /// <summary>The lease of the engine that runs a workflow: who holds it, until when unless renewed, and its fencing
 /// token; absent when no engine holds it (finished, or never started).</summary>
 internal sealed record LeaseView(string Owner, DateTimeOffset? ExpiresAt, long FencingToken);
+
+/// <summary>A start or cancel that another host asked of the host running the workflow, stored and not yet carried
+/// out.</summary>
+internal sealed record WorkflowRequestView(string Kind, string? Reason, string RequestedBy, DateTimeOffset RequestedAt, string? CorrelationId);
 
 internal sealed record TransitionView(string From, string To, string Trigger, string? Reason, string Actor, int Attempt, DateTimeOffset Timestamp);
 

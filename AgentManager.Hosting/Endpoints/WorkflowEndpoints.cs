@@ -161,7 +161,8 @@ internal static class WorkflowEndpoints
     {
         var workflow = await store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
         var tasks = await store.GetTasksAsync(workflowId, cancellationToken).ConfigureAwait(false);
-        return WorkflowViews.Workflow(workflow, tasks, withTasks: true, await LastEventIdAsync(store, workflowId, cancellationToken).ConfigureAwait(false));
+        var requests = await store.GetWorkflowRequestsAsync([workflowId], cancellationToken).ConfigureAwait(false);
+        return WorkflowViews.Workflow(workflow, tasks, withTasks: true, await LastEventIdAsync(store, workflowId, cancellationToken).ConfigureAwait(false), requests);
     }
 
     private static async Task<long> LastEventIdAsync(IStateStore store, string workflowId, CancellationToken cancellationToken)

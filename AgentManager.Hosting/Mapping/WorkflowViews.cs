@@ -10,7 +10,7 @@ namespace AgentManager.Hosting.Mapping;
 /// <summary>Turns stored workflows, tasks, transitions and events into their wire views.</summary>
 internal static class WorkflowViews
 {
-    public static WorkflowView Workflow(WorkflowRecord workflow, IReadOnlyList<TaskRecord> tasks, bool withTasks, long lastEventId) => new(
+    public static WorkflowView Workflow(WorkflowRecord workflow, IReadOnlyList<TaskRecord> tasks, bool withTasks, long lastEventId, IReadOnlyList<WorkflowRequest>? requests = null) => new(
         workflow.WorkflowId,
         workflow.Name,
         workflow.Status.ToWireName(),
@@ -22,7 +22,15 @@ internal static class WorkflowViews
         tasks.GroupBy(t => t.State).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToWireName(), g => g.Count(), StringComparer.Ordinal),
         withTasks ? tasks.Select(Task).ToArray() : null,
         lastEventId,
-        workflow.LeaseOwner is { } owner ? new LeaseView(owner, workflow.LeaseExpiresAt, workflow.FencingToken) : null);
+        workflow.LeaseOwner is { } owner ? new LeaseView(owner, workflow.LeaseExpiresAt, workflow.FencingToken) : null,
+        requests?.OrderBy(r => r.Kind).Select(Request).ToArray());
+
+    public static WorkflowRequestView Request(WorkflowRequest request) => new(
+        request.Kind == WorkflowRequestKind.Start ? "start" : "cancel",
+        request.Reason,
+        request.RequestedBy,
+        request.RequestedAt,
+        request.CorrelationId);
 
     public static WorkflowTaskView Task(TaskRecord task) => new(
         task.TaskId,
