@@ -232,18 +232,25 @@ public abstract class SharedStoreLeaseTests
         Assert.Equal($"Workflow '{id}' cannot be cancelled: it is already cancelled.", late.Message);
     }
 
-    /// <summary>A request stored while one engine held the workflow outlives that engine: the engine that takes the
-    /// workflow over cancels the run as it resumes it, before any of its tasks runs again.</summary>
-    [Fact]
-    public async Task Cancel_RequestedBeforeTheHolderDied_TheEngineThatTakesTheWorkflowOverCancelsIt()
+    /// <summary>A request stored while one engine held the workflow (running, or created and never started) outlives
+    /// that engine: the engine that takes the workflow over cancels it as it resumes it, before any of its tasks runs
+    /// again.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Cancel_RequestedBeforeTheHolderDied_TheEngineThatTakesTheWorkflowOverCancelsIt(bool startedFirst)
     {
         await using var file = CreateShared();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = file.Engine(new FakeTimeProvider(T0)); // its clock stands still: it never polls nor renews
         var id = await first.Engine.CreateAsync(Definition(Hanging(started, cancelled), count: 2));
-        await first.Engine.StartAsync(id);
-        await started.Task.WaitAsync(LadderKit.Patience);
+        if (startedFirst)
+        {
+            await first.Engine.StartAsync(id);
+            await started.Task.WaitAsync(LadderKit.Patience);
+        }
+
         await file.Engine(new FakeTimeProvider(T0)).Engine.CancelAsync(id, "nobody needs it");
 
         var ran = 0;
