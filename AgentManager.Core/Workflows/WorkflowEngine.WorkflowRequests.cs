@@ -68,18 +68,19 @@ internal sealed partial class WorkflowEngine
     }
 
     /// <summary>Starts the workflows of the start requests (on this side of the loop, where their hooks run, as for any
-    /// caller of <see cref="StartAsync(string, CancellationToken)"/>) and hands the cancel requests to the loop.</summary>
+    /// caller of <see cref="StartAsync(string, CancellationToken)"/>), except those also asked to be cancelled, and
+    /// hands the cancel requests to the loop.</summary>
     private async Task<IEngineCommand?> StartRequestedAsync(IReadOnlyList<WorkflowRequest> requests)
     {
+        var cancels = requests.Where(r => r.Kind == WorkflowRequestKind.Cancel).ToArray();
         foreach (var request in requests)
         {
-            if (request.Kind == WorkflowRequestKind.Start)
+            if (request.Kind == WorkflowRequestKind.Start && !cancels.Any(c => c.WorkflowId == request.WorkflowId))
             {
                 await StartAsRequestedAsync(request).ConfigureAwait(false);
             }
         }
 
-        var cancels = requests.Where(r => r.Kind == WorkflowRequestKind.Cancel).ToArray();
         return cancels.Length == 0 ? null : new StoredCancelRequestsCommand(cancels);
     }
 

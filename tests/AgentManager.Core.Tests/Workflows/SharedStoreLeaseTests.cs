@@ -284,12 +284,14 @@ public abstract class SharedStoreLeaseTests
         })));
         var other = file.Engine(new FakeTimeProvider(T0));
 
+        await other.Engine.StartAsync(id); // asked for too, but the cancel wins: the workflow never starts
         await other.Engine.CancelAsync(id, null);
         holderTime.Advance(TimeSpan.FromSeconds(1));
 
         var summary = await holder.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
         Assert.Equal((WorkflowStatus.Cancelled, "Cancelled on request.", 0), (summary.Status, summary.Reason, ran));
         Assert.All(summary.Tasks, t => Assert.Equal(TaskState.Cancelled, t.State));
+        Assert.All(await holder.Engine.GetTransitionsAsync(id), t => Assert.Equal((TaskState.Pending, TaskState.Cancelled), (t.From, t.To)));
         await Assert.ThrowsAsync<WorkflowStateException>(() => holder.Engine.StartAsync(id));
     }
 
