@@ -21,6 +21,12 @@ internal sealed partial class WorkflowEngine
     private async Task<bool> TryStoreRequestAsync(string workflowId, WorkflowRequestKind kind, string? reason, CancellationToken cancellationToken)
     {
         var record = await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
+        if (kind == WorkflowRequestKind.Start && record.Status == WorkflowStatus.Running)
+        {
+            // Said as the engine that runs it would say it, rather than sending the caller there.
+            throw new WorkflowStateException(workflowId, record.Status, $"Workflow '{workflowId}' cannot start: it is running, and only a created workflow starts.");
+        }
+
         var applies = kind == WorkflowRequestKind.Start ? record.Status == WorkflowStatus.Created : !record.Status.IsFinished();
         if (!applies || HolderOf(record) is null || string.Equals(record.LeaseOwner, _owner, StringComparison.Ordinal))
         {

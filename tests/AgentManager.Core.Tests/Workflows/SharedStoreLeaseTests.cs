@@ -212,6 +212,8 @@ public abstract class SharedStoreLeaseTests
         }
 
         await other.Engine.CancelAsync(id, "a second thought");
+        var startRunning = await Assert.ThrowsAsync<WorkflowStateException>(() => other.Engine.StartAsync(id));
+        Assert.Equal($"Workflow '{id}' cannot start: it is running, and only a created workflow starts.", startRunning.Message);
         var request = Assert.Single(await store.GetWorkflowRequestsAsync([id], CancellationToken.None));
         Assert.Equal(("release withdrawn", ((WorkflowEngine)other.Engine).LeaseOwner, "req-cancel-7"), (request.Reason, request.RequestedBy, request.CorrelationId));
         Assert.Equal(WorkflowStatus.Running, (await store.GetWorkflowAsync(id, CancellationToken.None))!.Status);
