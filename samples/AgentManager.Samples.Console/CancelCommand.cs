@@ -14,27 +14,13 @@ internal static class CancelCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        Arguments parsed;
-        try
+        var parsed = await CommandArgs.ParseAsync(() => Arguments.Parse(args), Usage, stderr);
+        if (parsed is null || await parsed.Store.OpenExistingAsync("cancel writes to the database a run uses", stderr) is not { } opened)
         {
-            parsed = Arguments.Parse(args);
-        }
-        catch (UsageException ex)
-        {
-            await stderr.WriteLineAsync(ex.Message);
-            await stderr.WriteLineAsync(Usage);
             return RunCommand.BadInput;
         }
 
-        if (parsed.Store.Path is null || !File.Exists(parsed.Store.Path))
-        {
-            await stderr.WriteLineAsync($"No state store at '{parsed.Store.Path ?? "(in-memory)"}'; cancel writes to the database a run uses (pass --db PATH).");
-            return RunCommand.BadInput;
-        }
-
-        var services = new ServiceCollection();
-        parsed.Store.Apply(services.AddAgentManager());
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = opened;
         var engine = provider.GetRequiredService<IWorkflowEngine>();
         try
         {

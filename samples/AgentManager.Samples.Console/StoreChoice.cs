@@ -25,6 +25,23 @@ internal sealed class StoreChoice
         }
     }
 
+    /// <summary>Builds the services of a host on the store file a run wrote, or says on <paramref name="stderr"/> that
+    /// there is none.</summary>
+    /// <param name="use">What the command does with the file, for the message.</param>
+    /// <returns>The services, or <see langword="null"/> when the file does not exist (or <c>--in-memory</c> was given).</returns>
+    public async Task<ServiceProvider?> OpenExistingAsync(string use, TextWriter stderr)
+    {
+        if (Path is null || !File.Exists(Path))
+        {
+            await stderr.WriteLineAsync($"No state store at '{Path ?? "(in-memory)"}'; {use} (pass --db PATH).");
+            return null;
+        }
+
+        var services = new ServiceCollection();
+        Apply(services.AddAgentManager());
+        return services.BuildServiceProvider();
+    }
+
     public void Apply(IAgentManagerBuilder builder)
     {
         if (Path is not null)
