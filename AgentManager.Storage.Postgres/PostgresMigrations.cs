@@ -9,7 +9,7 @@ namespace AgentManager.Storage.Postgres;
 /// misread.</summary>
 internal static class PostgresMigrations
 {
-    private static readonly string[] Scripts = ["001_initial", "002_memory", "003_running_workflows", "004_schedule_plans", "005_workflow_requests"];
+    private static readonly string[] Scripts = ["001_initial", "002_memory", "003_running_workflows", "004_schedule_plans", "005_workflow_requests", "006_workflow_status"];
 
     public static int CurrentVersion => Scripts.Length;
 

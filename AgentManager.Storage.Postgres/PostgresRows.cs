@@ -125,7 +125,7 @@ internal static class PostgresRows
     public static InvalidOperationException Unknown(string what, string? value) =>
         new($"The database holds the {what} '{value}', which this version of AgentManager does not know.");
 
-    private static TaskState State(string value) =>
+    public static TaskState State(string value) =>
         TaskStateNames.TryParseState(value, out var state) ? state : throw Unknown("task state", value);
 
     private static string? Text(NpgsqlDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);

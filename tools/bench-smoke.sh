@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of the performance tooling (benchmarks/AgentManager.Benchmarks): builds it, runs the
-# throughput runner at small N (in-memory, SQLite and PostgreSQL stores), the compare table (every engine on every
+# throughput runner at small N (in-memory, SQLite and PostgreSQL stores), the store reads runner, the compare table (every engine on every
 # workload, each in its own process), the graph bulk-load runner, and every BenchmarkDotNet benchmark
 # once (bench --smoke). It checks that everything starts and
 # finishes and asserts no timing: it exits non-zero only when something crashes or hangs.
@@ -33,6 +33,8 @@ if [ -z "${AGENTMANAGER_BENCH_POSTGRES:-}" ]; then
   export AGENTMANAGER_BENCH_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 fi
 run throughput --store postgres --workload independent --n 2000 --timeout 120
+run storereads --store sqlite --finished 20 --running 5 --tasks 50 --rounds 1
+run storereads --store postgres --finished 20 --running 5 --tasks 50 --rounds 1
 
 # Bad input must say so with exit code 2, not crash.
 set +e

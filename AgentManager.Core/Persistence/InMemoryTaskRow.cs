@@ -44,6 +44,8 @@ internal struct InMemoryTaskRow
     private AgentUsage _usage;
     private Lease? _lease;
 
+    public readonly TaskState State => _state;
+
     public readonly string? LeaseOwner => _lease?.Owner;
 
     public readonly DateTimeOffset? LeaseExpiresAt => _lease?.ExpiresAt;

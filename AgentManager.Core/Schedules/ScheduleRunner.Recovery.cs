@@ -20,10 +20,10 @@ internal sealed partial class ScheduleRunner
         }
 
         var now = _time.GetUtcNow();
-        foreach (var workflow in await _store.ListWorkflowsAsync(cancellationToken).ConfigureAwait(false))
+        var unfinished = await _store.QueryWorkflowsAsync(WorkflowQuery.Unfinished, cancellationToken).ConfigureAwait(false);
+        foreach (var workflow in unfinished.Workflows)
         {
-            if (!workflow.Status.IsFinished()
-                && IsUnheld(workflow, now)
+            if (IsUnheld(workflow, now)
                 && RunFiring(workflow) is { } firing
                 && byId.TryGetValue(firing.ScheduleId, out var record)
                 && CanBuild(record))

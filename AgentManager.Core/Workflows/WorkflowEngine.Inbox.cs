@@ -19,37 +19,42 @@ internal sealed partial class WorkflowEngine : IHumanInbox
     public async Task<IReadOnlyList<BlockedTask>> ListAsync(string? workflowId = null, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<WorkflowRecord> workflows = workflowId is null
-            ? await _store.ListWorkflowsAsync(cancellationToken).ConfigureAwait(false)
+            ? (await _store.QueryWorkflowsAsync(WorkflowQuery.Unfinished, cancellationToken).ConfigureAwait(false)).Workflows
             : [await _store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId)];
-        var blocked = new List<BlockedTask>();
-        foreach (var workflow in workflows.Where(w => !w.Status.IsFinished()))
+        var unfinished = workflows.Where(w => !w.Status.IsFinished()).ToArray();
+        if (unfinished.Length == 0)
         {
-            var tasks = (await _store.GetTasksAsync(workflow.WorkflowId, cancellationToken).ConfigureAwait(false)).Where(t => t.State == TaskState.BlockedHitl).ToArray();
-            if (tasks.Length == 0)
-            {
-                continue;
-            }
+            return [];
+        }
 
-            var pending = await _store.GetPendingDecisionsAsync([workflow.WorkflowId], cancellationToken).ConfigureAwait(false);
-            foreach (var task in tasks)
+        var tasks = await _store.GetTasksInStateAsync([.. unfinished.Select(w => w.WorkflowId)], TaskState.BlockedHitl, cancellationToken).ConfigureAwait(false);
+        if (tasks.Count == 0)
+        {
+            return [];
+        }
+
+        var byId = unfinished.ToDictionary(w => w.WorkflowId, StringComparer.Ordinal);
+        var pending = await _store.GetPendingDecisionsAsync([.. tasks.Select(t => t.WorkflowId).Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
+        var blocked = new List<BlockedTask>(tasks.Count);
+        foreach (var task in tasks)
+        {
+            var workflow = byId[task.WorkflowId];
+            var history = await _store.GetTransitionsAsync(task.WorkflowId, task.TaskId, cancellationToken).ConfigureAwait(false);
+            blocked.Add(new BlockedTask
             {
-                var history = await _store.GetTransitionsAsync(workflow.WorkflowId, task.TaskId, cancellationToken).ConfigureAwait(false);
-                blocked.Add(new BlockedTask
-                {
-                    WorkflowId = workflow.WorkflowId,
-                    WorkflowName = workflow.Name,
-                    TaskId = task.TaskId,
-                    Title = task.Title,
-                    AgentId = task.AgentId,
-                    Attempts = task.Attempt,
-                    LastError = task.LastError,
-                    LastOutput = task.LastOutput,
-                    DeadlineAt = task.DeadlineAt,
-                    BlockedAt = history.LastOrDefault(t => t.To == TaskState.BlockedHitl)?.Timestamp ?? workflow.CreatedAt,
-                    History = history,
-                    PendingDecisions = pending.Where(d => d.TaskId == task.TaskId).ToArray(),
-                });
-            }
+                WorkflowId = task.WorkflowId,
+                WorkflowName = workflow.Name,
+                TaskId = task.TaskId,
+                Title = task.Title,
+                AgentId = task.AgentId,
+                Attempts = task.Attempt,
+                LastError = task.LastError,
+                LastOutput = task.LastOutput,
+                DeadlineAt = task.DeadlineAt,
+                BlockedAt = history.LastOrDefault(t => t.To == TaskState.BlockedHitl)?.Timestamp ?? workflow.CreatedAt,
+                History = history,
+                PendingDecisions = [.. pending.Where(d => d.WorkflowId == task.WorkflowId && d.TaskId == task.TaskId)],
+            });
         }
 
         return blocked;

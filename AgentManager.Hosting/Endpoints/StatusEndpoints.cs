@@ -15,15 +15,12 @@ internal static class StatusEndpoints
     private static async Task<IResult> StatusAsync(HttpContext context, [FromServices] IStateStore store, [FromServices] IEventBus bus)
     {
         var counts = new int[Enum.GetValues<TaskState>().Length];
-        var workflows = await store.ListWorkflowsAsync(context.RequestAborted).ConfigureAwait(false);
-        foreach (var workflow in workflows)
+        foreach (var count in await store.CountTasksAsync(null, context.RequestAborted).ConfigureAwait(false))
         {
-            foreach (var task in await store.GetTasksAsync(workflow.WorkflowId, context.RequestAborted).ConfigureAwait(false))
-            {
-                counts[(int)task.State]++;
-            }
+            counts[(int)count.State] += count.Count;
         }
 
+        var workflows = await store.QueryWorkflowsAsync(new WorkflowQuery { Limit = 0 }, context.RequestAborted).ConfigureAwait(false);
         var total = counts.Sum();
         var view = new StatusView(
             TotalTasks: total,
@@ -31,7 +28,7 @@ internal static class StatusEndpoints
             CompletedTasks: counts[(int)TaskState.Completed],
             DagNodes: total,
             EventsPublished: bus.PublishedCount,
-            Workflows: workflows.Count,
+            Workflows: workflows.Total,
             ReadyTasks: counts[(int)TaskState.Ready],
             BlockedTasks: counts[(int)TaskState.BlockedRepair] + counts[(int)TaskState.BlockedHitl],
             FailedTasks: counts[(int)TaskState.Failed]);

@@ -66,15 +66,16 @@ internal static class WorkflowEndpoints
     {
         var status = TaskStates.ParseWorkflow(QueryValues.String(context.Request, "status"));
         var (limit, offset) = QueryValues.Page(context.Request, options.Value.MaxPageSize);
-        var all = (await store.ListWorkflowsAsync(context.RequestAborted).ConfigureAwait(false)).Where(w => status is null || w.Status == status).ToList();
-        var page = new List<WorkflowView>();
-        foreach (var workflow in all.Skip(offset).Take(limit))
+        var query = new WorkflowQuery { Statuses = status is { } only ? [only] : null, Offset = offset, Limit = limit };
+        var found = await store.QueryWorkflowsAsync(query, context.RequestAborted).ConfigureAwait(false);
+        var counts = await store.CountTasksAsync([.. found.Workflows.Select(w => w.WorkflowId)], context.RequestAborted).ConfigureAwait(false);
+        var page = new List<WorkflowView>(found.Workflows.Count);
+        foreach (var workflow in found.Workflows)
         {
-            var tasks = await store.GetTasksAsync(workflow.WorkflowId, context.RequestAborted).ConfigureAwait(false);
-            page.Add(WorkflowViews.Workflow(workflow, tasks, withTasks: false, await LastEventIdAsync(store, workflow.WorkflowId, context.RequestAborted).ConfigureAwait(false)));
+            page.Add(WorkflowViews.Summary(workflow, counts, await LastEventIdAsync(store, workflow.WorkflowId, context.RequestAborted).ConfigureAwait(false)));
         }
 
-        return ApiResults.Ok(new PageView<WorkflowView>(page, all.Count, limit, offset), ApiJson.Context.PageViewWorkflowView);
+        return ApiResults.Ok(new PageView<WorkflowView>(page, found.Total, limit, offset), ApiJson.Context.PageViewWorkflowView);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string id, [FromServices] IStateStore store) =>
@@ -162,7 +163,7 @@ internal static class WorkflowEndpoints
         var workflow = await store.GetWorkflowAsync(workflowId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
         var tasks = await store.GetTasksAsync(workflowId, cancellationToken).ConfigureAwait(false);
         var requests = await store.GetWorkflowRequestsAsync([workflowId], cancellationToken).ConfigureAwait(false);
-        return WorkflowViews.Workflow(workflow, tasks, withTasks: true, await LastEventIdAsync(store, workflowId, cancellationToken).ConfigureAwait(false), requests);
+        return WorkflowViews.Workflow(workflow, tasks, await LastEventIdAsync(store, workflowId, cancellationToken).ConfigureAwait(false), requests);
     }
 
     private static async Task<long> LastEventIdAsync(IStateStore store, string workflowId, CancellationToken cancellationToken)

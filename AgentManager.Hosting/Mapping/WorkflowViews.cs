@@ -10,7 +10,15 @@ namespace AgentManager.Hosting.Mapping;
 /// <summary>Turns stored workflows, tasks, transitions and events into their wire views.</summary>
 internal static class WorkflowViews
 {
-    public static WorkflowView Workflow(WorkflowRecord workflow, IReadOnlyList<TaskRecord> tasks, bool withTasks, long lastEventId, IReadOnlyList<WorkflowRequest>? requests = null) => new(
+    /// <summary>The workflow with every task.</summary>
+    public static WorkflowView Workflow(WorkflowRecord workflow, IReadOnlyList<TaskRecord> tasks, long lastEventId, IReadOnlyList<WorkflowRequest>? requests) =>
+        Workflow(workflow, tasks.CountBy(t => t.State).Select(c => new TaskStateCount(workflow.WorkflowId, c.Key, c.Value)), [.. tasks.Select(Task)], lastEventId, requests);
+
+    /// <summary>The workflow with its task counts only, as a list shows it.</summary>
+    public static WorkflowView Summary(WorkflowRecord workflow, IEnumerable<TaskStateCount> counts, long lastEventId) =>
+        Workflow(workflow, counts, null, lastEventId, null);
+
+    private static WorkflowView Workflow(WorkflowRecord workflow, IEnumerable<TaskStateCount> counts, WorkflowTaskView[]? tasks, long lastEventId, IReadOnlyList<WorkflowRequest>? requests) => new(
         workflow.WorkflowId,
         workflow.Name,
         workflow.Status.ToWireName(),
@@ -19,8 +27,8 @@ internal static class WorkflowViews
         workflow.StartedAt,
         workflow.FinishedAt,
         workflow.Metadata,
-        tasks.GroupBy(t => t.State).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToWireName(), g => g.Count(), StringComparer.Ordinal),
-        withTasks ? tasks.Select(Task).ToArray() : null,
+        counts.Where(c => c.WorkflowId == workflow.WorkflowId).OrderBy(c => c.State).ToDictionary(c => c.State.ToWireName(), c => c.Count, StringComparer.Ordinal),
+        tasks,
         lastEventId,
         workflow.LeaseOwner is { } owner ? new LeaseView(owner, workflow.LeaseExpiresAt, workflow.FencingToken) : null,
         requests?.OrderBy(r => r.Kind).Select(Request).ToArray());

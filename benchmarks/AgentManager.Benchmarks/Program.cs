@@ -4,6 +4,7 @@ using AgentManager.Benchmarks.EventRate;
 using AgentManager.Benchmarks.GraphLoad;
 using AgentManager.Benchmarks.Micro;
 using AgentManager.Benchmarks.Profiling;
+using AgentManager.Benchmarks.StoreReads;
 using AgentManager.Benchmarks.Throughput;
 
 try
@@ -16,6 +17,7 @@ try
         ["graphload", .. var rest] => GraphLoadCommand.Run(rest, Console.Out, Console.Error),
         ["profile", .. var rest] => await ProfileCommand.RunAsync(rest, Console.Out, Console.Error),
         ["eventrate", .. var rest] => await EventRateCommand.RunAsync(rest, Console.Out),
+        ["storereads", .. var rest] => await StoreReadsCommand.RunAsync(rest, Console.Out, Console.Error),
         _ => Usage(),
     };
 }
@@ -34,6 +36,7 @@ static int Usage()
                    [--workloads independent,tree,chain,layers] [--engines channels,channels-journal,agentmanager,hangfire] [--timeout S] [--steady] [--warmup-n N]
               AgentManager.Benchmarks graphload [--n 1000000] [--edges 3] [--shape random|independent|tree|chain|layers]
               AgentManager.Benchmarks eventrate [--events 2000000] [--subscribers 1] [--rounds 3]
+              AgentManager.Benchmarks storereads [--store sqlite|postgres [--postgres CONN]] [--finished 1000] [--running 20] [--tasks 2000] [--rounds 3]
               AgentManager.Benchmarks profile [--engine E] [--workload W] [--n N] [--concurrency C] [--top K] [--attempts A] [--phase run|create|after-create]
               AgentManager.Benchmarks bench [--smoke] [BenchmarkDotNet options, e.g. --filter *EventBus*]
         """);

@@ -136,9 +136,9 @@ internal static class InboxCommand
     private static async Task<string?> FindWorkflowAsync(IStateStore store, string taskId, CancellationToken cancellationToken)
     {
         var found = new List<string>();
-        foreach (var workflow in await store.ListWorkflowsAsync(cancellationToken))
+        foreach (var workflow in (await store.QueryWorkflowsAsync(WorkflowQuery.Unfinished, cancellationToken)).Workflows)
         {
-            if (!workflow.Status.IsFinished() && await store.GetTaskAsync(workflow.WorkflowId, taskId, cancellationToken) is not null)
+            if (await store.GetTaskAsync(workflow.WorkflowId, taskId, cancellationToken) is not null)
             {
                 found.Add(workflow.WorkflowId);
             }

@@ -63,6 +63,27 @@ public sealed class PostgresMigrationTests(PostgresServer server) : IAsyncLifeti
         Assert.Equal(PostgresMigrations.CurrentVersion, await ScalarAsync($"SELECT max(version) FROM {quoted}.schema_migrations"));
     }
 
+    /// <summary>A schema at version 5 gets the index of workflows by status, and its workflows are paged by status.</summary>
+    [Fact]
+    public async Task FirstUse_Version5Schema_IndexesItsWorkflowsByStatusAndPagesThem()
+    {
+        var schema = PostgresServer.NewSchema();
+        var quoted = $"\"{schema}\"";
+        await ScalarAsync($$"""
+            {{EarlierSchema.Sql(schema, 5)}}
+            INSERT INTO {{quoted}}.workflows (workflow_id, status, created_ticks, created_offset, metadata, input_tokens, output_tokens, cost, fencing_token)
+            VALUES ('done', 'completed', 0, 0, '{}', 0, 0, 0, 0), ('first', 'running', 0, 0, '{}', 0, 0, 0, 0),
+                   ('second', 'created', 0, 0, '{}', 0, 0, 0, 0), ('third', 'running', 0, 0, '{}', 0, 0, 0, 0);
+            """);
+
+        var page = await Open(schema).QueryWorkflowsAsync(new WorkflowQuery { Statuses = WorkflowQuery.Unfinished.Statuses, Offset = 1, Limit = 1 }, CancellationToken.None);
+
+        Assert.Equal(["second"], page.Workflows.Select(w => w.WorkflowId));
+        Assert.Equal(3, page.Total);
+        Assert.Equal($"{schema}.ix_workflows_status", await ScalarAsync($"SELECT to_regclass('{quoted}.ix_workflows_status')::text"));
+        Assert.Equal(PostgresMigrations.CurrentVersion, await ScalarAsync($"SELECT max(version) FROM {quoted}.schema_migrations"));
+    }
+
     /// <summary>A schema at version 3 gets the stored-plan columns of schedules; its schedules read as before.</summary>
     [Fact]
     public async Task FirstUse_Version3Schema_KeepsItsSchedulesAndStoresTheirPlan()

@@ -6,7 +6,7 @@ namespace AgentManager.Persistence.Sqlite;
 /// <c>PRAGMA user_version</c>. A database newer than this code is refused rather than misread.</summary>
 internal static class SqliteMigrations
 {
-    private static readonly string[] Scripts = ["001_initial", "002_repair_and_inbox", "003_schedules", "004_event_details", "005_leases_and_outbox", "006_decision_correlation", "007_transition_correlation", "008_running_workflows", "009_schedule_plans", "010_workflow_requests"];
+    private static readonly string[] Scripts = ["001_initial", "002_repair_and_inbox", "003_schedules", "004_event_details", "005_leases_and_outbox", "006_decision_correlation", "007_transition_correlation", "008_running_workflows", "009_schedule_plans", "010_workflow_requests", "011_workflow_status"];
 
     public static int CurrentVersion => Scripts.Length;
 

@@ -105,14 +105,14 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     public async Task<IReadOnlyList<TaskRecord>> GetTasksAsync(string workflowId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
-        return await QueryTasksAsync(workflowId, null, cancellationToken).ConfigureAwait(false);
+        return await QueryTasksAsync(workflowId, null, null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TaskRecord?> GetTaskAsync(string workflowId, string taskId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
         ArgumentNullException.ThrowIfNull(taskId);
-        var rows = await QueryTasksAsync(workflowId, taskId, cancellationToken).ConfigureAwait(false);
+        var rows = await QueryTasksAsync(workflowId, taskId, null, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -320,25 +320,26 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
     }
 
-    /// <summary>The tasks of a workflow in ordinal order (or the one named), read on a pooled connection by
-    /// position (see <see cref="SqliteTaskRows"/>).</summary>
-    private async Task<List<TaskRecord>> QueryTasksAsync(string workflowId, string? taskId, CancellationToken cancellationToken)
+    /// <summary>The tasks of a workflow in ordinal order (or the one named, or those in a state), read on a pooled
+    /// connection by position (see <see cref="SqliteTaskRows"/>).</summary>
+    private async Task<List<TaskRecord>> QueryTasksAsync(string workflowId, string? taskId, TaskState? state, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var connection = new SqliteConnection(_connectionString);
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var sql = "SELECT " + SqliteTaskRows.Columns + " FROM tasks WHERE workflow_id = ?1" + (taskId is null ? " ORDER BY ordinal" : " AND task_id = ?2");
+            var sql = "SELECT " + SqliteTaskRows.Columns + " FROM tasks WHERE workflow_id = ?1"
+                + (taskId is not null ? " AND task_id = ?2" : state is not null ? " AND state = ?2 ORDER BY ordinal" : " ORDER BY ordinal");
             var handle = connection.Handle!;
 
             // The raw statement bypasses SqliteCommand's retry on a busy file, so SQLite waits instead.
             SQLitePCL.raw.sqlite3_busy_timeout(handle, (int)Math.Min(int.MaxValue, _busyTimeout.TotalMilliseconds));
             using var statement = new SqliteRawStatement(handle, sql);
             statement.Text(1, workflowId);
-            if (taskId is not null)
+            if ((taskId ?? state?.ToWireName()) is { } second)
             {
-                statement.Text(2, taskId);
+                statement.Text(2, second);
             }
 
             var reader = new SqliteTaskRows(workflowId);

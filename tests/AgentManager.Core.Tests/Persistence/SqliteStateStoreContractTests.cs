@@ -232,6 +232,19 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Reads whether the file has the index and which schema version it is at.</summary>
+    private async Task<(bool HasIndex, int Version)> IndexAndVersionAsync(string index)
+    {
+        await using var check = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await check.OpenAsync();
+        using var query = check.CreateCommand();
+        query.CommandText = "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = $index), (SELECT user_version FROM pragma_user_version)";
+        query.Parameters.AddWithValue("$index", index);
+        using var reader = await query.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.GetInt64(0) == 1, reader.GetInt32(1));
+    }
+
     /// <summary>A version 7 file gets the index of running workflows, and its workflows are found by the takeover query.</summary>
     [Fact]
     public async Task Open_Version7Database_IndexesItsRunningWorkflowsAndListsTheUnheldOnes()
@@ -247,13 +260,23 @@ public sealed class SqliteStateStoreContractTests : StateStoreContractTests, IAs
 
         var unheld = Assert.Single(await store.ListUnheldRunningWorkflowsAsync(new DateTimeOffset(500, TimeSpan.Zero), CancellationToken.None));
         Assert.Equal(("abandoned", "dead-host", 3L), (unheld.WorkflowId, unheld.LeaseOwner, unheld.FencingToken));
-        await using var check = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await check.OpenAsync();
-        using var query = check.CreateCommand();
-        query.CommandText = "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_workflows_running'), (SELECT user_version FROM pragma_user_version)";
-        using var reader = await query.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        Assert.Equal((1L, (long)SqliteMigrations.CurrentVersion), (reader.GetInt64(0), reader.GetInt64(1)));
+        Assert.Equal((true, SqliteMigrations.CurrentVersion), await IndexAndVersionAsync("ix_workflows_running"));
+    }
+
+    /// <summary>A version 10 file gets the index of workflows by status, and its workflows are paged by status.</summary>
+    [Fact]
+    public async Task Open_Version10Database_IndexesItsWorkflowsByStatusAndPagesThem()
+    {
+        await CreateDatabaseAtVersionAsync(10, """
+                INSERT INTO workflows (workflow_id, status, created_ticks, created_offset, metadata, fencing_token)
+                VALUES ('done', 'completed', 0, 0, '{}', 0), ('first', 'running', 0, 0, '{}', 0), ('second', 'created', 0, 0, '{}', 0), ('third', 'running', 0, 0, '{}', 0);
+                """);
+
+        var page = await Open().QueryWorkflowsAsync(new WorkflowQuery { Statuses = WorkflowQuery.Unfinished.Statuses, Offset = 1, Limit = 1 }, CancellationToken.None);
+
+        Assert.Equal(["second"], page.Workflows.Select(w => w.WorkflowId));
+        Assert.Equal(3, page.Total);
+        Assert.Equal((true, SqliteMigrations.CurrentVersion), await IndexAndVersionAsync("ix_workflows_status"));
     }
 
     /// <summary>A version 8 file gets the stored-plan columns of schedules; its schedules read as before.</summary>

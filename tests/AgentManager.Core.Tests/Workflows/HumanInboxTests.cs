@@ -70,6 +70,43 @@ public sealed class HumanInboxTests
         Assert.Single(await fixture.Inbox.ListAsync(id));
     }
 
+    /// <summary>Two workflows with a blocked task of the same id: each is listed once, in the order the workflows were
+    /// created, with only its own pending decision. The inbox reads the blocked tasks, not every task nor every
+    /// workflow the store keeps.</summary>
+    [Fact]
+    public async Task List_SameTaskIdBlockedInTwoWorkflows_ListsEachWithItsOwnPendingDecisionOnly()
+    {
+        var reads = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var store = ReadCountingStore.Create(new InMemoryStateStore(), reads);
+        await using var fixture = new EngineFixture(store: store);
+        await fixture.RunAsync(Workflow(NoOp, Task("x")));
+        await BlockAsync(fixture, "first");
+        await BlockAsync(fixture, "second");
+        await store.EnqueueDecisionAsync(
+            new HumanDecisionRecord
+            {
+                DecisionId = "d-1",
+                WorkflowId = "second",
+                TaskId = "a",
+                Action = HumanAction.Retry,
+                Actor = "bob",
+                Reason = "flaky runner",
+                Status = HumanDecisionStatus.Pending,
+                RequestedAt = DateTimeOffset.UnixEpoch,
+            },
+            CancellationToken.None);
+        reads.Clear();
+
+        var items = await fixture.Inbox.ListAsync();
+
+        Assert.Equal([("first", "a"), ("second", "a")], items.Select(i => (i.WorkflowId, i.TaskId)));
+        Assert.Empty(items[0].PendingDecisions);
+        Assert.Equal("d-1", Assert.Single(items[1].PendingDecisions).DecisionId);
+        Assert.False(reads.ContainsKey(nameof(IStateStore.GetTasksAsync)), "the inbox read every task of a workflow");
+        Assert.False(reads.ContainsKey(nameof(IStateStore.ListWorkflowsAsync)), "the inbox read every workflow");
+        Assert.Equal(1, reads[nameof(IStateStore.GetTasksInStateAsync)]);
+    }
+
     [Fact]
     public async Task List_UnknownWorkflow_Throws_AndNothingBlocked_IsEmpty()
     {

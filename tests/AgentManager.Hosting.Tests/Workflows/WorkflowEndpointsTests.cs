@@ -210,6 +210,7 @@ public sealed class WorkflowEndpointsTests : IAsyncLifetime
 
         var created = await _api.GetJsonAsync("/workflows?status=created");
         var page = await _api.GetJsonAsync("/workflows?limit=1&offset=1");
+        var createdPage = await _api.GetJsonAsync("/workflows?status=created&limit=1&offset=1");
         await _api.GetJsonAsync("/workflows?status=sleeping", HttpStatusCode.UnprocessableEntity);
 
         Assert.Equal(["w2", "w3"], created["items"]!.AsArray().Select(w => (string)w!["workflow_id"]!));
@@ -217,6 +218,8 @@ public sealed class WorkflowEndpointsTests : IAsyncLifetime
         Assert.Equal(3, (int)page["total"]!);
         Assert.Null(page["items"]![0]!["tasks"]);
         Assert.Equal(1, (int)page["items"]![0]!["task_counts"]!["pending"]!);
+        Assert.Equal(["w3"], createdPage["items"]!.AsArray().Select(w => (string)w!["workflow_id"]!));
+        Assert.Equal(2, (int)createdPage["total"]!);
     }
 
     [Fact]
