@@ -13,6 +13,7 @@ internal sealed partial class WorkflowEngine
     private ITimer? _heartbeat;
     private int _renewing;
     private long _renewals;
+    private int _leasesReleased;
 
     /// <summary>Gets how many renewals have finished, so that a test can wait for one.</summary>
     internal long Renewals => Interlocked.Read(ref _renewals);
@@ -393,6 +394,11 @@ internal sealed partial class WorkflowEngine
     /// engine can resume them at once, and records what was published.</summary>
     private async Task ReleaseAllAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _leasesReleased, 1) == 1)
+        {
+            return; // a second stop (DisposeAsync after StopAsync, Dispose after either) has nothing left to give back
+        }
+
         await _startRelay.ConfigureAwait(false);
         var changes = new StateChanges();
         foreach (var (workflowId, token) in _publishedMarks)

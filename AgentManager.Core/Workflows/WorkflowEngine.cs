@@ -96,14 +96,49 @@ internal sealed partial class WorkflowEngine : IWorkflowEngine, IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
-    /// <summary>Stops without waiting for the loop, for containers disposed synchronously.</summary>
+    /// <summary>Stops for containers disposed synchronously: waits up to <see cref="SyncDisposeWait"/> for the loop to
+    /// stop and then for the engine's leases to be given back, as <see cref="StopAsync"/> does, so that another engine
+    /// need not wait for them to expire. Task outcomes still queued for agent memory are dropped, and the hooks are
+    /// not waited for.</summary>
     public void Dispose()
     {
         _outcomesAbort.Cancel();
-        SignalStop();
+        var loop = SignalStop();
         _heartbeat?.Dispose();
+        if (loop is not null)
+        {
+            ReleaseBlocking(loop);
+        }
+
         AbandonPending();
         _hooks?.Abort();
+    }
+
+    /// <summary>How long a synchronous <see cref="Dispose"/> blocks at most, once for the loop and once for the
+    /// release.</summary>
+    internal static TimeSpan SyncDisposeWait { get; } = TimeSpan.FromSeconds(5);
+
+    private void ReleaseBlocking(Task loop)
+    {
+        try
+        {
+            // A real-time bound: a disposing thread is blocked, whatever clock the engine reads.
+            if (!loop.Wait(SyncDisposeWait))
+            {
+                EngineLog.LeaseReleaseFailed(_logger, new TimeoutException($"The engine loop did not stop within {SyncDisposeWait.TotalSeconds} s of Dispose."));
+                return;
+            }
+
+            using var timeout = new CancellationTokenSource(SyncDisposeWait);
+            if (!Task.Run(() => ReleaseAllAsync(timeout.Token), CancellationToken.None).Wait(SyncDisposeWait))
+            {
+                EngineLog.LeaseReleaseFailed(_logger, new TimeoutException($"Giving the leases back did not finish within {SyncDisposeWait.TotalSeconds} s of Dispose."));
+            }
+        }
+        catch (AggregateException ex)
+        {
+            EngineLog.LeaseReleaseFailed(_logger, ex.InnerException ?? ex);
+        }
     }
 
     private Task? SignalStop()

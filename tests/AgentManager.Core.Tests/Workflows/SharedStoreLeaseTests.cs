@@ -317,6 +317,35 @@ public abstract class SharedStoreLeaseTests
         Assert.Equal(WorkflowStatus.Created, (await file.Open().GetWorkflowAsync(id, CancellationToken.None))!.Status);
     }
 
+    /// <summary>A container disposed synchronously (<c>using var provider</c>) gives the engine's leases back as an
+    /// asynchronous disposal does: another engine resumes the workflow at once, on the same clock, instead of waiting
+    /// for the lease to expire; the attempt that was running runs again there.</summary>
+    [Fact]
+    public async Task SyncDispose_WhileATaskRuns_GivesTheLeaseBack_AndAnotherEngineResumesAtOnce()
+    {
+        await using var file = CreateShared();
+        var time = new FakeTimeProvider(T0);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = file.Engine(time);
+        var id = await first.Engine.CreateAsync(Definition(Hanging(started, cancelled), count: 2));
+        await first.Engine.StartAsync(id);
+        await started.Task.WaitAsync(LadderKit.Patience);
+
+        ((IDisposable)first.Engine).Dispose();
+
+        Assert.True(cancelled.Task.IsCompleted);
+        var store = file.Open();
+        Assert.Null((await store.GetWorkflowAsync(id, CancellationToken.None))!.LeaseOwner);
+        var second = file.Engine(time);
+        await second.Engine.ResumeAsync(Definition(NoOp, count: 2));
+        var summary = await second.Engine.WaitForCompletionAsync(id).WaitAsync(LadderKit.Patience);
+        Assert.Equal(WorkflowStatus.Completed, summary.Status);
+        Assert.Equal(2, (await store.GetTransitionsAsync(id, "t0", CancellationToken.None)).Count(t => t.To == TaskState.Implementing));
+        await first.DisposeAsync(); // the provider's own disposal after it finds nothing more to give back
+        await second.DisposeAsync();
+    }
+
     /// <summary>An agent that signals <paramref name="started"/>, then runs until cancelled and signals
     /// <paramref name="cancelled"/>.</summary>
     private static IAgentRunner Hanging(TaskCompletionSource started, TaskCompletionSource cancelled) => Agent(async (_, ct) =>
