@@ -91,8 +91,12 @@ public sealed class PublishedMarkDelayTests
         Assert.DoesNotContain(await UnpublishedAsync(store), waiting.Contains);
     }
 
-    [Fact]
-    public async Task StopAsync_WithMarksWaiting_StoresThemAndReleasesTheLease()
+    /// <summary>A stop stores the marks still waiting and gives the lease back, also when the container is disposed
+    /// synchronously.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Stop_WithMarksWaiting_StoresThemAndReleasesTheLease(bool synchronousDispose)
     {
         var time = new FakeTimeProvider(T0);
         var store = new InMemoryStateStore();
@@ -101,7 +105,14 @@ public sealed class PublishedMarkDelayTests
         await RunUntilBWaitsAsync(engine);
         Assert.NotEmpty(await UnpublishedAsync(store));
 
-        await engine.StopAsync(CancellationToken.None);
+        if (synchronousDispose)
+        {
+            engine.Dispose();
+        }
+        else
+        {
+            await engine.StopAsync(CancellationToken.None);
+        }
 
         Assert.Empty(await UnpublishedAsync(store));
         Assert.Null((await store.GetWorkflowAsync("marked", CancellationToken.None))!.LeaseOwner);
