@@ -50,28 +50,32 @@ internal static class StatusCommand
         await using var provider = services.BuildServiceProvider();
         var state = provider.GetRequiredService<IStateStore>();
         var rows = new List<object>();
-        foreach (var workflow in await state.ListWorkflowsAsync(cancellationToken))
+        var workflows = await state.ListWorkflowsAsync(cancellationToken);
+
+        // The text lists counts only, which the store counts itself; --json also lists every task's state.
+        var counts = (json ? [] : await state.CountTasksAsync(null, cancellationToken)).ToLookup(c => c.WorkflowId, StringComparer.Ordinal);
+        foreach (var workflow in workflows)
         {
-            var tasks = await state.GetTasksAsync(workflow.WorkflowId, cancellationToken);
-            var counts = tasks.GroupBy(t => t.State).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToWireName(), g => g.Count());
             if (json)
             {
+                var tasks = await state.GetTasksAsync(workflow.WorkflowId, cancellationToken);
                 rows.Add(new
                 {
                     workflow_id = workflow.WorkflowId,
                     name = workflow.Name,
                     status = workflow.Status.ToWireName(),
                     tasks = tasks.Count,
-                    states = counts,
+                    states = tasks.GroupBy(t => t.State).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToWireName(), g => g.Count()),
                     task_states = tasks.ToDictionary(t => t.TaskId, t => t.State.ToWireName()),
                     lease = workflow.LeaseOwner is null ? null : new { owner = workflow.LeaseOwner, expires_at = workflow.LeaseExpiresAt, fencing_token = workflow.FencingToken },
                 });
             }
             else
             {
-                var summary = string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}"));
+                var own = counts[workflow.WorkflowId].OrderBy(c => c.State).ToArray();
+                var summary = string.Join(", ", own.Select(c => $"{c.Count} {c.State.ToWireName()}"));
                 var lease = workflow.LeaseOwner is null ? "" : $" (lease: {workflow.LeaseOwner} until {workflow.LeaseExpiresAt:u})";
-                await stdout.WriteLineAsync($"{workflow.WorkflowId,-32} {workflow.Status.ToWireName(),-10} {tasks.Count,4} tasks: {summary}{lease}");
+                await stdout.WriteLineAsync($"{workflow.WorkflowId,-32} {workflow.Status.ToWireName(),-10} {own.Sum(c => c.Count),4} tasks: {summary}{lease}");
             }
         }
 

@@ -71,6 +71,9 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal("completed", workflow.GetProperty("status").GetString());
         Assert.Equal(4, workflow.GetProperty("states").GetProperty("completed").GetInt32());
         Assert.Equal("completed", workflow.GetProperty("task_states").GetProperty("assemble").GetString());
+        using var text = new StringWriter();
+        Assert.Equal(0, await StatusCommand.RunAsync(["--db", Db], text, stderr, CancellationToken.None));
+        Assert.Equal($"{workflowId,-32} completed     4 tasks: 4 completed", text.ToString().TrimEnd());
     }
 
     [Fact]
