@@ -39,19 +39,27 @@ internal sealed partial class PostgresStateStore
             : await QueryAsync(select + " WHERE workflow_id = ANY($1)" + Group, Read, cancellationToken, (object)workflowIds.Distinct(StringComparer.Ordinal).ToArray()).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<TaskRecord>> GetTasksInStateAsync(IReadOnlyCollection<string> workflowIds, TaskState state, CancellationToken cancellationToken)
+    public async Task<TaskPage> QueryTasksAsync(TaskQuery query, CancellationToken cancellationToken)
     {
-        StateStoreChecks.ThrowIfInvalidTaskQuery(workflowIds, state);
-        if (workflowIds.Count == 0)
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        string[] ids = [.. query.WorkflowIds.Distinct(StringComparer.Ordinal)];
+        if (ids.Length == 0)
         {
-            return [];
+            return new TaskPage([], 0);
         }
 
-        return await QueryAsync(
-            _taskSelect + " WHERE workflow_id = ANY($1) AND state = $2 ORDER BY array_position($1, workflow_id), ordinal",
-            PostgresRows.Task,
-            cancellationToken,
-            workflowIds.Distinct(StringComparer.Ordinal).ToArray(),
-            state.ToWireName()).ConfigureAwait(false);
+        var states = query.States?.Select(s => s.ToWireName()).Distinct(StringComparer.Ordinal).ToArray();
+        var where = " WHERE workflow_id = ANY($1)" + (states is null ? string.Empty : " AND state = ANY($2)");
+        object?[] filter = states is null ? [ids] : [ids, states];
+        var tasks = query.Limit == 0
+            ? []
+            : await QueryAsync(
+                _taskSelect + where + $" ORDER BY array_position($1, workflow_id), ordinal OFFSET ${filter.Length + 1}" + (query.Limit is null ? string.Empty : $" LIMIT ${filter.Length + 2}"),
+                PostgresRows.Task,
+                cancellationToken,
+                [.. filter, query.Offset, .. query.Limit is { } limit ? new object?[] { limit } : []]).ConfigureAwait(false);
+        var total = await QueryAsync(database.Sql("SELECT count(*) FROM {schema}.tasks" + where), r => r.GetInt64(0), cancellationToken, filter).ConfigureAwait(false);
+        return new TaskPage(tasks, checked((int)total[0]));
     }
 }

@@ -46,26 +46,29 @@ public partial interface IStateStore
         return counts;
     }
 
-    /// <summary>Reads the tasks of the given workflows that are in one state, for example those blocked for a human
-    /// (<see cref="TaskState.BlockedHitl"/>).</summary>
-    /// <remarks>The SQLite and PostgreSQL stores filter in SQL, so only the matching tasks are read. The default
-    /// implementation, for other stores, filters <see cref="GetTasksAsync"/>.</remarks>
-    /// <param name="workflowIds">The workflows; an id the store does not know, or given twice, adds nothing.</param>
-    /// <param name="state">The state.</param>
+    /// <summary>Reads a page of the tasks of the given workflows that pass the query's state filter, for example those
+    /// blocked for a human (<see cref="TaskState.BlockedHitl"/>) or the failed tasks of one workflow, and how many
+    /// pass it in all.</summary>
+    /// <remarks>The SQLite and PostgreSQL stores filter and page in SQL, so only the page's tasks are read. The default
+    /// implementation, for other stores, filters <see cref="GetTasksAsync"/> of each workflow. The page and its total
+    /// are read apart: a task that changes state between them may be counted and not listed, or listed and not
+    /// counted.</remarks>
+    /// <param name="query">The workflows, the state filter and the page.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The tasks, grouped by workflow in the order of <paramref name="workflowIds"/>, in ordinal order within
-    /// each.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="workflowIds"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="state"/> is not a defined <see cref="TaskState"/>.</exception>
-    async Task<IReadOnlyList<TaskRecord>> GetTasksInStateAsync(IReadOnlyCollection<string> workflowIds, TaskState state, CancellationToken cancellationToken)
+    /// <returns>The page: its tasks grouped by workflow in the order of <see cref="TaskQuery.WorkflowIds"/>, in
+    /// ordinal order within each.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> or its workflow ids are null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The query is malformed (see <see cref="TaskQuery.Validate"/>).</exception>
+    async Task<TaskPage> QueryTasksAsync(TaskQuery query, CancellationToken cancellationToken)
     {
-        StateStoreChecks.ThrowIfInvalidTaskQuery(workflowIds, state);
-        var tasks = new List<TaskRecord>();
-        foreach (var workflowId in workflowIds.Distinct(StringComparer.Ordinal))
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var matching = new List<TaskRecord>();
+        foreach (var workflowId in query.DistinctWorkflowIds())
         {
-            tasks.AddRange((await GetTasksAsync(workflowId, cancellationToken).ConfigureAwait(false)).Where(t => t.State == state));
+            matching.AddRange((await GetTasksAsync(workflowId, cancellationToken).ConfigureAwait(false)).Where(t => query.Matches(t.State)));
         }
 
-        return tasks;
+        return query.Page(matching);
     }
 }

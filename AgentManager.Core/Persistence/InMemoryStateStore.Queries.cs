@@ -58,34 +58,38 @@ internal sealed partial class InMemoryStateStore
         }
     }
 
-    public Task<IReadOnlyList<TaskRecord>> GetTasksInStateAsync(IReadOnlyCollection<string> workflowIds, TaskState state, CancellationToken cancellationToken)
+    public Task<TaskPage> QueryTasksAsync(TaskQuery query, CancellationToken cancellationToken)
     {
-        StateStoreChecks.ThrowIfInvalidTaskQuery(workflowIds, state);
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
         cancellationToken.ThrowIfCancellationRequested();
         lock (_sync)
         {
             var tasks = new List<TaskRecord>();
-            foreach (var id in workflowIds.Distinct(StringComparer.Ordinal))
+            var total = 0;
+            var skip = query.Offset;
+            var take = query.Limit ?? int.MaxValue;
+            foreach (var id in query.DistinctWorkflowIds())
             {
                 if (!_workflows.TryGetValue(id, out var workflow))
                 {
                     continue;
                 }
 
-                var matching = new List<TaskRecord>();
-                for (var i = 0; i < workflow.Tasks.Count; i++)
+                // Rows are added in ordinal order by the engine; a store filled otherwise is sorted, ties kept in row order.
+                var rows = workflow.Tasks;
+                var order = Enumerable.Range(0, rows.Count).Where(r => query.Matches(rows[r].State)).OrderBy(r => rows[r].Ordinal).ToArray();
+                total += order.Length;
+                foreach (var row in order.Skip(skip).Take(take))
                 {
-                    if (workflow.Tasks[i].State == state)
-                    {
-                        matching.Add(workflow.Tasks[i].ToRecord(id));
-                    }
+                    tasks.Add(rows[row].ToRecord(id));
                 }
 
-                // Rows are added in ordinal order by the engine; a store filled otherwise is sorted, ties kept in row order.
-                tasks.AddRange(matching.OrderBy(static t => t.Ordinal));
+                take -= Math.Min(take, Math.Max(0, order.Length - skip));
+                skip = Math.Max(0, skip - order.Length);
             }
 
-            return Task.FromResult<IReadOnlyList<TaskRecord>>(tasks);
+            return Task.FromResult(new TaskPage(tasks, total));
         }
     }
 }

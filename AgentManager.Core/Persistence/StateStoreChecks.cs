@@ -19,15 +19,6 @@ internal static class StateStoreChecks
         }
     }
 
-    public static void ThrowIfInvalidTaskQuery(IReadOnlyCollection<string> workflowIds, Lifecycle.TaskState state)
-    {
-        ArgumentNullException.ThrowIfNull(workflowIds);
-        if (!Enum.IsDefined(state))
-        {
-            throw new ArgumentOutOfRangeException(nameof(state), state, $"Task state {(int)state} is not defined.");
-        }
-    }
-
     public static void ThrowIfNotPending(HumanDecisionRecord decision)
     {
         ArgumentNullException.ThrowIfNull(decision);

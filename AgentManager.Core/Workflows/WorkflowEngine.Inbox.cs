@@ -27,7 +27,8 @@ internal sealed partial class WorkflowEngine : IHumanInbox
             return [];
         }
 
-        var tasks = await _store.GetTasksInStateAsync([.. unfinished.Select(w => w.WorkflowId)], TaskState.BlockedHitl, cancellationToken).ConfigureAwait(false);
+        var query = new TaskQuery { WorkflowIds = [.. unfinished.Select(w => w.WorkflowId)], States = [TaskState.BlockedHitl] };
+        var tasks = (await _store.QueryTasksAsync(query, cancellationToken).ConfigureAwait(false)).Tasks;
         if (tasks.Count == 0)
         {
             return [];

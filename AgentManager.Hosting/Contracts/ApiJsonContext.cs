@@ -22,6 +22,7 @@ namespace AgentManager.Hosting.Contracts;
 [JsonSerializable(typeof(NewWorkflowRequest))]
 [JsonSerializable(typeof(WorkflowView))]
 [JsonSerializable(typeof(PageView<WorkflowView>))]
+[JsonSerializable(typeof(PageView<WorkflowTaskView>))]
 [JsonSerializable(typeof(TaskDetailView))]
 [JsonSerializable(typeof(IReadOnlyList<TransitionView>))]
 [JsonSerializable(typeof(EventView))]

@@ -33,6 +33,8 @@ internal static class WorkflowEndpoints
             .Produces<WorkflowView>().Produces<WorkflowView>(StatusCodes.Status202Accepted).Problems(404, 409, 422);
         workflows.MapDelete("/{id}", DeleteAsync).WithSummary("Deletes a finished workflow with its tasks, transitions, events, decisions and checkpoints (409 while it is unfinished).")
             .Produces(StatusCodes.Status204NoContent).Problems(404, 409, 422);
+        workflows.MapGet("/{id}/tasks", TasksAsync).WithSummary("Lists a workflow's tasks in ordinal order, filtered by status, a page at a time.")
+            .Produces<PageView<WorkflowTaskView>>().Problems(404, 422);
         workflows.MapGet("/{id}/tasks/{taskId}", TaskAsync).WithSummary("Reads a task with its transitions and the tail of its last output.").Produces<TaskDetailView>().Problems(404, 422);
         workflows.MapGet("/{id}/transitions", TransitionsAsync).WithSummary("Reads a workflow's transitions, oldest first (?task_id= for one task's).")
             .Produces<IReadOnlyList<TransitionView>>().Problems(404, 422);
@@ -121,6 +123,17 @@ internal static class WorkflowEndpoints
         }
 
         return Results.NoContent();
+    }
+
+    private static async Task<IResult> TasksAsync(HttpContext context, string id, [FromServices] IStateStore store, [FromServices] IOptions<AgentManagerApiOptions> options)
+    {
+        var workflowId = ApiIds.Require(id, "workflow id");
+        var status = TaskStates.Parse(QueryValues.String(context.Request, "status"));
+        var (limit, offset) = QueryValues.Page(context.Request, options.Value.MaxPageSize);
+        _ = await store.GetWorkflowAsync(workflowId, context.RequestAborted).ConfigureAwait(false) ?? throw new WorkflowNotFoundException(workflowId);
+        var query = new TaskQuery { WorkflowIds = [workflowId], States = status is { } only ? [only] : null, Offset = offset, Limit = limit };
+        var page = await store.QueryTasksAsync(query, context.RequestAborted).ConfigureAwait(false);
+        return ApiResults.Ok(new PageView<WorkflowTaskView>([.. page.Tasks.Select(WorkflowViews.Task)], page.Total, limit, offset), ApiJson.Context.PageViewWorkflowTaskView);
     }
 
     private static async Task<IResult> TaskAsync(HttpContext context, string id, string taskId, [FromServices] IStateStore store)

@@ -42,15 +42,54 @@ internal sealed partial class SqliteStateStore
                 ("$ids", JsonSerializer.Serialize(workflowIds.Distinct(StringComparer.Ordinal).ToArray(), SqliteJson.Default.StringArray))).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<TaskRecord>> GetTasksInStateAsync(IReadOnlyCollection<string> workflowIds, TaskState state, CancellationToken cancellationToken)
+    public async Task<TaskPage> QueryTasksAsync(TaskQuery query, CancellationToken cancellationToken)
     {
-        StateStoreChecks.ThrowIfInvalidTaskQuery(workflowIds, state);
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var states = query.States is null ? null : JsonSerializer.Serialize(query.States.Select(s => s.ToWireName()).Distinct(StringComparer.Ordinal).ToArray(), SqliteJson.Default.StringArray);
+        var filter = states is null ? string.Empty : " AND state IN (SELECT value FROM json_each($states))";
+        (string, object)[] stateValue = states is null ? [] : [("$states", states)];
         var tasks = new List<TaskRecord>();
-        foreach (var workflowId in workflowIds.Distinct(StringComparer.Ordinal))
+        var total = 0;
+        var skip = query.Offset;
+        var take = query.Limit ?? int.MaxValue;
+        foreach (var workflowId in query.DistinctWorkflowIds())
         {
-            tasks.AddRange(await QueryTasksAsync(workflowId, null, state, cancellationToken).ConfigureAwait(false));
+            // One workflow at a time, in ordinal order. Without a page every match is read, and the rows read are the
+            // count; with one, the count comes first and then the part of the page the workflow holds.
+            if (query.Offset == 0 && query.Limit is null)
+            {
+                var all = await ReadPageAsync(workflowId, int.MaxValue, 0).ConfigureAwait(false);
+                tasks.AddRange(all);
+                total += all.Count;
+                continue;
+            }
+
+            var count = (await QueryAsync("SELECT count(*) FROM tasks WHERE workflow_id = $id" + filter, r => r.GetInt32(0), cancellationToken, [("$id", workflowId), .. stateValue]).ConfigureAwait(false))[0];
+            total += count;
+            if (take > 0 && skip < count)
+            {
+                var page = await ReadPageAsync(workflowId, take, skip).ConfigureAwait(false);
+                tasks.AddRange(page);
+                take -= page.Count;
+            }
+
+            skip = Math.Max(0, skip - count);
         }
 
-        return tasks;
+        return new TaskPage(tasks, total);
+
+        Task<List<TaskRecord>> ReadPageAsync(string workflowId, int limit, int offset) => ReadTasksAsync(
+            workflowId,
+            (states is null ? string.Empty : " AND state IN (SELECT value FROM json_each(?4))") + " ORDER BY ordinal LIMIT ?2 OFFSET ?3",
+            statement =>
+            {
+                statement.Int(2, limit).Int(3, offset);
+                if (states is not null)
+                {
+                    statement.Text(4, states);
+                }
+            },
+            cancellationToken);
     }
 }

@@ -105,14 +105,14 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
     public async Task<IReadOnlyList<TaskRecord>> GetTasksAsync(string workflowId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
-        return await QueryTasksAsync(workflowId, null, null, cancellationToken).ConfigureAwait(false);
+        return await ReadTasksAsync(workflowId, null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TaskRecord?> GetTaskAsync(string workflowId, string taskId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflowId);
         ArgumentNullException.ThrowIfNull(taskId);
-        var rows = await QueryTasksAsync(workflowId, taskId, null, cancellationToken).ConfigureAwait(false);
+        var rows = await ReadTasksAsync(workflowId, taskId, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -320,28 +320,29 @@ internal sealed partial class SqliteStateStore : IStateStore, IAsyncDisposable, 
         }
     }
 
-    /// <summary>The tasks of a workflow in ordinal order (or the one named, or those in a state), read on a pooled
-    /// connection by position (see <see cref="SqliteTaskRows"/>).</summary>
-    private async Task<List<TaskRecord>> QueryTasksAsync(string workflowId, string? taskId, TaskState? state, CancellationToken cancellationToken)
+    /// <summary>The tasks of a workflow in ordinal order (or the one named), read on a pooled connection by position
+    /// (see <see cref="SqliteTaskRows"/>).</summary>
+    private Task<List<TaskRecord>> ReadTasksAsync(string workflowId, string? taskId, CancellationToken cancellationToken) =>
+        taskId is null
+            ? ReadTasksAsync(workflowId, " ORDER BY ordinal", statement => { }, cancellationToken)
+            : ReadTasksAsync(workflowId, " AND task_id = ?2", statement => statement.Text(2, taskId), cancellationToken);
+
+    /// <summary>The tasks of a workflow that the SQL after its <c>workflow_id = ?1</c> condition selects, with the values
+    /// <paramref name="bind"/> binds from <c>?2</c> on.</summary>
+    private async Task<List<TaskRecord>> ReadTasksAsync(string workflowId, string rest, Action<SqliteRawStatement> bind, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var connection = new SqliteConnection(_connectionString);
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var sql = "SELECT " + SqliteTaskRows.Columns + " FROM tasks WHERE workflow_id = ?1"
-                + (taskId is not null ? " AND task_id = ?2" : state is not null ? " AND state = ?2 ORDER BY ordinal" : " ORDER BY ordinal");
             var handle = connection.Handle!;
 
             // The raw statement bypasses SqliteCommand's retry on a busy file, so SQLite waits instead.
             SQLitePCL.raw.sqlite3_busy_timeout(handle, (int)Math.Min(int.MaxValue, _busyTimeout.TotalMilliseconds));
-            using var statement = new SqliteRawStatement(handle, sql);
+            using var statement = new SqliteRawStatement(handle, "SELECT " + SqliteTaskRows.Columns + " FROM tasks WHERE workflow_id = ?1" + rest);
             statement.Text(1, workflowId);
-            if ((taskId ?? state?.ToWireName()) is { } second)
-            {
-                statement.Text(2, second);
-            }
-
+            bind(statement);
             var reader = new SqliteTaskRows(workflowId);
             var rows = new List<TaskRecord>();
             try

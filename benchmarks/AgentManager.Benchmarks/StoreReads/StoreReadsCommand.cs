@@ -12,7 +12,7 @@ namespace AgentManager.Benchmarks.StoreReads;
 /// [--rounds 3]</c>: fills a store with finished and running workflows (each running one has one task blocked for a
 /// human; PostgreSQL's tables are then analyzed), then times, round by round, the reads of the human inbox, of
 /// <c>GET /status</c> and of a 20-workflow page of <c>GET /workflows</c>: as the store answers them
-/// (<c>QueryWorkflowsAsync</c>, <c>CountTasksAsync</c>, <c>GetTasksInStateAsync</c>) and through the interface's
+/// (<c>QueryWorkflowsAsync</c>, <c>CountTasksAsync</c>, <c>QueryTasksAsync</c>) and through the interface's
 /// defaults, which read every workflow and every task they need, as a store without those members does.</summary>
 internal static class StoreReadsCommand
 {
@@ -82,7 +82,7 @@ internal static class StoreReadsCommand
     private static async Task InboxAsync(IStateStore store, int running)
     {
         var unfinished = await store.QueryWorkflowsAsync(WorkflowQuery.Unfinished, CancellationToken.None);
-        var blocked = await store.GetTasksInStateAsync([.. unfinished.Workflows.Select(w => w.WorkflowId)], TaskState.BlockedHitl, CancellationToken.None);
+        var blocked = (await store.QueryTasksAsync(new TaskQuery { WorkflowIds = [.. unfinished.Workflows.Select(w => w.WorkflowId)], States = [TaskState.BlockedHitl] }, CancellationToken.None)).Tasks;
         Check(blocked.Count == running, $"the inbox read {blocked.Count} blocked tasks, not {running}");
     }
 

@@ -111,12 +111,73 @@ public abstract partial class StateStoreContractTests
         Assert.Equal([(TaskState.Pending, 30), (TaskState.Failed, 10)], counts.Select(c => (c.State, c.Count)).OrderBy(c => c.State));
     }
 
-    /// <summary>Only the tasks in the state are read, whole, grouped by workflow in the order asked and in ordinal order
-    /// within each; a task that a later change moved out of the state is not read, one moved into it is.</summary>
+    /// <summary>Only the tasks in the states are read, whole, grouped by workflow in the order asked and in ordinal order
+    /// within each; a task that a later change moved out of a state is not read, one moved into it is.</summary>
     [Fact]
-    public async Task GetTasksInState_ReadsTheMatchingTasksWholeByWorkflowThenOrdinal()
+    public async Task QueryTasks_StateFilter_ReadsTheMatchingTasksWholeByWorkflowThenOrdinal()
     {
         var store = await CreateStoreAsync(CancellationToken.None);
+        await CommitTwoWorkflowsAsync(store);
+
+        var blocked = await store.QueryTasksAsync(new TaskQuery { WorkflowIds = ["wf-2", "unknown", "wf-1", "wf-2"], States = [TaskState.BlockedHitl] }, CancellationToken.None);
+        var twoStates = await store.QueryTasksAsync(new TaskQuery { WorkflowIds = ["wf-1"], States = [TaskState.Ready, TaskState.Completed, TaskState.Ready] }, CancellationToken.None);
+        var every = await store.QueryTasksAsync(new TaskQuery { WorkflowIds = ["wf-1", "wf-2"] }, CancellationToken.None);
+
+        Assert.Equal([("wf-2", "b0"), ("wf-1", "t1"), ("wf-1", "t2")], blocked.Tasks.Select(t => (t.WorkflowId, t.TaskId)));
+        Assert.Equal(3, blocked.Total);
+        var t1 = blocked.Tasks[1];
+        Assert.Equal((1, "Task t1", 10, "worker", "t0", "model:x,workdir:/runs/t1"), (t1.Ordinal, t1.Title, t1.Priority, t1.AgentId, string.Join(",", t1.Dependencies), string.Join(",", t1.Resources)));
+        Assert.Equal(3, blocked.Tasks[2].Attempt);
+        Assert.Equal(["t0", "t3"], twoStates.Tasks.Select(t => t.TaskId));
+        Assert.Equal(["t0", "t1", "t2", "t3", "b0", "b1"], every.Tasks.Select(t => t.TaskId));
+        Assert.Equal(6, every.Total);
+        Assert.Empty((await store.QueryTasksAsync(new TaskQuery { WorkflowIds = ["wf-1", "wf-2"], States = [TaskState.Verifying] }, CancellationToken.None)).Tasks);
+        var none = await store.QueryTasksAsync(new TaskQuery { WorkflowIds = ["wf-1"], States = [] }, CancellationToken.None);
+        Assert.Equal((0, 0), (none.Tasks.Count, none.Total));
+        Assert.Equal(0, (await store.QueryTasksAsync(new TaskQuery { WorkflowIds = [] }, CancellationToken.None)).Total);
+    }
+
+    /// <summary>A page runs across workflows in the order asked: the offset skips the matching tasks of the first ones,
+    /// the limit stops in a later one, and the total counts every match on every page.</summary>
+    [Theory]
+    [InlineData(0, 2, new[] { "b0", "b1" })]
+    [InlineData(1, 2, new[] { "b1", "t0" })]
+    [InlineData(2, 3, new[] { "t0", "t1", "t2" })]
+    [InlineData(5, null, new[] { "t3" })]
+    [InlineData(6, 1, new string[0])]
+    [InlineData(3, 0, new string[0])]
+    public async Task QueryTasks_Page_RunsAcrossWorkflowsInTheOrderAsked(int offset, int? limit, string[] expected)
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+        await CommitTwoWorkflowsAsync(store);
+
+        var page = await store.QueryTasksAsync(new TaskQuery { WorkflowIds = ["wf-2", "wf-1"], Offset = offset, Limit = limit }, CancellationToken.None);
+
+        Assert.Equal(expected, page.Tasks.Select(t => t.TaskId));
+        Assert.Equal(6, page.Total);
+    }
+
+    [Fact]
+    public async Task QueryTasks_MalformedQuery_IsRefusedNamingTheValueAndTheRule()
+    {
+        var store = await CreateStoreAsync(CancellationToken.None);
+
+        await Assert.ThrowsAsync<ArgumentNullException>(() => store.QueryTasksAsync(null!, CancellationToken.None));
+        var ids = await Assert.ThrowsAsync<ArgumentNullException>(() => store.QueryTasksAsync(new TaskQuery { WorkflowIds = null! }, CancellationToken.None));
+        var nullId = await Assert.ThrowsAsync<ArgumentNullException>(() => store.QueryTasksAsync(new TaskQuery { WorkflowIds = ["wf-1", null!] }, CancellationToken.None));
+        var state = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.QueryTasksAsync(new TaskQuery { WorkflowIds = ["wf-1"], States = [(TaskState)99] }, CancellationToken.None));
+        var offset = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.QueryTasksAsync(new TaskQuery { WorkflowIds = ["wf-1"], Offset = -2 }, CancellationToken.None));
+        var limit = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.QueryTasksAsync(new TaskQuery { WorkflowIds = ["wf-1"], Limit = -1 }, CancellationToken.None));
+
+        Assert.Equal("WorkflowIds WorkflowIds States Offset Limit", string.Join(" ", ids.ParamName, nullId.ParamName, state.ParamName, offset.ParamName, limit.ParamName));
+        Assert.Contains("99 is not defined", state.Message, StringComparison.Ordinal);
+        Assert.Contains("0 or more", offset.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>wf-1: t0 completed, t1 blocked, t2 moved from ready to blocked (attempt 3), t3 moved from blocked to
+    /// ready; wf-2: b0 blocked, b1 pending.</summary>
+    private static async Task CommitTwoWorkflowsAsync(IStateStore store)
+    {
         await store.CommitAsync(
             Changes(
                 [Workflow("wf-1", WorkflowStatus.Running), Workflow("wf-2", WorkflowStatus.Running)],
@@ -126,26 +187,5 @@ public abstract partial class StateStoreContractTests
                 ]),
             CancellationToken.None);
         await store.CommitAsync(Changed(Change("t2", TaskState.BlockedHitl, attempt: 3), Change("t3", TaskState.Ready)), CancellationToken.None);
-
-        var blocked = await store.GetTasksInStateAsync(["wf-2", "unknown", "wf-1", "wf-2"], TaskState.BlockedHitl, CancellationToken.None);
-
-        Assert.Equal([("wf-2", "b0"), ("wf-1", "t1"), ("wf-1", "t2")], blocked.Select(t => (t.WorkflowId, t.TaskId)));
-        var t1 = blocked[1];
-        Assert.Equal((1, "Task t1", 10, "worker", "t0", "model:x,workdir:/runs/t1"), (t1.Ordinal, t1.Title, t1.Priority, t1.AgentId, string.Join(",", t1.Dependencies), string.Join(",", t1.Resources)));
-        Assert.Equal(3, blocked[2].Attempt);
-        Assert.Empty(await store.GetTasksInStateAsync(["wf-1", "wf-2"], TaskState.Verifying, CancellationToken.None));
-        Assert.Empty(await store.GetTasksInStateAsync([], TaskState.BlockedHitl, CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task GetTasksInState_NoWorkflowsOrAnUndefinedState_IsRefused()
-    {
-        var store = await CreateStoreAsync(CancellationToken.None);
-
-        await Assert.ThrowsAsync<ArgumentNullException>(() => store.GetTasksInStateAsync(null!, TaskState.Ready, CancellationToken.None));
-        var state = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.GetTasksInStateAsync(["wf-1"], (TaskState)99, CancellationToken.None));
-
-        Assert.Equal("state", state.ParamName);
-        Assert.Contains("99 is not defined", state.Message, StringComparison.Ordinal);
     }
 }

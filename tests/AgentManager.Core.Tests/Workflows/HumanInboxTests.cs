@@ -104,7 +104,7 @@ public sealed class HumanInboxTests
         Assert.Equal("d-1", Assert.Single(items[1].PendingDecisions).DecisionId);
         Assert.False(reads.ContainsKey(nameof(IStateStore.GetTasksAsync)), "the inbox read every task of a workflow");
         Assert.False(reads.ContainsKey(nameof(IStateStore.ListWorkflowsAsync)), "the inbox read every workflow");
-        Assert.Equal(1, reads[nameof(IStateStore.GetTasksInStateAsync)]);
+        Assert.Equal(1, reads[nameof(IStateStore.QueryTasksAsync)]);
     }
 
     [Fact]

@@ -201,6 +201,24 @@ public sealed class WorkflowEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tasks_PagesAWorkflowsTasksInOrdinalOrder_FilteredByStatus()
+    {
+        await _api.PostJsonAsync("/workflows", new { workflow_id = "w", tasks = new[] { Task("a"), Task("b", "echo", "a"), Task("c") } }, HttpStatusCode.Created);
+
+        var page = await _api.GetJsonAsync("/workflows/w/tasks?limit=2&offset=1");
+        var pending = await _api.GetJsonAsync("/workflows/w/tasks?status=pending");
+        var none = await _api.GetJsonAsync("/workflows/w/tasks?status=failed");
+        await _api.GetJsonAsync("/workflows/w/tasks?status=sleeping", HttpStatusCode.UnprocessableEntity);
+        await _api.GetJsonAsync("/workflows/nope/tasks", HttpStatusCode.NotFound);
+
+        Assert.Equal(["b", "c"], page["items"]!.AsArray().Select(t => (string)t!["task_id"]!));
+        Assert.Equal((3, 2, 1), ((int)page["total"]!, (int)page["limit"]!, (int)page["offset"]!));
+        Assert.Equal(["a"], page["items"]![0]!["dependencies"]!.AsArray().Select(d => (string)d!));
+        Assert.Equal(["a", "b", "c"], pending["items"]!.AsArray().Select(t => (string)t!["task_id"]!));
+        Assert.Equal((0, 0), (none["items"]!.AsArray().Count, (int)none["total"]!));
+    }
+
+    [Fact]
     public async Task List_FiltersByStatus_AndPages_WithoutTaskLists()
     {
         await _api.PostJsonAsync("/workflows", new { workflow_id = "w1", tasks = new[] { Task("a") }, start = true }, HttpStatusCode.Created);
