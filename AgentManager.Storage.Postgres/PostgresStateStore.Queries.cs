@@ -13,15 +13,8 @@ internal sealed partial class PostgresStateStore
         var names = query.Statuses?.Select(s => s.ToWireName()).Distinct(StringComparer.Ordinal).ToArray();
         var where = names is null ? string.Empty : " WHERE status = ANY($1)";
         object?[] filter = names is null ? [] : [names];
-        var workflows = query.Limit == 0
-            ? []
-            : await QueryAsync(
-                _workflowSelect + where + $" ORDER BY seq OFFSET ${filter.Length + 1}" + (query.Limit is null ? string.Empty : $" LIMIT ${filter.Length + 2}"),
-                PostgresRows.Workflow,
-                cancellationToken,
-                [.. filter, query.Offset, .. query.Limit is { } limit ? new object?[] { limit } : []]).ConfigureAwait(false);
-        var total = await QueryAsync(database.Sql("SELECT count(*) FROM {schema}.workflows" + where), r => r.GetInt64(0), cancellationToken, filter).ConfigureAwait(false);
-        return new WorkflowPage(workflows, checked((int)total[0]));
+        var (workflows, total) = await PageAsync(_workflowSelect, "workflows", where, "seq", filter, query.Offset, query.Limit, PostgresRows.Workflow, cancellationToken).ConfigureAwait(false);
+        return new WorkflowPage(workflows, total);
     }
 
     public async Task<IReadOnlyList<TaskStateCount>> CountTasksAsync(IReadOnlyCollection<string>? workflowIds, CancellationToken cancellationToken)
@@ -52,14 +45,23 @@ internal sealed partial class PostgresStateStore
         var states = query.States?.Select(s => s.ToWireName()).Distinct(StringComparer.Ordinal).ToArray();
         var where = " WHERE workflow_id = ANY($1)" + (states is null ? string.Empty : " AND state = ANY($2)");
         object?[] filter = states is null ? [ids] : [ids, states];
-        var tasks = query.Limit == 0
+        var (tasks, total) = await PageAsync(_taskSelect, "tasks", where, "array_position($1, workflow_id), ordinal", filter, query.Offset, query.Limit, PostgresRows.Task, cancellationToken).ConfigureAwait(false);
+        return new TaskPage(tasks, total);
+    }
+
+    /// <summary>Reads a page of the rows <paramref name="where"/> keeps (none when the limit is 0), in the given order,
+    /// and counts them all; the filter's values are <c>$1</c> on, the offset and limit follow them.</summary>
+    private async Task<(List<T> Rows, int Total)> PageAsync<T>(
+        string select, string table, string where, string orderBy, object?[] filter, int offset, int? limit, Func<Npgsql.NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var rows = limit == 0
             ? []
             : await QueryAsync(
-                _taskSelect + where + $" ORDER BY array_position($1, workflow_id), ordinal OFFSET ${filter.Length + 1}" + (query.Limit is null ? string.Empty : $" LIMIT ${filter.Length + 2}"),
-                PostgresRows.Task,
+                select + where + $" ORDER BY {orderBy} OFFSET ${filter.Length + 1}" + (limit is null ? string.Empty : $" LIMIT ${filter.Length + 2}"),
+                read,
                 cancellationToken,
-                [.. filter, query.Offset, .. query.Limit is { } limit ? new object?[] { limit } : []]).ConfigureAwait(false);
-        var total = await QueryAsync(database.Sql("SELECT count(*) FROM {schema}.tasks" + where), r => r.GetInt64(0), cancellationToken, filter).ConfigureAwait(false);
-        return new TaskPage(tasks, checked((int)total[0]));
+                [.. filter, offset, .. limit is { } some ? new object?[] { some } : []]).ConfigureAwait(false);
+        var total = await QueryAsync(database.Sql($"SELECT count(*) FROM {{schema}}.{table}" + where), r => r.GetInt64(0), cancellationToken, filter).ConfigureAwait(false);
+        return (rows, checked((int)total[0]));
     }
 }

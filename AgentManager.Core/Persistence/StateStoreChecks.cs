@@ -19,6 +19,25 @@ internal static class StateStoreChecks
         }
     }
 
+    /// <summary>Throws when a query's page has a negative offset or limit, naming the properties passed.</summary>
+    public static void ThrowIfInvalidPage(
+        int offset,
+        int? limit,
+        string query,
+        [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(offset))] string offsetName = "",
+        [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(limit))] string limitName = "")
+    {
+        if (offset < 0)
+        {
+            throw new ArgumentOutOfRangeException(offsetName, offset, $"{query}'s offset is 0 or more.");
+        }
+
+        if (limit < 0)
+        {
+            throw new ArgumentOutOfRangeException(limitName, limit, $"{query}'s limit is 0 or more, or null for no limit.");
+        }
+    }
+
     public static void ThrowIfNotPending(HumanDecisionRecord decision)
     {
         ArgumentNullException.ThrowIfNull(decision);

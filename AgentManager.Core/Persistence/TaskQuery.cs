@@ -35,15 +35,7 @@ public sealed class TaskQuery
             throw new ArgumentNullException(nameof(WorkflowIds), "A task query's workflow ids must not be null.");
         }
 
-        if (Offset < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Offset), Offset, "A task query's offset is 0 or more.");
-        }
-
-        if (Limit < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Limit), Limit, "A task query's limit is 0 or more, or null for no limit.");
-        }
+        StateStoreChecks.ThrowIfInvalidPage(Offset, Limit, "A task query");
 
         foreach (var state in States ?? [])
         {

@@ -27,15 +27,7 @@ public sealed class WorkflowQuery
     /// <see cref="Statuses"/> holds a value <see cref="WorkflowStatus"/> does not define.</exception>
     public void Validate()
     {
-        if (Offset < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Offset), Offset, "A workflow query's offset is 0 or more.");
-        }
-
-        if (Limit < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Limit), Limit, "A workflow query's limit is 0 or more, or null for no limit.");
-        }
+        StateStoreChecks.ThrowIfInvalidPage(Offset, Limit, "A workflow query");
 
         foreach (var status in Statuses ?? [])
         {
