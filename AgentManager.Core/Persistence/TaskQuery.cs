@@ -30,7 +30,7 @@ public sealed class TaskQuery
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(WorkflowIds);
-        if (WorkflowIds.Contains(null!))
+        if (WorkflowIds.Any(id => id is null))
         {
             throw new ArgumentNullException(nameof(WorkflowIds), "A task query's workflow ids must not be null.");
         }
