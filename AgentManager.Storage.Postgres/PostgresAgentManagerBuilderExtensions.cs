@@ -2,6 +2,7 @@ using AgentManager.Persistence;
 using AgentManager.Plans;
 using AgentManager.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -41,7 +42,7 @@ public static class PostgresAgentManagerBuilderExtensions
         options.Validate();
 
         builder.Services.Replace(ServiceDescriptor.Singleton(sp => Open(sp, options)));
-        builder.Services.Replace(ServiceDescriptor.Singleton<IStateStore>(sp => new PostgresStateStore(sp.GetRequiredService<PostgresDatabase>())));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IStateStore>(sp => new PostgresStateStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetService<ILogger<PostgresStateStore>>())));
         builder.Services.Replace(ServiceDescriptor.Singleton<ITaskPlanStore>(sp => new PostgresTaskPlanStore(sp.GetRequiredService<PostgresDatabase>())));
         return builder;
     }
@@ -58,6 +59,7 @@ public static class PostgresAgentManagerBuilderExtensions
         return new PostgresDatabase(dataSource, options.Schema, owned)
         {
             CommitRetryTime = options.CommitRetryTime,
+            ListenNotify = options.ListenNotify,
             Time = services.GetService<TimeProvider>() ?? TimeProvider.System,
         };
     }

@@ -26,6 +26,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>Gets how long a commit is tried again after a transient failure (<see cref="PostgresStoreOptions.CommitRetryTime"/>).</summary>
     public TimeSpan CommitRetryTime { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Gets whether the state store signals stored decisions and requests (<see cref="PostgresStoreOptions.ListenNotify"/>).</summary>
+    public bool ListenNotify { get; init; }
+
     /// <summary>Gets the clock of the retries' waits.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -127,6 +127,8 @@ internal sealed partial class PostgresStateStore
                         : $"Decision id '{decision.DecisionId}' is already stored; nothing was stored.",
                     ex);
             }
+
+            await _signals.NotifyAsync(connection, decision.WorkflowId, cancellationToken).ConfigureAwait(false);
         }
     }
 

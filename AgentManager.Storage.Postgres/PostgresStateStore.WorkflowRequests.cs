@@ -1,4 +1,5 @@
 using AgentManager.Persistence;
+using static AgentManager.Storage.Postgres.PostgresCommands;
 
 namespace AgentManager.Storage.Postgres;
 
@@ -26,12 +27,19 @@ internal sealed partial class PostgresStateStore
         StateStoreChecks.ThrowIfIncomplete(request);
         var start = request.Kind == WorkflowRequestKind.Start;
         object?[] values = [request.WorkflowId, request.RequestedBy, request.RequestedAt.UtcTicks, (int)request.RequestedAt.Offset.TotalMinutes, request.CorrelationId];
-        var rows = await QueryAsync(
-            database.Sql((start ? StartUpdate : CancelUpdate) + " RETURNING " + WorkflowRequestRows.Columns),
-            WorkflowRequestRows.Read,
-            cancellationToken,
-            start ? values : [.. values, request.Reason]).ConfigureAwait(false);
-        return rows.Count == 0 ? null : rows[0].Find(r => r.Kind == request.Kind);
+        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = Command(connection, database.Sql((start ? StartUpdate : CancelUpdate) + " RETURNING " + WorkflowRequestRows.Columns), start ? values : [.. values, request.Reason]);
+            var rows = await ReadAllAsync(command, WorkflowRequestRows.Read, cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 0)
+            {
+                return null;
+            }
+
+            await _signals.NotifyAsync(connection, request.WorkflowId, cancellationToken).ConfigureAwait(false);
+            return rows[0].Find(r => r.Kind == request.Kind);
+        }
     }
 
     public async Task<IReadOnlyList<WorkflowRequest>> GetWorkflowRequestsAsync(IReadOnlyCollection<string> workflowIds, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using AgentManager.Lifecycle;
 using AgentManager.Persistence;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using static AgentManager.Storage.Postgres.PostgresCommands;
 
@@ -8,12 +9,19 @@ namespace AgentManager.Storage.Postgres;
 /// <summary>The state store on PostgreSQL. Every method runs on a pooled connection of its own; a commit is one
 /// transaction that first locks the rows of the workflows it writes (so a lease taken over by another host fences
 /// it out), then sends all its writes in one round trip, several rows per statement.</summary>
-internal sealed partial class PostgresStateStore(PostgresDatabase database) : IStateStore
+internal sealed partial class PostgresStateStore(PostgresDatabase database, ILogger? logger = null) : IStateStore, IStateStoreSignals
 {
+    private readonly PostgresSignals _signals = new(database, logger);
+
     private readonly string _workflowSelect = database.Sql($"SELECT {PostgresRows.WorkflowColumns} FROM {{schema}}.workflows");
     private readonly string _taskSelect = database.Sql($"SELECT {PostgresRows.TaskColumns} FROM {{schema}}.tasks");
     private readonly string _transitionSelect = database.Sql($"SELECT {PostgresRows.TransitionColumns} FROM {{schema}}.transitions");
     private readonly string _decisionSelect = database.Sql($"SELECT {PostgresRows.DecisionColumns} FROM {{schema}}.human_decisions");
+
+    /// <summary>Gets the store's signals, so that a test can wait for its listener.</summary>
+    internal PostgresSignals Signals => _signals;
+
+    public IDisposable Subscribe(Action<string> stored) => _signals.Subscribe(stored);
 
     public async Task<WorkflowRecord?> GetWorkflowAsync(string workflowId, CancellationToken cancellationToken)
     {

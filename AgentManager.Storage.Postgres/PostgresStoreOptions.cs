@@ -29,6 +29,15 @@ public sealed partial class PostgresStoreOptions
     /// <value>The default is 30 seconds; <see cref="TimeSpan.Zero"/> tries each commit once.</value>
     public TimeSpan CommitRetryTime { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Gets or sets whether the state store tells the engines of every host, through PostgreSQL's
+    /// <c>LISTEN</c>/<c>NOTIFY</c>, that a human decision or a start or cancel request was stored for one of their
+    /// workflows, so that the engine running it acts at once instead of at its next poll
+    /// (<c>AgentManagerOptions.InboxPollInterval</c>). Each host listening keeps one connection of the pool open for it.
+    /// Turn it off behind a pooler that does not carry <c>LISTEN</c> (PgBouncer in transaction mode): the polls still
+    /// carry everything out.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool ListenNotify { get; set; } = true;
+
     /// <summary>Throws when the options cannot work, naming the value and the rule.</summary>
     internal void Validate()
     {

@@ -12,6 +12,7 @@ namespace AgentManager.Workflows;
 internal sealed partial class WorkflowEngine : IHumanInbox
 {
     private ITimer? _storePoll;
+    private IDisposable? _storeSignals;
     private int _blockedTasks;
     private readonly PollGate _decisionGate = new();
     private bool _releasePoll;
@@ -269,8 +270,22 @@ internal sealed partial class WorkflowEngine : IHumanInbox
         }
     }
 
-    private void StartStorePolling() =>
+    private void StartStorePolling()
+    {
         _storePoll = _time.CreateTimer(static engine => ((WorkflowEngine)engine!).PollStore(), this, _options.InboxPollInterval, _options.InboxPollInterval);
+        _storeSignals = (_store as IStateStoreSignals)?.Subscribe(StoredFor);
+    }
+
+    /// <summary>A store's signal that another engine stored a decision or request: the engine that runs the workflow
+    /// reads the store now. A read already in flight lets the signal go; the next poll reads what it missed.</summary>
+    private void StoredFor(string workflowId)
+    {
+        if (_runs.ContainsKey(workflowId))
+        {
+            PollDecisions(force: true);
+            PollWorkflowRequests();
+        }
+    }
 
     /// <summary>What another process may have stored for the workflows this engine runs: decisions, start and cancel requests.</summary>
     private void PollStore()
@@ -279,7 +294,11 @@ internal sealed partial class WorkflowEngine : IHumanInbox
         PollWorkflowRequests();
     }
 
-    private void StopStorePolling() => _storePoll?.Dispose();
+    private void StopStorePolling()
+    {
+        _storePoll?.Dispose();
+        _storeSignals?.Dispose();
+    }
 
     /// <summary>Reads the store's pending decisions for the workflows this engine runs, off the loop, at most one
     /// read at a time: the next read starts only once the decisions of the last one are committed.</summary>

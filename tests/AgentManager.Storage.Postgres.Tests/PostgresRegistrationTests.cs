@@ -46,6 +46,22 @@ public sealed class PostgresRegistrationTests(PostgresServer server)
         Assert.Equal(["a", "b"], (await store.GetTasksAsync(summary.WorkflowId, CancellationToken.None)).Select(t => t.TaskId));
     }
 
+    /// <summary>Signals through LISTEN/NOTIFY are on unless the host turns them off (a pooler in transaction mode).</summary>
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData(false, false)]
+    public async Task UsePostgres_ListenNotify_IsOnByDefaultAndCanBeTurnedOff(bool? setting, bool expected)
+    {
+        await using var host = Build(b => b.UsePostgres(o =>
+        {
+            (o.ConnectionString, o.Schema) = (server.ConnectionString, PostgresServer.NewSchema());
+            o.ListenNotify = setting ?? o.ListenNotify;
+        }));
+
+        Assert.Equal(expected, host.GetRequiredService<PostgresDatabase>().ListenNotify);
+        Assert.IsAssignableFrom<IStateStoreSignals>(host.GetRequiredService<IStateStore>());
+    }
+
     /// <summary>With no connection string, the store uses the host's data source and leaves its disposal to the host.</summary>
     [Fact]
     public async Task UsePostgres_NoConnectionString_UsesTheDataSourceOfTheServiceProviderWithoutDisposingIt()

@@ -7,7 +7,8 @@ using Npgsql;
 namespace AgentManager.Storage.Postgres.Tests;
 
 /// <summary>One schema that several engines share, each through a data source of its own, as separate hosts would.</summary>
-internal sealed class SharedSchema(PostgresServer server) : ISharedStore
+/// <remarks>Signals (<c>LISTEN</c>/<c>NOTIFY</c>) are off unless asked for: the shared lease tests show what the polls do.</remarks>
+internal sealed class SharedSchema(PostgresServer server, bool listenNotify = false) : ISharedStore
 {
     private readonly List<PostgresDatabase> _databases = [];
     private readonly SharedStoreEngines _engines = new();
@@ -17,7 +18,7 @@ internal sealed class SharedSchema(PostgresServer server) : ISharedStore
     /// <summary>A store on its own connection pool.</summary>
     public IStateStore Open()
     {
-        var database = new PostgresDatabase(NpgsqlDataSource.Create(server.ConnectionString), Schema, ownsDataSource: true);
+        var database = new PostgresDatabase(NpgsqlDataSource.Create(server.ConnectionString), Schema, ownsDataSource: true) { ListenNotify = listenNotify };
         _databases.Add(database);
         return new PostgresStateStore(database);
     }
