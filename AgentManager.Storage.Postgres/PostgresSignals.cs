@@ -76,14 +76,16 @@ internal sealed partial class PostgresSignals(PostgresDatabase database, ILogger
 
     private void Unsubscribe(Subscription subscription)
     {
+        CancellationTokenSource? stop = null;
         lock (_sync)
         {
-            if (_subscribers.Remove(subscription) && _subscribers.Count == 0 && _stop is { } stop)
+            if (_subscribers.Remove(subscription) && _subscribers.Count == 0)
             {
-                _stop = null;
-                stop.Cancel();
+                (stop, _stop) = (_stop, null);
             }
         }
+
+        stop?.Cancel();
     }
 
     private async Task ListenAsync(CancellationTokenSource stop)
@@ -93,6 +95,7 @@ internal sealed partial class PostgresSignals(PostgresDatabase database, ILogger
         {
             while (!stop.IsCancellationRequested)
             {
+                var listens = Listens;
                 try
                 {
                     await ListenOnceAsync(stop.Token).ConfigureAwait(false);
@@ -103,6 +106,7 @@ internal sealed partial class PostgresSignals(PostgresDatabase database, ILogger
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException && !stop.IsCancellationRequested)
                 {
+                    retry = Listens > listens ? FirstRetry : retry; // it had listened: a new failure, not the same one
                     ListenFailed(_logger, retry.TotalMilliseconds, ex);
                     await Task.Delay(retry, database.Time, stop.Token).ConfigureAwait(false);
                     retry = retry * 2 > LongestRetry ? LongestRetry : retry * 2;
@@ -112,10 +116,8 @@ internal sealed partial class PostgresSignals(PostgresDatabase database, ILogger
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-        }
-        finally
-        {
-            stop.Dispose();
+            // The last subscriber left. Its source is not disposed here: Unsubscribe may still cancel it, and a source
+            // without a timer holds nothing to release.
         }
     }
 
