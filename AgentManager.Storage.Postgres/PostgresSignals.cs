@@ -53,8 +53,9 @@ internal sealed partial class PostgresSignals(PostgresDatabase database, ILogger
     }
 
     /// <summary>Notifies the listeners of every process that something was stored for <paramref name="workflowId"/>. A
-    /// hint: when it fails, the engines' polls find what was stored.</summary>
-    public async Task NotifyAsync(NpgsqlConnection connection, string workflowId, CancellationToken cancellationToken)
+    /// hint: when it fails, the engines' polls find what was stored. It takes no token: what it follows is stored
+    /// already, and a caller cancelled now must not be told otherwise.</summary>
+    public async Task NotifyAsync(NpgsqlConnection connection, string workflowId)
     {
         if (!database.ListenNotify)
         {
@@ -66,7 +67,7 @@ internal sealed partial class PostgresSignals(PostgresDatabase database, ILogger
             using var notify = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection);
             notify.Parameters.Add(new NpgsqlParameter { Value = Channel });
             notify.Parameters.Add(new NpgsqlParameter { Value = database.Schema + ":" + workflowId });
-            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await notify.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (NpgsqlException ex)
         {

@@ -128,7 +128,7 @@ internal sealed partial class PostgresStateStore
                     ex);
             }
 
-            await _signals.NotifyAsync(connection, decision.WorkflowId, cancellationToken).ConfigureAwait(false);
+            await _signals.NotifyAsync(connection, decision.WorkflowId).ConfigureAwait(false);
         }
     }
 

@@ -37,7 +37,7 @@ internal sealed partial class PostgresStateStore
                 return null;
             }
 
-            await _signals.NotifyAsync(connection, request.WorkflowId, cancellationToken).ConfigureAwait(false);
+            await _signals.NotifyAsync(connection, request.WorkflowId).ConfigureAwait(false);
             return rows[0].Find(r => r.Kind == request.Kind);
         }
     }
