@@ -3,7 +3,7 @@ using AgentManager.Lifecycle;
 namespace AgentManager.Persistence;
 
 /// <summary>Reads that a store answers without handing over every workflow or task it keeps: pages of workflows, task
-/// counts and the tasks in one state.</summary>
+/// counts and pages of tasks filtered by state.</summary>
 public partial interface IStateStore
 {
     /// <summary>Reads a page of the workflows that pass the query's status filter, oldest first (the order of
