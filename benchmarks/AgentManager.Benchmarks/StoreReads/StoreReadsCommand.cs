@@ -154,10 +154,7 @@ internal static class StoreReadsCommand
         {
             if (_schema is not null)
             {
-                await using var connection = new Npgsql.NpgsqlConnection(_postgres);
-                await connection.OpenAsync();
-                await using var analyze = new Npgsql.NpgsqlCommand($"ANALYZE \"{_schema}\".workflows, \"{_schema}\".tasks", connection);
-                await analyze.ExecuteNonQueryAsync();
+                await ScratchStorage.ExecuteAsync(_postgres, $"ANALYZE \"{_schema}\".workflows, \"{_schema}\".tasks");
             }
         }
 
@@ -166,16 +163,12 @@ internal static class StoreReadsCommand
             await _services.DisposeAsync();
             if (_directory is not null)
             {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                Directory.Delete(_directory, recursive: true);
+                ScratchStorage.DeleteSqliteDirectory(_directory);
             }
 
             if (_schema is not null)
             {
-                await using var connection = new Npgsql.NpgsqlConnection(_postgres);
-                await connection.OpenAsync();
-                await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA \"{_schema}\" CASCADE", connection);
-                await drop.ExecuteNonQueryAsync();
+                await ScratchStorage.DropSchemaAsync(_postgres, _schema);
             }
         }
     }

@@ -126,16 +126,12 @@ internal sealed class AgentManagerEngine(int concurrency, TextWriter? log = null
 
         if (_schema is not null)
         {
-            await using var connection = new Npgsql.NpgsqlConnection(postgres);
-            await connection.OpenAsync();
-            await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA \"{_schema}\" CASCADE", connection);
-            await drop.ExecuteNonQueryAsync();
+            await ScratchStorage.DropSchemaAsync(postgres!, _schema);
         }
 
         if (_directory is not null)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(_directory, recursive: true);
+            ScratchStorage.DeleteSqliteDirectory(_directory);
         }
     }
 
